@@ -1,0 +1,3 @@
+from optout_tui.cli import main
+
+main()

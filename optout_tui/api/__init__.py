@@ -1,0 +1,1 @@
+"""HTTP clients for the three vendor opt-out lists, behind one interface (`base.OptOutList`)."""

@@ -1,0 +1,257 @@
+"""The one interface every opt-out list implements.
+
+The command line, the bulk engine, the snapshot and the dashboard are written once against
+`OptOutList`; each vendor adapter (sms.py, email.py, numbers080.py) hides how its API pages,
+authenticates and answers. Values passed in are already canonical (see `optout_tui.normalize`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from .errors import ApiError
+
+
+class ListKind(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+    N080 = "080"
+
+    @property
+    def title(self) -> str:
+        return {"sms": "SMS", "email": "Email", "080": "080"}[self.value]
+
+
+# ---------------------------------------------------------------- entries
+
+
+@dataclass(frozen=True, slots=True)
+class SmsEntry:
+    """A phone number that refused advertising SMS (SENS)."""
+
+    number: str  # national digits, e.g. 01012345678
+    registered_at: datetime  # timezone-aware (SENS sends KST wall time without offset)
+    source: str  # "ARS" (registerType C) or "manual" (registerType M)
+
+    @property
+    def value(self) -> str:
+        return self.number
+
+
+@dataclass(frozen=True, slots=True)
+class EmailEntry:
+    """An address that unsubscribed from advertising email (Outbound Mailer)."""
+
+    address: str
+    blocked_at: datetime  # timezone-aware
+    by_admin: bool  # isRegByManager: True = an admin registered it, False = the recipient
+
+    @property
+    def value(self) -> str:
+        return self.address
+
+
+@dataclass(frozen=True, slots=True)
+class Number080Entry:
+    """One of the company's own 080 opt-out numbers (NHN Notification Hub)."""
+
+    number: str  # e.g. 0801234567
+    company: str
+    status: str  # READY | RESERVE_USE | IN_USE | TERMINATED
+    provider: str  # INTERNAL | EXTERNAL
+    share_status: str  # PRIMARY | SECONDARY
+    terminable: bool
+    requested_at: datetime | None = None
+    started_at: datetime | None = None
+    deleted_at: datetime | None = None
+
+    @property
+    def value(self) -> str:
+        return self.number
+
+    @property
+    def can_deregister(self) -> tuple[bool, str]:
+        """Only external, terminable numbers may be deregistered; say why not otherwise."""
+        if self.provider != "EXTERNAL":
+            return False, "only externally registered 080 numbers can be deregistered here (this one is INTERNAL)"
+        if not self.terminable:
+            return False, "the Notification Hub marks this number as not terminable"
+        if self.status == "TERMINATED":
+            return False, "this number is already terminated"
+        return True, ""
+
+
+Entry = SmsEntry | EmailEntry | Number080Entry
+
+
+# ---------------------------------------------------------------- filters, pages
+
+
+@dataclass(frozen=True, slots=True)
+class ListFilter:
+    """What the caller wants to see; each adapter maps it onto its vendor's parameters.
+
+    `search` is an exact canonical value for SMS and Email (the vendors only do exact lookups)
+    and a LIKE fragment for 080. `by_admin` applies to Email only. `newest_first` is honoured
+    where the vendor can sort (Email); others return the vendor's own order.
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str | None = None
+    by_admin: bool | None = None
+    newest_first: bool = True
+
+
+@dataclass(slots=True)
+class Page:
+    index: int
+    entries: list[Entry]
+    last: bool  # no page after this one
+    total: int | None = None  # total entries for the filter, where the vendor says
+    page_count: int | None = None  # pages for the filter, where the vendor says (stops speculation)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title: str
+    width: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListLimits:
+    """Vendor limits as data, so the bulk engine plans from them instead of naming vendors."""
+
+    batch_size: int  # values per register/remove request
+    max_in_flight: int = 8  # concurrent requests
+    rate_per_second: float | None = None  # vendor request rate limit, if any
+    page_size: int = 100  # entries per list request
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+class OutcomeStatus(StrEnum):
+    DONE = "done"  # the vendor accepted the change
+    ALREADY = "already"  # already on the list (register) / not on it (remove): not a failure
+    INVALID = "invalid"  # the vendor refused this value as invalid
+    FAILED = "failed"  # a request failed for good; see error
+
+
+@dataclass(slots=True)
+class Outcome:
+    value: str
+    status: OutcomeStatus
+    error: ApiError | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (OutcomeStatus.DONE, OutcomeStatus.ALREADY)
+
+
+RetryHook = Callable[[ApiError, int, float], None]
+"""Called before a retry with (error, attempt number, delay in seconds): progress, not an error."""
+
+
+# ---------------------------------------------------------------- the list
+
+
+class OptOutList(ABC):
+    """An opt-out list at one vendor."""
+
+    kind: ListKind
+    columns: tuple[Column, ...]
+    limits: ListLimits
+
+    @property
+    def name(self) -> str:
+        return self.kind.title
+
+    @abstractmethod
+    async def fetch_page(self, flt: ListFilter, index: int) -> Page:
+        """Fetch page `index` (0-based) for `flt`. Random access, so a view can load lazily."""
+
+    async def pages(self, flt: ListFilter, *, in_flight: int | None = None) -> AsyncIterator[Page]:
+        """Every page for `flt`, in order, with up to `in_flight` requests running ahead.
+
+        Works without a total count: pages are fetched speculatively in a window and the walk
+        stops at the first page marked last; requests past it are cancelled.
+        """
+        window = max(1, in_flight or self.limits.max_in_flight)
+        pending: dict[int, asyncio.Task[Page]] = {}
+        next_to_start = 0
+        next_to_yield = 0
+        stop_at: int | None = None
+        try:
+            while True:
+                while len(pending) < window and (stop_at is None or next_to_start <= stop_at):
+                    pending[next_to_start] = asyncio.ensure_future(self.fetch_page(flt, next_to_start))
+                    next_to_start += 1
+                if next_to_yield not in pending:
+                    return  # past the page count the vendor gave
+                page = await pending.pop(next_to_yield)
+                next_to_yield += 1
+                yield page
+                if page.last:
+                    return
+                if page.page_count is not None and stop_at is None:
+                    stop_at = max(page.index, page.page_count - 1)
+                    for index in [i for i in pending if i > stop_at]:
+                        pending.pop(index).cancel()
+        finally:
+            for task in pending.values():
+                task.cancel()
+            if pending:
+                await asyncio.gather(*pending.values(), return_exceptions=True)
+
+    async def entries(self, flt: ListFilter, *, limit: int | None = None) -> AsyncIterator[Entry]:
+        """Every entry for `flt`, streamed page by page (constant memory)."""
+        count = 0
+        async for page in self.pages(flt):
+            for entry in page.entries:
+                yield entry
+                count += 1
+                if limit is not None and count >= limit:
+                    return
+
+    @abstractmethod
+    async def lookup(self, value: str) -> Entry | None:
+        """The entry for one canonical value, or None when it is not on the list."""
+
+    @abstractmethod
+    async def register(self, values: Sequence[str], **extra: str) -> list[Outcome]:
+        """Add canonical values; one outcome per value. Chunks by `limits.batch_size` itself."""
+
+    @abstractmethod
+    async def remove(self, values: Sequence[str]) -> list[Outcome]:
+        """Remove canonical values; one outcome per value."""
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+
+@dataclass(slots=True)
+class Lists:
+    """The three lists of one profile, as handed to the CLI and the dashboard."""
+
+    sms: OptOutList | None = None
+    email: OptOutList | None = None
+    n080: OptOutList | None = None
+    problems: dict[ListKind, str] = field(default_factory=dict)  # why a list is unavailable
+
+    def get(self, kind: ListKind) -> OptOutList | None:
+        return {ListKind.SMS: self.sms, ListKind.EMAIL: self.email, ListKind.N080: self.n080}[kind]
+
+    def available(self) -> list[OptOutList]:
+        return [lst for lst in (self.sms, self.email, self.n080) if lst is not None]
+
+    async def aclose(self) -> None:
+        for lst in self.available():
+            await lst.aclose()

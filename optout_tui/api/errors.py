@@ -1,0 +1,167 @@
+"""One error type for every vendor, parsed from every error-body shape we know.
+
+Shapes (see shared/api/README.md):
+- NCP API gateway: {"error": {"errorCode": "200", "message": "Authentication Failed"}}
+- Outbound Mailer:  {"error": {"code": "77102", "errorCode": "...", "message": "..."}}
+- SENS, two doc versions: {"status", "errors", "errorMessage"} and {"status", "error", "message"}
+- NHN Cloud: {"header": {"isSuccessful": false, "resultCode": 404222, "resultMessage": "..."}}
+- anything else, JSON or not: the status line and a short, cleaned excerpt of the body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+# NCP gateway codes that mean "try again later" even when the HTTP status says otherwise.
+_RETRYABLE_GATEWAY_CODES = frozenset({"400", "410", "420", "500", "510", "900"})
+
+
+class ApiError(Exception):
+    """A vendor call that did not succeed: who, what status and code, and what to do."""
+
+    def __init__(
+        self,
+        service: str,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        retryable: bool | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.service = service
+        self.status = status
+        self.code = code
+        self.message = _one_line(message) or "no details given"
+        self.retryable = (status in RETRYABLE_STATUSES) if retryable is None else retryable
+        self.retry_after = retry_after
+        super().__init__(str(self))
+
+    @property
+    def is_auth(self) -> bool:
+        return self.status in (401, 403) or (self.status == 400 and self.code == "77101")
+
+    @property
+    def is_network(self) -> bool:
+        return self.status is None
+
+    @property
+    def hint(self) -> str:
+        """What the user should do about it."""
+        if self.status is None:
+            return "check the network connection and the endpoint URL, then retry"
+        if self.status == 429:
+            return "the vendor is throttling requests; wait a moment and retry"
+        if self.is_auth:
+            return "check the credentials for this list (optout-tui credentials test)"
+        if self.status == 404:
+            return "check the value and the service id / app key"
+        if self.status >= 500:
+            return "the vendor had a problem; retry later"
+        return "check the input and the settings"
+
+    def __str__(self) -> str:
+        where = self.service
+        parts = []
+        if self.status is not None:
+            parts.append(f"HTTP {self.status}")
+        if self.code:
+            parts.append(f"code {self.code}")
+        head = f"{where} error" + (f" ({', '.join(parts)})" if parts else "")
+        return f"{head}: {self.message}"
+
+    @property
+    def line(self) -> str:
+        """One line for a person: what happened and what to do."""
+        return f"{self}; {self.hint}"
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = re.sub(r"<[^>]+>", " ", str(text))  # HTML error pages
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+        from datetime import datetime, timezone
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def error_from_response(
+    service: str, status: int, body: bytes | str, headers: Any | None = None
+) -> ApiError:
+    """Build an ApiError from any vendor error response."""
+    retry_after = parse_retry_after(headers.get("retry-after") if headers is not None else None)
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    try:
+        data = json.loads(text) if text.strip() else None
+    except ValueError:
+        data = None
+
+    code: str | None = None
+    message: str | None = None
+    retryable: bool | None = None
+
+    if isinstance(data, dict):
+        err = data.get("error")
+        header = data.get("header")
+        if isinstance(err, dict):
+            # NCP gateway ({errorCode, message}) or Mailer ({code, errorCode, message})
+            raw_code = err.get("code") if err.get("code") not in (None, "") else err.get("errorCode")
+            code = None if raw_code is None else str(raw_code)
+            message = err.get("message") or err.get("details") or err.get("errorMessage")
+            if "code" not in err and code in _RETRYABLE_GATEWAY_CODES and status >= 429:
+                retryable = True
+        elif isinstance(header, dict):
+            raw = header.get("resultCode")
+            code = None if raw is None else str(raw)
+            message = header.get("resultMessage")
+        elif "errorMessage" in data or "errors" in data:
+            message = data.get("errorMessage") or _join(data.get("errors"))
+            code = _str_or_none(data.get("errors")) if data.get("errorMessage") else None
+        elif "message" in data or isinstance(err, str):
+            message = data.get("message") or err
+            code = err if isinstance(err, str) and data.get("message") else None
+    if message is None:
+        message = f"{_reason(status)}" + (f": {_one_line(text, 120)}" if text.strip() else "")
+    if code is not None and len(code) > 40:
+        code = None
+    return ApiError(service, message, status=status, code=code, retryable=retryable, retry_after=retry_after)
+
+
+def _join(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+def _str_or_none(value: Any) -> str | None:
+    if isinstance(value, (str, int)) and str(value).strip():
+        return str(value)
+    return None
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return f"HTTP {status}"

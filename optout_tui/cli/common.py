@@ -1,0 +1,88 @@
+"""What every subcommand shares: exit codes, loading the profile, opening the lists, one-line errors."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, NoReturn, TypeVar
+
+import click
+
+from ..settings import ConfigError
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1  # some value not found / some line invalid / some request failed for good
+EXIT_USAGE = 2  # bad input or configuration
+EXIT_API = 3  # the vendor answered with an error or could not be reached
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"optout-tui: {message}", err=True)
+    sys.exit(code)
+
+
+@dataclass
+class CliContext:
+    config_path: str | None = None
+    profile_name: str | None = None
+    demo: bool = False
+    _emulator: Any = field(default=None, repr=False)
+
+    def load(self):
+        """The active profile and its secrets (or the demo's)."""
+        if self.demo:
+            from ..demo import demo_settings
+
+            return demo_settings(self._start_emulator())
+        from ..config import load_profile
+        from ..credentials import load_secrets
+
+        profile = load_profile(self.config_path, self.profile_name)
+        return profile, load_secrets(profile)
+
+    def _start_emulator(self):
+        if self._emulator is None:
+            from ..emulator import EmulatorServer
+
+            self._emulator = EmulatorServer()
+            self._emulator.start()
+        return self._emulator
+
+    def close(self) -> None:
+        if self._emulator is not None:
+            self._emulator.stop()
+            self._emulator = None
+
+    @asynccontextmanager
+    async def lists(self, **client_options: Any) -> AsyncIterator[Any]:
+        """The profile's lists; closed on exit."""
+        from ..api.factory import build_lists
+
+        profile, secrets = self.load()
+        lists = build_lists(profile, secrets, **client_options)
+        try:
+            yield lists
+        finally:
+            await lists.aclose()
+
+
+def run(coro_fn: Callable[[], Awaitable[T]], ctx: CliContext | None = None) -> T:
+    """Run an async command body; turn every failure a user can cause into one line and an exit code."""
+    from ..api.errors import ApiError
+
+    try:
+        return asyncio.run(coro_fn())  # type: ignore[arg-type]
+    except ApiError as exc:
+        fail(exc.line, EXIT_API)
+    except ConfigError as exc:
+        fail(str(exc), EXIT_USAGE)
+    except KeyboardInterrupt:
+        fail("interrupted", 130)
+    finally:
+        if ctx is not None:
+            ctx.close()

@@ -1,0 +1,61 @@
+"""The settings one profile needs to reach the three lists: plain data, no I/O.
+
+`config.py` fills these from the TOML file and the environment, `credentials.py` fills `Secrets`
+from the keyring, the environment or the session; `api.factory` turns them into lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+class ConfigError(Exception):
+    """Settings are missing or wrong; the message says which and how to set them."""
+
+
+DEFAULT_SENS_URL = "https://sens.apigw.ntruss.com"
+DEFAULT_MAILER_URL = "https://mail.apigw.ntruss.com/api/v1"
+DEFAULT_HUB_URL = "https://notification-hub.api.nhncloudservice.com"
+DEFAULT_NHN_OAUTH_URL = "https://oauth.api.nhncloudservice.com"
+
+
+@dataclass(slots=True)
+class Profile:
+    """Non-secret settings of one profile."""
+
+    name: str = "default"
+    sens_url: str = DEFAULT_SENS_URL
+    mailer_url: str = DEFAULT_MAILER_URL
+    hub_url: str = DEFAULT_HUB_URL
+    nhn_oauth_url: str = DEFAULT_NHN_OAUTH_URL
+    sens_service_id: str | None = None
+    nhn_app_key: str | None = None
+    read_only: bool = False
+    demo: bool = False  # talking to the built-in emulator
+
+
+# Secret name -> environment variable. The keyring entry is "<profile>:<secret name>".
+SECRET_ENV = {
+    "ncloud_access_key": "NCLOUD_ACCESS_KEY",
+    "ncloud_secret_key": "NCLOUD_SECRET_KEY",
+    "nhn_user_access_key_id": "NHN_USER_ACCESS_KEY_ID",
+    "nhn_secret_access_key": "NHN_SECRET_ACCESS_KEY",
+}
+
+
+@dataclass(slots=True)
+class Secrets:
+    """Secret settings of one profile. `repr` masks every value so they never reach a log."""
+
+    ncloud_access_key: str | None = None
+    ncloud_secret_key: str | None = None
+    nhn_user_access_key_id: str | None = None
+    nhn_secret_access_key: str | None = None
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={'***' if getattr(self, f.name) else None}" for f in fields(self))
+        return f"Secrets({shown})"
+
+    __str__ = __repr__
+
+    def values(self) -> list[str]:
+        return [v for v in (getattr(self, f.name) for f in fields(self)) if v]
