@@ -1,0 +1,156 @@
+"""The one HTTP layer every vendor client goes through: timeouts, retries, endpoint safety.
+
+- Retries 429, 5xx and timeouts/connection errors with exponential backoff and full jitter,
+  honouring `Retry-After`, for a bounded number of attempts.
+- TLS verification is always on; plain `http://` is refused except on loopback (the emulator).
+- Each request is authenticated by a hook that sees the final request, so signatures cover exactly
+  the bytes sent; a 401 can trigger one credential refresh (NHN tokens).
+- Retries are reported to `retry_listener` (a context variable), so a bulk run shows them as progress.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import random
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from ..settings import ConfigError
+from .errors import ApiError, error_from_response
+
+RetryListener = Callable[[ApiError, int, float], None]
+retry_listener: ContextVar[RetryListener | None] = ContextVar("optout_retry_listener", default=None)
+
+AuthHook = Callable[[httpx.Request], Awaitable[None]]
+RefreshHook = Callable[[httpx.Request], Awaitable[bool]]
+
+DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0, pool=60.0)
+USER_AGENT = "optout-tui/0.1"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 6  # total tries, the first included
+    base_delay: float = 0.25  # seconds, doubled each retry
+    max_delay: float = 15.0
+    max_retry_after: float = 60.0  # a longer Retry-After is capped here
+
+    def delay(self, attempt: int, error: ApiError) -> float:
+        """Seconds to wait before retry number `attempt` (1-based)."""
+        if error.retry_after is not None:
+            return min(error.retry_after, self.max_retry_after)
+        ceiling = min(self.max_delay, self.base_delay * (2 ** (attempt - 1)))
+        return random.uniform(ceiling / 2, ceiling)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(url: str, what: str) -> str:
+    """Refuse anything but https, or http on loopback; return the URL without a trailing slash."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https" and host:
+        return url.rstrip("/")
+    if parts.scheme == "http" and is_loopback(host):
+        return url.rstrip("/")
+    if parts.scheme == "http":
+        raise ConfigError(f"{what} URL {url} uses plain http; only https is allowed (http only on loopback)")
+    raise ConfigError(f"{what} URL {url!r} is not an https URL")
+
+
+class VendorHttp:
+    """An httpx client for one vendor service, with auth, retries and one-line errors."""
+
+    def __init__(
+        self,
+        service: str,
+        base_url: str,
+        *,
+        auth: AuthHook | None = None,
+        refresh: RefreshHook | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        max_connections: int = 16,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.service = service
+        self.base_url = check_endpoint(base_url, service)
+        self._auth = auth
+        self._refresh = refresh
+        self.retry = retry or RetryPolicy()
+        self._client = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            verify=True,
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        data: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send with retries; return a 2xx response or raise ApiError."""
+        attempt = 0
+        refreshed = False
+        while True:
+            attempt += 1
+            request = self._client.build_request(
+                method, self.base_url + path, params=params, json=json, data=data, headers=headers
+            )
+            if self._auth is not None:
+                await self._auth(request)
+            try:
+                response = await self._client.send(request)
+                await response.aread()
+            except httpx.TimeoutException:
+                error = ApiError(self.service, "the request timed out", retryable=True)
+            except httpx.TransportError as exc:
+                error = ApiError(self.service, f"could not reach {self.base_url}: {_describe(exc)}", retryable=True)
+            else:
+                if response.is_success:
+                    return response
+                error = error_from_response(self.service, response.status_code, response.content, response.headers)
+                if response.status_code == 401 and self._refresh is not None and not refreshed:
+                    refreshed = True
+                    if await self._refresh(request):
+                        attempt -= 1  # a fresh credential is not a retry
+                        continue
+            if not error.retryable or attempt >= self.retry.attempts:
+                raise error
+            delay = self.retry.delay(attempt, error)
+            listener = retry_listener.get()
+            if listener is not None:
+                listener(error, attempt, delay)
+            await asyncio.sleep(delay)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip()
+    if not text:
+        return type(exc).__name__
+    return text.splitlines()[0][:160]

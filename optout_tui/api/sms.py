@@ -1,0 +1,106 @@
+"""NAVER Cloud SENS: the numbers that refused advertising SMS."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .base import Column, ListFilter, ListKind, ListLimits, OptOutList, Outcome, OutcomeStatus, Page, SmsEntry
+from .errors import ApiError
+from .http import VendorHttp
+from .timeutil import parse_vendor_time, to_ms
+
+SOURCES = {"C": "ARS", "M": "manual"}
+MAX_BATCH = 1000  # the API takes at most 1,000 numbers a call
+
+
+class SensSmsList(OptOutList):
+    kind = ListKind.SMS
+    columns = (
+        Column("number", "Number", 15),
+        Column("registered_at", "Registered at", 19),
+        Column("source", "Source", 8),
+    )
+
+    def __init__(self, http: VendorHttp, service_id: str, *, page_size: int = 100, in_flight: int = 8) -> None:
+        self._http = http
+        self._path = f"/sms/v2/services/{service_id}/unsubscribes"  # colons sent raw, as the docs do
+        self.limits = ListLimits(batch_size=MAX_BATCH, max_in_flight=in_flight, page_size=min(100, page_size))
+        # SENS sends no total. A page shorter than a full one ends the list, but the server may cap
+        # pageSize below what we ask: the longest page seen so far is a safe lower bound of the cap.
+        self._longest_page = 0
+
+    def _params(self, flt: ListFilter) -> dict[str, str | int]:
+        params: dict[str, str | int] = {}
+        if flt.search:
+            params["clientTelNo"] = flt.search
+        if flt.since is not None:
+            params["startTime"] = to_ms(flt.since)
+        if flt.until is not None:
+            params["endTime"] = to_ms(flt.until)
+        return params
+
+    async def fetch_page(self, flt: ListFilter, index: int) -> Page:
+        size = self.limits.page_size
+        params = {**self._params(flt), "pageSize": size, "pageIndex": index}
+        response = await self._http.request("GET", self._path, params=params)
+        rows = _json_list(response, self._http.service)
+        entries = [_entry(row) for row in rows]
+        self._longest_page = max(self._longest_page, len(entries))
+        full = min(size, self._longest_page)
+        last = not entries or len(entries) < full
+        return Page(index=index, entries=entries, last=last)
+
+    async def lookup(self, value: str) -> SmsEntry | None:
+        page = await self.fetch_page(ListFilter(search=value), 0)
+        for entry in page.entries:
+            if entry.value == value:
+                return entry  # type: ignore[return-value]
+        return None
+
+    async def register(self, values: Sequence[str], **extra: str) -> list[Outcome]:
+        return await self._send_all("POST", values)
+
+    async def remove(self, values: Sequence[str]) -> list[Outcome]:
+        return await self._send_all("DELETE", values)
+
+    async def _send_all(self, method: str, values: Sequence[str]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for start in range(0, len(values), MAX_BATCH):
+            outcomes += await self._send(method, list(values[start : start + MAX_BATCH]))
+        return outcomes
+
+    async def _send(self, method: str, chunk: list[str]) -> list[Outcome]:
+        """One call for the chunk; a 400 on several values is split in halves to find the bad ones."""
+        try:
+            await self._http.request(method, self._path, json=[{"clientTelNo": v} for v in chunk])
+        except ApiError as exc:
+            if exc.status == 400 and len(chunk) > 1:
+                half = len(chunk) // 2
+                return await self._send(method, chunk[:half]) + await self._send(method, chunk[half:])
+            status = OutcomeStatus.INVALID if exc.status == 400 else OutcomeStatus.FAILED
+            return [Outcome(v, status, error=exc, detail=exc.message) for v in chunk]
+        return [Outcome(v, OutcomeStatus.DONE) for v in chunk]
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+
+def _json_list(response, service: str) -> list[dict]:
+    try:
+        data = response.json()
+    except ValueError:
+        raise ApiError(service, "the list answer was not JSON", status=response.status_code) from None
+    if isinstance(data, dict):  # tolerate a wrapped list
+        data = next((v for v in data.values() if isinstance(v, list)), [])
+    if not isinstance(data, list):
+        raise ApiError(service, "the list answer was not a JSON array", status=response.status_code)
+    return data
+
+
+def _entry(row: dict) -> SmsEntry:
+    register_type = str(row.get("registerType", "")).upper()
+    return SmsEntry(
+        number=str(row.get("clientTelNo", "")),
+        registered_at=parse_vendor_time(row.get("registerTime")),  # type: ignore[arg-type]
+        source=SOURCES.get(register_type, register_type or "?"),
+    )

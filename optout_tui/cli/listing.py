@@ -1,0 +1,84 @@
+"""`optout-tui list sms|email|080`: stream a whole list (or a filtered part) in constant memory."""
+
+from __future__ import annotations
+
+import click
+
+from .common import CliContext, fail, run
+
+KINDS = ["sms", "email", "080"]
+
+
+@click.command("list")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--since", help="Registered on or after: 2026-01-31, '2026-01-31 14:00', or 7d / 2w / 3m.")
+@click.option("--until", help="Registered on or before (a bare date includes that whole day).")
+@click.option("--search", help="SMS/Email: exact number or address; 080: part of the number.")
+@click.option("--by", "by", type=click.Choice(["admin", "recipient"]), help="Email only: who registered it.")
+@click.option("--oldest-first", is_flag=True, help="Email only: oldest first (default newest first).")
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after N entries.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
+@click.pass_obj
+def list_command(ctx: CliContext, kind: str, since, until, search, by, oldest_first, limit, fmt) -> None:
+    """List the entries of one opt-out list, page by page as they arrive."""
+    from ..api.base import ListFilter, ListKind
+    from ..dates import DateError, parse_date
+    from ..normalize import Rejected, normalize_email, normalize_mobile
+
+    list_kind = ListKind(kind)
+    try:
+        since_at = parse_date(since) if since else None
+        until_at = parse_date(until, end_of_day=True) if until else None
+    except DateError as exc:
+        fail(str(exc))
+    if search and list_kind is not ListKind.N080:
+        norm = (normalize_mobile if list_kind is ListKind.SMS else normalize_email)(search)
+        if isinstance(norm, Rejected):
+            fail(f"--search {search!r}: {norm.reason}")
+        search = norm.value
+    elif search:
+        search = "".join(ch for ch in search if ch.isdigit()) or search
+    flt = ListFilter(since=since_at, until=until_at, search=search,
+                     by_admin=None if by is None else by == "admin", newest_first=not oldest_first)
+    count = run(lambda: _stream(ctx, list_kind, flt, limit, fmt), ctx)
+    if fmt == "table":
+        click.echo(f"{count} entr{'y' if count == 1 else 'ies'}", err=True)
+
+
+async def _stream(ctx: CliContext, kind, flt, limit, fmt) -> int:
+    import csv
+    import json
+    import sys
+
+    from ..api.factory import require
+    from ..records import FIELDS, as_display, as_record
+
+    out = click.get_text_stream("stdout")
+    fields = FIELDS[kind]
+    count = 0
+    async with ctx.lists() as lists:
+        lst = require(lists, kind)
+        if fmt == "csv":
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(fields)
+        elif fmt == "table":
+            widths = [c.width for c in lst.columns]
+            out.write("  ".join(f"{f.upper():<{w}}" for f, w in zip(fields, widths)).rstrip() + "\n")
+        try:
+            async for entry in lst.entries(flt, limit=limit):
+                count += 1
+                if fmt == "jsonl":
+                    out.write(json.dumps(as_record(entry), ensure_ascii=False) + "\n")
+                elif fmt == "csv":
+                    record = as_record(entry)
+                    writer.writerow(["" if record[f] is None else record[f] for f in fields])
+                else:
+                    cells = as_display(entry)
+                    out.write("  ".join(f"{c:<{w}}" for c, w in zip(cells, widths)).rstrip() + "\n")
+        except BrokenPipeError:  # `| head`
+            sys.stderr.close()
+    return count
+
+
+def register(group: click.Group) -> None:
+    group.add_command(list_command)

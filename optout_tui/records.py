@@ -1,0 +1,60 @@
+"""Entries as records for output: JSON-ready values and display strings, shared by CLI and exports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .api.base import EmailEntry, Entry, ListKind, Number080Entry, SmsEntry
+from .normalize import format_number
+
+FIELDS = {
+    ListKind.SMS: ["number", "registered_at", "source"],
+    ListKind.EMAIL: ["address", "blocked_at", "registered_by"],
+    ListKind.N080: ["number", "company", "status", "provider", "share_status", "terminable",
+                    "requested_at", "started_at", "deleted_at"],
+}
+
+
+def kind_of(entry: Entry) -> ListKind:
+    if isinstance(entry, SmsEntry):
+        return ListKind.SMS
+    if isinstance(entry, EmailEntry):
+        return ListKind.EMAIL
+    return ListKind.N080
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="milliseconds") if moment else None
+
+
+def local_time(moment: datetime | None, *, seconds: bool = True) -> str:
+    """A moment in the machine's local time, for people."""
+    if moment is None:
+        return ""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def as_record(entry: Entry) -> dict:
+    """Machine-readable: canonical values, ISO 8601 times with offset."""
+    if isinstance(entry, SmsEntry):
+        return {"number": entry.number, "registered_at": _iso(entry.registered_at), "source": entry.source}
+    if isinstance(entry, EmailEntry):
+        return {"address": entry.address, "blocked_at": _iso(entry.blocked_at),
+                "registered_by": "admin" if entry.by_admin else "recipient"}
+    assert isinstance(entry, Number080Entry)
+    return {"number": entry.number, "company": entry.company, "status": entry.status,
+            "provider": entry.provider, "share_status": entry.share_status, "terminable": entry.terminable,
+            "requested_at": _iso(entry.requested_at), "started_at": _iso(entry.started_at),
+            "deleted_at": _iso(entry.deleted_at)}
+
+
+def as_display(entry: Entry) -> list[str]:
+    """Human-readable cells in FIELDS order: formatted numbers, local times."""
+    if isinstance(entry, SmsEntry):
+        return [format_number(entry.number), local_time(entry.registered_at), entry.source]
+    if isinstance(entry, EmailEntry):
+        return [entry.address, local_time(entry.blocked_at), "admin" if entry.by_admin else "recipient"]
+    assert isinstance(entry, Number080Entry)
+    return [format_number(entry.number), entry.company, entry.status, entry.provider, entry.share_status,
+            "yes" if entry.terminable else "no", local_time(entry.requested_at, seconds=False),
+            local_time(entry.started_at, seconds=False), local_time(entry.deleted_at, seconds=False)]
