@@ -1,0 +1,37 @@
+"""A faithful stand-in for the three vendor APIs (SENS, Outbound Mailer, Notification Hub + NHN OAuth),
+written from the docs in shared/api/, reached only over HTTP so the demo and the tests run the same
+client code as production, signing included.
+
+    from optout_tui.emulator import EmulatorConfig, EmulatorServer, DEMO
+    with EmulatorServer(EmulatorConfig(sms_count=500)) as server:
+        ...  # point sens_url / hub_url / nhn_oauth_url at server.base_url, mailer_url at base_url + "/api/v1"
+
+Modules: config (settings, demo credentials), sample_data, one store and one route module per vendor
+(sms_store+sens, mail_store+mailer, hub_store+hub, tokens+oauth), gate (latency, faults, auth),
+faults, control (/_emulator/...), app (create_app), server (EmulatorServer).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .config import DEMO, Credentials, EmulatorConfig
+
+if TYPE_CHECKING:
+    from .app import create_app
+    from .server import EmulatorServer
+
+__all__ = ["DEMO", "Credentials", "EmulatorConfig", "EmulatorServer", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    # Starlette and uvicorn load only when an emulator is actually built.
+    if name == "create_app":
+        from .app import create_app
+
+        return create_app
+    if name == "EmulatorServer":
+        from .server import EmulatorServer
+
+        return EmulatorServer
+    raise AttributeError(name)

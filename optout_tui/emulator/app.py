@@ -1,0 +1,18 @@
+"""The emulator's ASGI app: the three vendor APIs, the NHN token endpoint and the control endpoints
+on one origin, so a profile points every URL at the same base."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+from . import control, hub, mailer, oauth, sens
+from .config import EmulatorConfig
+from .state import EmulatorState
+
+
+def create_app(config: EmulatorConfig | None = None) -> Starlette:
+    """An ASGI app serving fresh sample data for `config`; also usable with httpx.ASGITransport."""
+    state = EmulatorState(config)
+    app = Starlette(routes=[*sens.routes(), *mailer.routes(), *hub.routes(), *oauth.routes(), *control.routes()])
+    app.state.emulator = state
+    return app

@@ -1,0 +1,60 @@
+"""Time as each vendor writes it: SENS in KST wall time without an offset, the Mailer in KST with a
+space-separated millisecond field, the Hub in ISO 8601 with +09:00. All stored times are epoch ms."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+
+KST = timezone(timedelta(hours=9), "KST")
+DAY_MS = 86_400_000
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def start_of_utc_day_ms() -> int:
+    return now_ms() // DAY_MS * DAY_MS
+
+
+def _kst(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, KST)
+
+
+def sens_time(ms: int) -> str:
+    """2025-11-21T16:10:47.884 (KST wall time, no offset)."""
+    return _kst(ms).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}"
+
+
+def mailer_block_date(ms: int) -> dict:
+    """{"utc": 1546569106178, "formattedDate": "2019-01-04", "formattedDateTime": "2019-01-04 11:31:46 178"}."""
+    dt = _kst(ms)
+    return {
+        "utc": ms,
+        "formattedDate": dt.strftime("%Y-%m-%d"),
+        "formattedDateTime": dt.strftime("%Y-%m-%d %H:%M:%S ") + f"{ms % 1000:03d}",
+    }
+
+
+def hub_time(ms: int | None) -> str | None:
+    """2024-10-29T06:00:01.000+09:00, or None."""
+    if ms is None:
+        return None
+    return _kst(ms).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}+09:00"
+
+
+_MAILER_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S %f", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+
+
+def parse_mailer_datetime(text: str) -> int | None:
+    """A Mailer `startDateTime`/`endDateTime` as epoch ms, read as UTC (the English docs' reading;
+    the Korean docs say UTC+9, which is why clients should send the *Utc parameters)."""
+    text = text.strip()
+    for fmt in _MAILER_FORMATS:
+        try:
+            dt = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return int(dt.replace(tzinfo=timezone.utc).timestamp() * 1000)
+    return None

@@ -1,0 +1,86 @@
+"""What every API request goes through before its handler: counting, latency, injected faults,
+and the vendor's authentication (NCP signature v2, or the NHN app key and bearer token).
+
+Each API path gets one endpoint that dispatches on the method itself, so an unsupported method
+is answered in the vendor's own words rather than by Starlette's plain-text 405.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..api.ncp_signing import verify
+from . import faults
+from .responses import gateway_error, nhn_error
+from .state import EmulatorState
+
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # the endpoint answers 405 itself
+
+Handler = Callable[[Request, EmulatorState], Awaitable[Response]]
+Authenticator = Callable[[Request, EmulatorState], Response | None]
+
+
+def request_target(request: Request) -> str:
+    """The request target exactly as received: the raw path, then `?` and the raw query if any."""
+    scope = request.scope
+    raw = scope.get("raw_path") or scope["path"].encode()
+    target = raw.decode("latin-1")
+    query = scope.get("query_string") or b""
+    return f"{target}?{query.decode('latin-1')}" if query else target
+
+
+def ncp_signature(request: Request, state: EmulatorState) -> Response | None:
+    """The API gateway's check: signature v2 over the raw target, 5-minute window, access key."""
+    creds = state.credentials
+    reason = verify(request.method, request_target(request), request.headers,  # type: ignore[arg-type]
+                    creds.ncloud_access_key, creds.ncloud_secret_key)
+    if reason is None:
+        return None
+    return gateway_error(401, "200", {"X-Emulator-Reason": reason})
+
+
+def nhn_app_and_token(request: Request, state: EmulatorState) -> Response | None:
+    """The Hub's check: a live bearer token (401), then the app key (403)."""
+    auth = request.headers.get("x-nhn-authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return nhn_error(401000, "Unauthorized: X-NHN-Authorization: Bearer {accessToken} is required")
+    if not state.tokens.valid(token.strip()):
+        return nhn_error(401001, "Unauthorized: the access token is invalid or expired")
+    if request.headers.get("x-nc-app-key") != state.credentials.nhn_app_key:
+        return nhn_error(403001, "Forbidden: the app key is not valid")
+    return None
+
+
+def endpoint(
+    vendor: str,
+    methods: dict[str, tuple[str, Handler]],
+    authenticate: Authenticator | None,
+    not_allowed: Callable[[Request, EmulatorState], Response],
+) -> Callable[[Request], Awaitable[Response]]:
+    """One ASGI endpoint for a vendor path: {method: (route name for stats, handler)}."""
+
+    async def handle(request: Request) -> Response:
+        state: EmulatorState = request.app.state.emulator
+        chosen = methods.get(request.method)
+        if chosen is None:
+            return not_allowed(request, state)
+        route, handler = chosen
+        state.stats.count(route)
+        cfg = state.config
+        if cfg.latency_ms > 0:
+            await asyncio.sleep(cfg.latency_ms / 1000)
+        fault = state.faults.pick(vendor, cfg.fault_rate, cfg.retry_after)
+        if fault is not None:
+            return await faults.respond(fault, vendor, cfg.hang_seconds)
+        if authenticate is not None:
+            refused = authenticate(request, state)
+            if refused is not None:
+                return refused
+        return await handler(request, state)
+
+    return handle

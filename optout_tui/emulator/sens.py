@@ -1,0 +1,132 @@
+"""NAVER Cloud SENS opt-out numbers: GET/POST/DELETE /sms/v2/services/{serviceId}/unsubscribes.
+
+Documented: `clientTelNo` digits only (exact), `pageSize` 1-100, `pageIndex` 0-N, `startTime` and
+`endTime` in ms (inclusive here); a bare JSON array, newest registration first, no total count.
+Register and delete take `[{"clientTelNo": ...}]`, 1 to 1,000 items. Not documented, chosen here:
+`pageSize` defaults to 10, numbers are 1-18 digits, an unsupported Content-Type is a 415.
+"""
+
+from __future__ import annotations
+
+import json
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .clock import now_ms
+from .gate import ALL_METHODS, endpoint, ncp_signature
+from .responses import json_response
+from .sms_store import MAX_DIGITS, encode
+from .state import EmulatorState
+
+PATH = "/sms/v2/services/{service_id}/unsubscribes"
+MAX_ITEMS = 1000
+DEFAULT_PAGE_SIZE = 10
+
+
+class BadRequest(Exception):
+    pass
+
+
+def _digits(value: object) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_DIGITS and value.isascii() and value.isdigit()
+
+
+def _int_param(request: Request, name: str, low: int, high: int | None = None) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be an integer") from None
+    if value < low or (high is not None and value > high):
+        raise BadRequest(f"{name} must be {low}-{high}" if high is not None else f"{name} must be >= {low}")
+    return value
+
+
+def _service_missing(request: Request, state: EmulatorState) -> Response | None:
+    if request.path_params["service_id"] != state.credentials.sens_service_id:
+        return state.sens_errors(404, "service not found: check the serviceId")
+    return None
+
+
+async def list_unsubscribes(request: Request, state: EmulatorState) -> Response:
+    if (missing := _service_missing(request, state)) is not None:
+        return missing
+    try:
+        size = _int_param(request, "pageSize", 1, 100) or DEFAULT_PAGE_SIZE
+        index = _int_param(request, "pageIndex", 0) or 0
+        start = _int_param(request, "startTime", 0)
+        end = _int_param(request, "endTime", 0)
+        number = request.query_params.get("clientTelNo")
+        if number is not None and not _digits(number):
+            raise BadRequest("clientTelNo must contain digits only")
+        if start is not None and end is not None and start > end:
+            raise BadRequest("startTime must not be after endTime")
+    except BadRequest as exc:
+        return state.sens_errors(400, str(exc))
+    if number is not None:
+        found = state.sms.one(encode(number), start, end) if index == 0 else []
+        return json_response(found)
+    return json_response(state.sms.page(start, end, index, size))
+
+
+async def _numbers_in_body(request: Request) -> list[str]:
+    if "application/json" not in request.headers.get("content-type", "").lower():
+        raise TypeError
+    try:
+        data = json.loads(await request.body())
+    except ValueError:
+        raise BadRequest("the body is not valid JSON") from None
+    if not isinstance(data, list) or not 1 <= len(data) <= MAX_ITEMS:
+        raise BadRequest(f"the body must be a JSON array of 1 to {MAX_ITEMS} items")
+    numbers = []
+    for i, item in enumerate(data):
+        value = item.get("clientTelNo") if isinstance(item, dict) else None
+        if not _digits(value):
+            raise BadRequest(f"item {i}: clientTelNo must contain digits only")
+        numbers.append(value)
+    return numbers
+
+
+async def _changed(request: Request, state: EmulatorState, delete: bool) -> Response:
+    if (missing := _service_missing(request, state)) is not None:
+        return missing
+    try:
+        numbers = await _numbers_in_body(request)
+    except TypeError:
+        return state.sens_errors(415, "Content-Type must be application/json")
+    except BadRequest as exc:
+        return state.sens_errors(400, str(exc))
+    if delete:
+        state.sms.delete(numbers)
+        return Response(status_code=204)
+    return json_response(state.sms.register(numbers, now_ms()), state.config.sens_register_status)
+
+
+async def register_unsubscribes(request: Request, state: EmulatorState) -> Response:
+    return await _changed(request, state, delete=False)
+
+
+async def delete_unsubscribes(request: Request, state: EmulatorState) -> Response:
+    return await _changed(request, state, delete=True)
+
+
+def _not_allowed(request: Request, state: EmulatorState) -> Response:
+    return state.sens_errors(405, f"method {request.method} is not supported")
+
+
+def routes() -> list[Route]:
+    handle = endpoint(
+        "sens",
+        {
+            "GET": ("sens.list", list_unsubscribes),
+            "POST": ("sens.register", register_unsubscribes),
+            "DELETE": ("sens.delete", delete_unsubscribes),
+        },
+        ncp_signature,
+        _not_allowed,
+    )
+    return [Route(PATH, handle, methods=ALL_METHODS)]

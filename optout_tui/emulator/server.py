@@ -1,0 +1,93 @@
+"""Serve the emulator on a loopback port from a daemon thread (for the demo, tests and benchmarks)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+from .config import EmulatorConfig
+
+START_TIMEOUT = 15.0
+
+
+class EmulatorServer:
+    """uvicorn in a daemon thread; `start()` returns once the port accepts connections.
+
+        with EmulatorServer(EmulatorConfig(sms_count=100)) as server:
+            httpx.get(server.base_url + "/_emulator/stats")
+    """
+
+    def __init__(self, config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.config = config if config is not None else EmulatorConfig()
+        self.host = host
+        self.port = port
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self._app = None
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def state(self):
+        """The emulator's data and counters, in process (for assertions, not for clients)."""
+        if self._app is None:
+            raise RuntimeError("the emulator has not been started")
+        return self._app.state.emulator
+
+    def start(self) -> "EmulatorServer":
+        if self._thread is not None:
+            return self
+        import uvicorn
+
+        from .app import create_app
+
+        self._app = create_app(self.config)
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((self.host, self.port))
+        except OSError:
+            sock.close()
+            raise
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self._app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+            timeout_keep_alive=30,
+            backlog=512,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="optout-emulator", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the emulator did not start on {self.host}:{self.port}")
+            time.sleep(0.005)
+        self._sock = sock
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> "EmulatorServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

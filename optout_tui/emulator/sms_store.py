@@ -1,0 +1,148 @@
+"""SENS opt-out numbers held in flat arrays, so a million entries stay small and a page costs O(page).
+
+Layout: `times`/`numbers`/`ars` are parallel arrays in registration order (times ascending).
+A number is stored as int("1" + digits), which keeps leading zeros. Exact lookup: a sorted packed
+index for the sample data (bisect) plus a dict for numbers registered later. Deletion clears a flag
+in `alive` and records the position in the sorted `dead` list, so paging can count live entries in
+a time range by bisecting instead of scanning.
+"""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left, bisect_right, insort
+
+from .clock import sens_time
+from .sample_data import _POS_BITS, SmsArrays
+
+MAX_DIGITS = 18  # int("1" + digits) must fit in a signed 64-bit array slot
+
+
+def encode(digits: str) -> int:
+    return int("1" + digits)
+
+
+def decode(key: int) -> str:
+    return str(key)[1:]
+
+
+class SmsStore:
+    def __init__(self, data: SmsArrays) -> None:
+        self.times: array = data.times
+        self.numbers: array = data.numbers
+        self.ars: bytearray = data.ars
+        self._index: array = data.index
+        self._index_len = len(data.index)
+        self.alive = bytearray(b"\x01") * len(self.times)
+        self.dead: list[int] = []  # sorted positions of deleted entries
+        self._later: dict[int, int] = {}  # number -> position, for entries added after generation
+
+    def __len__(self) -> int:
+        return len(self.times) - len(self.dead)
+
+    # ------------------------------------------------------------ lookup
+
+    def position(self, key: int) -> int | None:
+        """Where the live entry for `key` is, or None."""
+        pos = self._later.get(key)
+        if pos is not None:
+            return pos
+        i = bisect_left(self._index, key << _POS_BITS)
+        if i < self._index_len:
+            packed = self._index[i]
+            if packed >> _POS_BITS == key:
+                pos = packed & ((1 << _POS_BITS) - 1)
+                if self.alive[pos]:
+                    return pos
+        return None
+
+    def entry(self, pos: int) -> dict:
+        return {
+            "clientTelNo": decode(self.numbers[pos]),
+            "registerTime": sens_time(self.times[pos]),
+            "registerType": "C" if self.ars[pos] else "M",
+        }
+
+    # ------------------------------------------------------------ list
+
+    def page(self, start: int | None, end: int | None, index: int, size: int) -> list[dict]:
+        """Entries registered in [start, end] (ms, inclusive), newest first, page `index` of `size`."""
+        times = self.times
+        lo = 0 if start is None else bisect_left(times, start)
+        hi = len(times) if end is None else bisect_right(times, end)
+        skip = index * size
+        top = self._nth_live_from_top(lo, hi, skip)
+        out: list[dict] = []
+        alive = self.alive
+        while top >= lo and len(out) < size:
+            pos = alive.rfind(1, lo, top + 1)
+            if pos < 0:
+                break
+            out.append(self.entry(pos))
+            top = pos - 1
+        return out
+
+    def one(self, key: int, start: int | None, end: int | None) -> list[dict]:
+        pos = self.position(key)
+        if pos is None:
+            return []
+        t = self.times[pos]
+        if (start is not None and t < start) or (end is not None and t > end):
+            return []
+        return [self.entry(pos)]
+
+    def _dead_between(self, a: int, b: int) -> int:
+        return bisect_left(self.dead, b) - bisect_left(self.dead, a)
+
+    def _nth_live_from_top(self, lo: int, hi: int, skip: int) -> int:
+        """The highest position p in [lo, hi) with exactly `skip` live entries in (p, hi);
+        lo - 1 when the range holds no more than `skip` live entries."""
+        if not self.dead or self._dead_between(lo, hi) == 0:
+            return hi - 1 - skip
+        # live(p) = live entries in [p, hi) falls as p grows; find the largest p with live(p) > skip.
+        a, b = lo, hi  # invariant: live(a) > skip unless no such p exists, live(b) <= skip
+        if (hi - lo) - self._dead_between(lo, hi) <= skip:
+            return lo - 1
+        while b - a > 1:
+            mid = (a + b) // 2
+            if (hi - mid) - self._dead_between(mid, hi) > skip:
+                a = mid
+            else:
+                b = mid
+        return a
+
+    # ------------------------------------------------------------ changes
+
+    def register(self, numbers: list[str], now: int) -> list[dict]:
+        """Add numbers not yet present (manual registration, time `now`); a number already present
+        keeps its original time. Answers every distinct number, in request order."""
+        out = []
+        for digits in dict.fromkeys(numbers):
+            key = encode(digits)
+            pos = self.position(key)
+            if pos is None:
+                pos = len(self.times)
+                self.times.append(max(now, self.times[-1]) if pos else now)
+                self.numbers.append(key)
+                self.ars.append(0)
+                self.alive.append(1)
+                self._later[key] = pos
+            out.append(self.entry(pos))
+        return out
+
+    def delete(self, numbers: list[str]) -> int:
+        """Remove the numbers present; returns how many were."""
+        removed = 0
+        for digits in dict.fromkeys(numbers):
+            key = encode(digits)
+            pos = self.position(key)
+            if pos is None:
+                continue
+            self.alive[pos] = 0
+            insort(self.dead, pos)
+            self._later.pop(key, None)
+            removed += 1
+        return removed
+
+    def contains(self, digits: str) -> bool:
+        return self.position(encode(digits)) is not None

@@ -1,0 +1,133 @@
+"""Client speed against the emulator at 10 ms latency (issue 2). Prints figures; asserts nothing.
+
+1. `list sms` of 100,000 entries (1,000 pages, no total count): page after page, then the
+   speculative window of 8 requests in flight; the ratio is what matters.
+2. `add sms` of 100,000 numbers from a file: requests sent (must be exactly 100), time, and the
+   budget 2 x (100 x 10 ms / requests in flight) + the time to parse the file.
+
+    .venv/bin/python scripts/bench_api.py [--entries 100000] [--latency-ms 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from optout_tui.api.base import ListFilter
+from optout_tui.api.factory import build_lists
+from optout_tui.demo import demo_settings
+from optout_tui.emulator import EmulatorConfig, EmulatorServer
+
+
+def stats(server) -> dict:
+    return httpx.get(f"{server.base_url}/_emulator/stats").json()
+
+
+def reset(server) -> None:
+    httpx.post(f"{server.base_url}/_emulator/reset-stats", json={})
+
+
+async def bench_list(server, in_flight: int) -> None:
+    lists = build_lists(*demo_settings(server), in_flight=in_flight)
+    sms = lists.sms
+    try:
+        started = time.perf_counter()
+        index, sequential = 0, 0
+        while True:
+            page = await sms.fetch_page(ListFilter(), index)
+            sequential += len(page.entries)
+            if page.last:
+                break
+            index += 1
+        t_seq = time.perf_counter() - started
+
+        reset(server)
+        started = time.perf_counter()
+        windowed = 0
+        async for page in sms.pages(ListFilter(), in_flight=in_flight):
+            windowed += len(page.entries)
+        t_win = time.perf_counter() - started
+        requests = stats(server)["requests"]
+    finally:
+        await lists.aclose()
+    print(f"list sms: {sequential:,} entries page after page in {t_seq:.2f} s ({index + 1} requests)")
+    print(f"list sms: {windowed:,} entries with {in_flight} in flight in {t_win:.2f} s ({requests} requests)")
+    print(f"list sms: speed-up {t_seq / t_win:.1f}x (target >= 5x)")
+
+
+def bench_add(server, count: int, latency_ms: float, in_flight: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "numbers.txt"
+        lines = [f"010-7{i // 10000:03d}-{i % 10000:04d}" for i in range(count)]
+        lines[5:8] = ["not a number", "010-12", "hello@example.kr"]  # a few bad lines, as in real files
+        path.write_text("\n".join(lines) + "\n")
+
+        from optout_tui.bulk.plan import preview_lines, read_values_file
+
+        started = time.perf_counter()
+        preview = preview_lines(read_values_file(str(path)), _sms_kind())
+        t_parse = time.perf_counter() - started
+
+        profile, secrets = demo_settings(server)
+        env = {
+            **os.environ,
+            "OPTOUT_SENS_URL": profile.sens_url, "OPTOUT_MAILER_URL": profile.mailer_url,
+            "OPTOUT_HUB_URL": profile.hub_url, "OPTOUT_NHN_OAUTH_URL": profile.nhn_oauth_url,
+            "OPTOUT_SENS_SERVICE_ID": profile.sens_service_id, "OPTOUT_NHN_APP_KEY": profile.nhn_app_key,
+            "NCLOUD_ACCESS_KEY": secrets.ncloud_access_key, "NCLOUD_SECRET_KEY": secrets.ncloud_secret_key,
+            "NHN_USER_ACCESS_KEY_ID": secrets.nhn_user_access_key_id,
+            "NHN_SECRET_ACCESS_KEY": secrets.nhn_secret_access_key,
+            "XDG_DATA_HOME": str(Path(tmp) / "data"), "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
+            "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
+        }
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import optout_tui.cli"], env=env, check=True)
+        t_start = time.perf_counter() - started
+
+        reset(server)
+        started = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "optout_tui", "add", "sms", "--file", str(path)],
+                             env=env, capture_output=True, text=True)
+        t_add = time.perf_counter() - started
+        requests = stats(server)["by_route"].get("sens.register", 0)
+    budget = 2 * (100 * latency_ms / 1000 / in_flight) + t_parse
+    print(f"add sms: parsed {count:,} lines in {t_parse:.2f} s ({preview.ok:,} ok, {preview.invalid} invalid)")
+    print(f"add sms: command took {t_add:.2f} s wall, of which ~{t_start:.2f} s is interpreter + import start-up;"
+          f" {requests} register requests (target exactly 100); exit {out.returncode}")
+    print(f"add sms: budget 2 x (100 x {latency_ms:g} ms / {in_flight}) + parse = {budget:.2f} s;"
+          f" command minus start-up = {t_add - t_start:.2f} s ({(t_add - t_start) / budget:.2f}x of budget)")
+    tail = out.stdout.strip().splitlines()[-6:]
+    print("add sms: summary ->", " | ".join(tail))
+
+
+def _sms_kind():
+    from optout_tui.api.base import ListKind
+
+    return ListKind.SMS
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--latency-ms", type=float, default=10.0)
+    parser.add_argument("--in-flight", type=int, default=8)
+    parser.add_argument("--skip-add", action="store_true")
+    args = parser.parse_args()
+    config = EmulatorConfig(sms_count=args.entries, email_count=100, latency_ms=args.latency_ms)
+    with EmulatorServer(config) as server:
+        print(f"emulator: {args.entries:,} SMS entries, {args.latency_ms:g} ms latency, {server.base_url}")
+        asyncio.run(bench_list(server, args.in_flight))
+        if not args.skip_add:
+            bench_add(server, 100_000, args.latency_ms, args.in_flight)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""SENS opt-out numbers over real loopback HTTP against the emulator."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from optout_tui.api.base import ListFilter, OutcomeStatus
+from optout_tui.emulator import EmulatorConfig, EmulatorServer
+
+from .conftest import control, make_lists
+
+
+async def collect(lst, flt=ListFilter()):
+    pages = [page async for page in lst.pages(flt)]
+    return pages, [e for p in pages for e in p.entries]
+
+
+@pytest.mark.parametrize("count,expected_pages", [(0, 1), (100, 2), (250, 3)])
+async def test_paging_ends_on_the_first_short_or_empty_page(count, expected_pages):
+    with EmulatorServer(EmulatorConfig(sms_count=count, email_count=0)) as server:
+        lists = make_lists(server)
+        try:
+            pages, entries = await collect(lists.sms)
+        finally:
+            await lists.aclose()
+    assert len(entries) == count
+    assert len({e.number for e in entries}) == count
+    assert len(pages) == expected_pages  # 100 entries: one full page, then an empty one ends it
+    assert pages[-1].last
+
+
+async def test_entries_are_typed_with_source_and_aware_time(lists):
+    _, entries = await collect(lists.sms)
+    assert {e.source for e in entries} == {"ARS", "manual"}
+    assert all(e.registered_at.tzinfo is not None for e in entries)
+    assert all(e.number.isdigit() and e.number.startswith("01") for e in entries)
+
+
+async def test_date_range_filters_on_registration_time(lists):
+    _, everything = await collect(lists.sms)
+    cut = sorted(e.registered_at for e in everything)[len(everything) // 2]
+    _, recent = await collect(lists.sms, ListFilter(since=cut))
+    assert recent and all(e.registered_at >= cut for e in recent)
+    assert len(recent) == sum(1 for e in everything if e.registered_at >= cut)
+    future = datetime.now(timezone.utc) + timedelta(days=30)
+    pages, none = await collect(lists.sms, ListFilter(since=future))
+    assert none == [] and len(pages) == 1
+
+
+async def test_lookup_is_exact(lists):
+    _, entries = await collect(lists.sms)
+    target = entries[7]
+    assert await lists.sms.lookup(target.number) == target
+    assert await lists.sms.lookup("01000000001") is None
+
+
+async def test_register_then_delete_in_chunks_of_at_most_1000(emulator, lists):
+    numbers = [f"0109{i:07d}" for i in range(2100)]
+    before = control(emulator, "stats")["by_route"].get("sens.register", 0)
+    outcomes = await lists.sms.register(numbers)
+    assert [o.status for o in outcomes] == [OutcomeStatus.DONE] * 2100
+    assert control(emulator, "stats")["by_route"]["sens.register"] - before == 3  # 1000 + 1000 + 100
+    found = await lists.sms.lookup(numbers[-1])
+    assert found is not None and found.source == "manual"
+    removed = await lists.sms.remove(numbers)
+    assert all(o.ok for o in removed)
+    assert await lists.sms.lookup(numbers[-1]) is None
+
+
+async def test_a_429_then_success_is_retried_and_reported(emulator, lists):
+    from optout_tui.api.http import retry_listener
+
+    seen = []
+    token = retry_listener.set(lambda err, attempt, delay: seen.append((err.status, attempt)))
+    try:
+        control(emulator, "fail-next", {"count": 2, "status": 429, "route": "sens", "retry_after": 0})
+        page = await lists.sms.fetch_page(ListFilter(), 0)
+    finally:
+        retry_listener.reset(token)
+    assert len(page.entries) == 100
+    assert seen == [(429, 1), (429, 2)]
+
+
+async def test_retries_are_bounded_and_end_in_one_line(emulator, lists):
+    from optout_tui.api.errors import ApiError
+
+    from .conftest import FAST_RETRY
+
+    control(emulator, "fail-next", {"count": FAST_RETRY.attempts, "status": 503, "route": "sens"})
+    with pytest.raises(ApiError) as caught:
+        await lists.sms.fetch_page(ListFilter(), 0)
+    assert caught.value.status == 503 and caught.value.retryable
+    assert "\n" not in caught.value.line and "retry later" in caught.value.line
+
+
+async def test_a_hung_request_times_out_and_is_retried(emulator):
+    lists = make_lists(emulator, timeout=0.5)
+    try:
+        control(emulator, "fail-next", {"count": 1, "status": "timeout", "route": "sens"})
+        page = await lists.sms.fetch_page(ListFilter(), 0)
+    finally:
+        await lists.aclose()
+    assert len(page.entries) == 100

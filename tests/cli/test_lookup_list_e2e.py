@@ -1,0 +1,86 @@
+"""`lookup` and `list` end to end: the real command in a subprocess against a standalone emulator."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from optout_tui.normalize import format_number
+
+
+def first_numbers(optout, n=3):
+    out = optout("list", "sms", "--format", "csv", "--limit", str(n))
+    assert out.returncode == 0, out.stderr
+    return [row["number"] for row in csv.DictReader(io.StringIO(out.stdout))]
+
+
+def test_list_streams_every_entry_as_csv_and_jsonl(optout):
+    out = optout("list", "sms", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert len(rows) == 300 and len({r["number"] for r in rows}) == 300
+    jl = optout("list", "email", "--format", "jsonl", "--by", "admin")
+    records = [json.loads(line) for line in jl.stdout.splitlines()]
+    assert records and all(r["registered_by"] == "admin" for r in records)
+
+
+def test_list_table_with_date_filter_and_limit(optout):
+    out = optout("list", "sms", "--since", "30d", "--limit", "5")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("NUMBER") and len(lines) <= 6
+    bad = optout("list", "sms", "--since", "last tuesday")
+    assert bad.returncode == 2 and "2026-01-31" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_lookup_found_in_any_common_form(optout):
+    number = first_numbers(optout, 1)[0]
+    dashed = format_number(number)
+    international = "+82 " + dashed[1:]
+    out = optout("lookup", dashed, international, "--json")
+    assert out.returncode == 0, out.stderr
+    results = json.loads(out.stdout)
+    assert [r["result"] for r in results] == ["found", "found"]
+    assert {r["value"] for r in results} == {number}
+
+
+def test_lookup_exit_codes(optout):
+    number = first_numbers(optout, 1)[0]
+    assert optout("lookup", number).returncode == 0
+    missing = optout("lookup", number, "010-0000-0001")
+    assert missing.returncode == 1 and "not on the opt-out list" in missing.stdout
+    invalid = optout("lookup", "hello")
+    assert invalid.returncode == 2 and "invalid" in invalid.stdout
+    email = optout("lookup", "Nobody <Nobody@Example.KR>")
+    assert email.returncode == 1 and "Nobody@example.kr" in email.stdout
+
+
+def test_lookup_080_number(optout):
+    out = optout("list", "080", "--format", "jsonl")
+    number = json.loads(out.stdout.splitlines()[0])["number"]
+    found = optout("lookup", format_number(number))
+    assert found.returncode == 0 and "080" in found.stdout
+
+
+def test_missing_settings_exit_2_with_what_to_set(optout, standalone):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in {**os.environ, **standalone.env}.items() if k != "OPTOUT_SENS_SERVICE_ID"}
+    out = subprocess.run([sys.executable, "-m", "optout_tui", "list", "sms"], capture_output=True, text=True, env=env)
+    assert out.returncode == 2
+    assert "OPTOUT_SENS_SERVICE_ID" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_wrong_credentials_exit_3_in_one_line(optout, standalone):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, **standalone.env, "NCLOUD_SECRET_KEY": "not-the-secret"}
+    out = subprocess.run([sys.executable, "-m", "optout_tui", "list", "sms"], capture_output=True, text=True, env=env)
+    assert out.returncode == 3
+    assert len(out.stderr.strip().splitlines()) == 1 and "credentials" in out.stderr
+    assert "not-the-secret" not in out.stderr
