@@ -23,8 +23,8 @@ import httpx
 
 from optout_tui.api.base import ListFilter
 from optout_tui.api.factory import build_lists
-from optout_tui.demo import demo_settings
-from optout_tui.emulator import EmulatorConfig, EmulatorServer
+from optout_tui.emulator.process import EmulatorProcess
+from optout_tui.settings import Profile, Secrets
 
 
 def stats(server) -> dict:
@@ -35,8 +35,19 @@ def reset(server) -> None:
     httpx.post(f"{server.base_url}/_emulator/reset-stats", json={})
 
 
+def settings_from_env(env: dict[str, str]) -> tuple[Profile, Secrets]:
+    profile = Profile(
+        name="bench", sens_url=env["OPTOUT_SENS_URL"], mailer_url=env["OPTOUT_MAILER_URL"],
+        hub_url=env["OPTOUT_HUB_URL"], nhn_oauth_url=env["OPTOUT_NHN_OAUTH_URL"],
+        sens_service_id=env["OPTOUT_SENS_SERVICE_ID"], nhn_app_key=env["OPTOUT_NHN_APP_KEY"],
+    )
+    secrets = Secrets(env["NCLOUD_ACCESS_KEY"], env["NCLOUD_SECRET_KEY"], env["NHN_USER_ACCESS_KEY_ID"],
+                      env["NHN_SECRET_ACCESS_KEY"])
+    return profile, secrets
+
+
 async def bench_list(server, in_flight: int) -> None:
-    lists = build_lists(*demo_settings(server), in_flight=in_flight)
+    lists = build_lists(*settings_from_env(server.env), in_flight=in_flight)
     sms = lists.sms
     try:
         started = time.perf_counter()
@@ -76,15 +87,8 @@ def bench_add(server, count: int, latency_ms: float, in_flight: int) -> None:
         preview = preview_lines(read_values_file(str(path)), _sms_kind())
         t_parse = time.perf_counter() - started
 
-        profile, secrets = demo_settings(server)
         env = {
-            **os.environ,
-            "OPTOUT_SENS_URL": profile.sens_url, "OPTOUT_MAILER_URL": profile.mailer_url,
-            "OPTOUT_HUB_URL": profile.hub_url, "OPTOUT_NHN_OAUTH_URL": profile.nhn_oauth_url,
-            "OPTOUT_SENS_SERVICE_ID": profile.sens_service_id, "OPTOUT_NHN_APP_KEY": profile.nhn_app_key,
-            "NCLOUD_ACCESS_KEY": secrets.ncloud_access_key, "NCLOUD_SECRET_KEY": secrets.ncloud_secret_key,
-            "NHN_USER_ACCESS_KEY_ID": secrets.nhn_user_access_key_id,
-            "NHN_SECRET_ACCESS_KEY": secrets.nhn_secret_access_key,
+            **os.environ, **server.env,
             "XDG_DATA_HOME": str(Path(tmp) / "data"), "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
             "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
         }
@@ -121,8 +125,8 @@ def main() -> None:
     parser.add_argument("--in-flight", type=int, default=8)
     parser.add_argument("--skip-add", action="store_true")
     args = parser.parse_args()
-    config = EmulatorConfig(sms_count=args.entries, email_count=100, latency_ms=args.latency_ms)
-    with EmulatorServer(config) as server:
+    emulator_args = ["--sms-count", str(args.entries), "--email-count", "100", "--latency-ms", str(args.latency_ms)]
+    with EmulatorProcess(*emulator_args) as server:
         print(f"emulator: {args.entries:,} SMS entries, {args.latency_ms:g} ms latency, {server.base_url}")
         asyncio.run(bench_list(server, args.in_flight))
         if not args.skip_add:
