@@ -1,10 +1,15 @@
 """The headless layers never import Textual, and nothing outside the CLI imports click.
 
-Checked in a fresh interpreter so nothing imported by other tests hides a violation.
+Textual is checked in a fresh interpreter (so nothing imported by other tests hides a violation);
+click is checked in the source, since httpx itself pulls click in for its own command line.
 """
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "optout_tui"
 
 import pytest
 
@@ -18,11 +23,11 @@ HEADLESS = [
 
 
 @pytest.mark.parametrize("module", HEADLESS)
-def test_headless_module_imports_neither_textual_nor_click(module):
+def test_headless_module_does_not_import_textual(module):
     code = (
         "import importlib, sys\n"
         f"importlib.import_module({module!r})\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'click'))\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
         "print(','.join(bad))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -39,3 +44,33 @@ def test_cli_help_does_not_import_textual():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_only_the_command_line_imports_click():
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "cli" not in path.relative_to(PACKAGE).parts[:1] and "click" in imported_roots(path)
+    ]
+    assert offenders == []
+
+
+def test_nothing_below_the_ui_imports_textual_in_source():
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if path.relative_to(PACKAGE).parts[0] not in ("ui", "cli")
+        and imported_roots(path) & {"textual", "textual_plotext"}
+    ]
+    assert offenders == []
