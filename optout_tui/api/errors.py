@@ -57,7 +57,7 @@ class ApiError(Exception):
         if self.status == 429:
             return "the vendor is throttling requests; wait a moment and retry"
         if self.is_auth:
-            return "check the credentials for this list (optout-tui credentials test)"
+            return "check the credentials (optout-tui credentials show / set)"
         if self.status == 404:
             return "check the value and the service id / app key"
         if self.status >= 500:

@@ -1,0 +1,337 @@
+"""Where the tool keeps its files, and the TOML config file of profiles (never secrets).
+
+The file, by default ``config_dir()/config.toml``::
+
+    default_profile = "prod"
+
+    [profiles.prod]
+    sens_service_id = "ncp:sms:kr:123456789012:myservice"
+    nhn_app_key = "AbCdEf0123456789"
+    mailer_region = "kr"          # or mailer_url = "https://..."; "sgn" and "jpn" are the other regions
+    read_only = false
+
+    [keys]                        # dashboard key remapping: binding id -> key
+    lookup = "ctrl+l"
+
+Environment variables win over the file (``OPTOUT_SENS_URL`` ... ``OPTOUT_NHN_APP_KEY``, and
+``OPTOUT_PROFILE`` for the profile name). Writing goes through tomlkit so a hand-edited file keeps
+its comments and layout.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .settings import (
+    DEFAULT_HUB_URL,
+    DEFAULT_MAILER_URL,
+    DEFAULT_NHN_OAUTH_URL,
+    DEFAULT_SENS_URL,
+    SECRET_ENV,
+    ConfigError,
+    Profile,
+)
+
+APP_NAME = "optout-tui"
+DEFAULT_PROFILE = "default"
+
+MAILER_REGIONS = {
+    "kr": DEFAULT_MAILER_URL,
+    "sgn": "https://mail.apigw.ntruss.com/api/v1-sgn",
+    "jpn": "https://mail.apigw.ntruss.com/api/v1-jpn",
+}
+
+# Profile field -> environment variable that overrides it.
+ENV_OVERRIDES = {
+    "sens_url": "OPTOUT_SENS_URL",
+    "mailer_url": "OPTOUT_MAILER_URL",
+    "hub_url": "OPTOUT_HUB_URL",
+    "nhn_oauth_url": "OPTOUT_NHN_OAUTH_URL",
+    "sens_service_id": "OPTOUT_SENS_SERVICE_ID",
+    "nhn_app_key": "OPTOUT_NHN_APP_KEY",
+}
+PROFILE_ENV = "OPTOUT_PROFILE"
+
+_URL_FIELDS = ("sens_url", "mailer_url", "hub_url", "nhn_oauth_url")
+_TEXT_FIELDS = _URL_FIELDS + ("sens_service_id", "nhn_app_key")
+_FILE_KEYS = frozenset(_TEXT_FIELDS) | {"read_only", "mailer_region"}
+_DEFAULTS = Profile()
+
+
+# ---------------------------------------------------------------- paths
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """Journal and audit database."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def cache_dir() -> Path:
+    """Snapshots: can be deleted at any time."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def config_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The file to use: the one given (``--config``), else the default."""
+    return Path(path).expanduser() if path else default_config_path()
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(slots=True)
+class AppConfig:
+    """The config file as read, before environment overrides."""
+
+    path: Path
+    exists: bool = False
+    default_profile: str = DEFAULT_PROFILE
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    document: dict[str, Any] = field(default_factory=dict)  # everything, for other sections
+
+    def section(self, name: str) -> dict[str, Any]:
+        """Another top-level table (e.g. a helper's own settings); empty when absent."""
+        value = self.document.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+    def profile_names(self) -> list[str]:
+        """Every profile that can be chosen; "default" always works (defaults + environment)."""
+        names = list(self.profiles)
+        return names if DEFAULT_PROFILE in names else [DEFAULT_PROFILE, *names]
+
+    def profile(self, name: str) -> Profile:
+        if name in self.profiles:
+            return replace(self.profiles[name])
+        if name == DEFAULT_PROFILE:
+            return Profile(name=DEFAULT_PROFILE)
+        known = ", ".join(self.profile_names())
+        where = str(self.path) if self.exists else f"{self.path} (which does not exist yet)"
+        raise ConfigError(
+            f"no profile {name!r} in {where}; profiles: {known}. "
+            f"Create it with `optout-tui --profile {name} credentials set`"
+        )
+
+
+def _read_document(path: Path) -> dict[str, Any] | None:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, not a config file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or exc})") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not valid TOML: the file is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message already ends in "(at line N, column M)".
+        raise ConfigError(f"{path}: not valid TOML: {exc}; fix that line or move the file away") from None
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> AppConfig:
+    """Read the config file (no file at all is fine). Raises ConfigError with file and line."""
+    file = config_path(path)
+    document = _read_document(file)
+    if document is None:
+        return AppConfig(path=file)
+    config = AppConfig(path=file, exists=True, document=document)
+
+    profiles = document.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"{file}: `profiles` must be a table ([profiles.NAME] sections)")
+    for name, table in profiles.items():
+        config.profiles[name] = _profile_from_table(file, name, table)
+
+    default = document.get("default_profile", DEFAULT_PROFILE)
+    if not isinstance(default, str) or not default:
+        raise ConfigError(f"{file}: default_profile must be a profile name in quotes")
+    if default != DEFAULT_PROFILE and default not in config.profiles:
+        known = ", ".join(config.profile_names())
+        raise ConfigError(f"{file}: default_profile is {default!r} but there is no [profiles.{default}]; profiles: {known}")
+    config.default_profile = default
+
+    keys = document.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise ConfigError(f'{file}: [keys] must map binding names to key strings, e.g. lookup = "ctrl+l"')
+    config.keys = dict(keys)
+    return config
+
+
+def _profile_from_table(file: Path, name: str, table: Any) -> Profile:
+    where = f"{file}: [profiles.{name}]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    secret_keys = sorted(k for k in table if k in SECRET_ENV or k.endswith(("secret", "secret_key", "password")))
+    if secret_keys:
+        raise ConfigError(
+            f"{where} holds {', '.join(secret_keys)}: secrets never go in the config file; remove them and "
+            f"use `optout-tui --profile {name} credentials set` (OS keyring) or environment variables"
+        )
+    unknown = sorted(set(table) - _FILE_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting {', '.join(unknown)}; known: {', '.join(sorted(_FILE_KEYS))}")
+    profile = Profile(name=name)
+    for key in _TEXT_FIELDS:
+        if key in table:
+            value = table[key]
+            if not isinstance(value, str):
+                raise ConfigError(f'{where}: {key} must be text in quotes, e.g. {key} = "..."')
+            setattr(profile, key, value.strip() or getattr(_DEFAULTS, key))
+    region = table.get("mailer_region")
+    if region is not None:
+        if region not in MAILER_REGIONS:
+            raise ConfigError(f"{where}: mailer_region must be one of {', '.join(MAILER_REGIONS)} (got {region!r})")
+        if "mailer_url" not in table:
+            profile.mailer_url = MAILER_REGIONS[region]
+    if "read_only" in table:
+        if not isinstance(table["read_only"], bool):
+            raise ConfigError(f"{where}: read_only must be true or false (no quotes)")
+        profile.read_only = table["read_only"]
+    for key in _URL_FIELDS:
+        _check_url(where, key, getattr(profile, key))
+    return profile
+
+
+def _check_url(where: str, key: str, url: str) -> None:
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError(f"{where}: {key} must start with https:// (got {url!r})")
+
+
+# ---------------------------------------------------------------- the active profile
+
+
+def active_profile_name(config: AppConfig, name: str | None = None) -> str:
+    """--profile, else OPTOUT_PROFILE, else the file's default_profile, else "default"."""
+    return name or os.environ.get(PROFILE_ENV) or config.default_profile
+
+
+def load_profile(path: str | os.PathLike[str] | None = None, name: str | None = None) -> Profile:
+    """The profile to use, with environment overrides applied (they win over the file)."""
+    return resolve_profile(path, name)[0]
+
+
+def resolve_profile(
+    path: str | os.PathLike[str] | None = None, name: str | None = None
+) -> tuple[Profile, dict[str, str]]:
+    """The profile plus where each setting came from ("default", "config file", "env OPTOUT_..")."""
+    config = load_config(path)
+    chosen = active_profile_name(config, name)
+    profile = config.profile(chosen)
+    table = config.document.get("profiles", {}).get(chosen, {})
+    sources = {}
+    for f in fields(Profile):
+        if f.name in ("name", "demo"):
+            continue
+        in_file = f.name in table or (f.name == "mailer_url" and "mailer_region" in table)
+        sources[f.name] = "config file" if in_file else "default"
+    for key, env in ENV_OVERRIDES.items():
+        value = os.environ.get(env, "").strip()
+        if value:
+            if key in _URL_FIELDS:
+                _check_url(f"environment variable {env}", key, value)
+            setattr(profile, key, value)
+            sources[key] = f"env {env}"
+    return profile, sources
+
+
+# ---------------------------------------------------------------- writing
+
+
+def save_profile(path: str | os.PathLike[str] | None, profile: Profile) -> Path:
+    """Write one profile's settings (as given: pass file values, not environment-overridden ones).
+
+    Settings equal to the defaults are left out; other profiles, sections and comments are kept.
+    """
+    changes: dict[str, Any] = {}
+    for key in _TEXT_FIELDS:
+        value = getattr(profile, key)
+        changes[key] = None if value in (None, "", getattr(_DEFAULTS, key)) else value
+    changes["read_only"] = True if profile.read_only else None
+    region = next((r for r, url in MAILER_REGIONS.items() if url == profile.mailer_url), None)
+    if region is not None:  # say it as a region; "kr" is the default and needs neither
+        changes["mailer_url"] = None
+        changes["mailer_region"] = None if region == "kr" else region
+    else:
+        changes["mailer_region"] = None
+    return update_profile(path, profile.name, **changes)
+
+
+def update_profile(path: str | os.PathLike[str] | None, name: str, **settings: Any) -> Path:
+    """Change some settings of one profile (None removes a setting); creates the profile and file."""
+    import tomlkit
+
+    unknown = set(settings) - _FILE_KEYS
+    if unknown:
+        raise ConfigError(f"unknown profile setting {', '.join(sorted(unknown))}")
+    if not name or any(ch in name for ch in ".[]\"'\n"):
+        raise ConfigError(f"{name!r} is not a usable profile name (letters, digits, - and _)")
+    file = config_path(path)
+    _read_document(file)  # refuse to rewrite a file we could not read
+    document = tomlkit.parse(file.read_text("utf-8")) if file.exists() else tomlkit.document()
+    profiles = document.setdefault("profiles", tomlkit.table(is_super_table=True))
+    table = profiles.setdefault(name, tomlkit.table())
+    for key, value in settings.items():
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = value
+    _write_atomically(file, tomlkit.dumps(document))
+    load_config(file)  # what we wrote must read back
+    return file
+
+
+def set_default_profile(path: str | os.PathLike[str] | None, name: str) -> Path:
+    import tomlkit
+
+    file = config_path(path)
+    config = load_config(file)
+    if name != DEFAULT_PROFILE and name not in config.profiles:
+        config.profile(name)  # raises the "no profile" error
+    document = tomlkit.parse(file.read_text("utf-8")) if file.exists() else tomlkit.document()
+    if "default_profile" in document:
+        document["default_profile"] = name
+    else:  # top-level keys must come before the first table
+        body = document.body
+        document = tomlkit.document()
+        document.add("default_profile", name)
+        for key, item in body:
+            if key is None:
+                document.add(item)
+            else:
+                document.append(key, item)
+    _write_atomically(file, tomlkit.dumps(document))
+    return file
+
+
+def _write_atomically(file: Path, text: str) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=file.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, file)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
