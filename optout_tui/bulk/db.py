@@ -1,0 +1,131 @@
+"""The local SQLite database that holds the job journal and the audit trail.
+
+One file in the user data dir, WAL mode (readers never wait for the writer), a schema created on
+first use, and every SQLite failure a person can cause turned into one line saying what to do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+DB_FILENAME = "journal.sqlite3"
+BUSY_TIMEOUT_S = 5.0
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id         TEXT PRIMARY KEY,
+    created    TEXT NOT NULL,
+    updated    TEXT NOT NULL,
+    os_user    TEXT NOT NULL,
+    profile    TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    reason     TEXT NOT NULL DEFAULT '',
+    extra      TEXT NOT NULL DEFAULT '{}',
+    batch_size INTEGER NOT NULL,
+    total      INTEGER NOT NULL,
+    chunks     INTEGER NOT NULL,
+    state      TEXT NOT NULL,
+    pid        INTEGER,
+    host       TEXT,
+    note       TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS job_chunks (
+    job_id   TEXT NOT NULL REFERENCES jobs(id),
+    chunk    INTEGER NOT NULL,
+    state    TEXT NOT NULL DEFAULT 'pending',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (job_id, chunk)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS job_values (
+    job_id TEXT NOT NULL REFERENCES jobs(id),
+    seq    INTEGER NOT NULL,
+    chunk  INTEGER NOT NULL,
+    value  TEXT NOT NULL,
+    status TEXT,
+    detail TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (job_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    at      TEXT NOT NULL,
+    os_user TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    list    TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    count   INTEGER NOT NULL,
+    vals    TEXT,
+    job_id  TEXT,
+    reason  TEXT NOT NULL DEFAULT '',
+    answer  TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+"""
+
+
+class JournalError(Exception):
+    """The journal database cannot be used; the message says what happened and what to do."""
+
+
+def default_path() -> Path:
+    from ..config import data_dir
+
+    return Path(data_dir()) / DB_FILENAME
+
+
+def explain(exc: sqlite3.Error, path: Path | str) -> JournalError:
+    """One line for a person from an SQLite failure."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return JournalError(
+            f"another optout-tui is writing the journal at {path}; close it or wait a moment, then retry"
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text or "disk image" in text:
+        return JournalError(
+            f"the journal at {path} is damaged; move it aside (e.g. mv '{path}' '{path}.damaged') and retry"
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text or "permission" in text:
+        return JournalError(f"cannot write the journal at {path} ({exc}); check the folder's permissions")
+    if "disk" in text and "full" in text:
+        return JournalError(f"the disk holding the journal at {path} is full; free some space and retry")
+    return JournalError(f"the journal at {path} failed: {exc}")
+
+
+def connect(path: Path | str | None = None, *, timeout: float = BUSY_TIMEOUT_S) -> tuple[sqlite3.Connection, Path]:
+    """Open (creating if needed) the database; raises JournalError with a clear line."""
+    db_path = Path(path) if path is not None else default_path()
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise JournalError(f"cannot create the folder for the journal at {db_path}: {exc.strerror}") from None
+    if not db_path.exists():
+        try:  # it holds people's phone numbers and addresses: readable by this user only
+            db_path.touch(mode=0o600)
+        except OSError:
+            pass  # connect() below says what is wrong
+    try:
+        conn = sqlite3.connect(db_path, timeout=timeout, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.executescript(SCHEMA)
+    except sqlite3.Error as exc:
+        raise explain(exc, db_path) from None
+    return conn, db_path
+
+
+def guarded(path: Path, fn: Callable[[], T]) -> T:
+    """Run `fn`, turning SQLite failures into JournalError."""
+    try:
+        return fn()
+    except sqlite3.Error as exc:
+        raise explain(exc, path) from None

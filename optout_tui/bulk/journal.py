@@ -1,0 +1,305 @@
+"""The job journal: every value of a bulk job is on disk before the first request.
+
+A job row and all its normalised values (with their chunk number) are written in one transaction
+before anything is sent; each chunk's state and its values' outcomes are written as the chunk
+completes. A job cut off by kill -9, a lost network or a closed terminal is resumed by sending
+every value whose outcome is not known yet (register and remove are idempotent at the vendors).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import StrEnum
+from pathlib import Path
+
+from . import db
+
+# Jobs running in this process (a row saying "running" with our own pid is only true for these).
+_RUNNING_HERE: set[str] = set()
+
+
+class JobState(StrEnum):
+    RUNNING = "running"
+    DONE = "done"  # every value has a final outcome and none failed
+    FAILED = "failed"  # finished, but some values failed for good (resume retries them)
+    CANCELLED = "cancelled"  # stopped by the user; the rest can be resumed
+    STOPPED = "stopped"  # stopped by an error that makes further requests pointless (e.g. credentials)
+    INTERRUPTED = "interrupted"  # shown for a "running" job whose process is gone (kill -9, closed terminal)
+
+
+class UnknownJobError(db.JournalError):
+    pass
+
+
+class JobBusyError(db.JournalError):
+    pass
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def new_job_id() -> str:
+    return f"{datetime.now():%Y%m%d}-{secrets.token_hex(3)}"
+
+
+@dataclass(slots=True)
+class JobInfo:
+    id: str
+    created: str
+    updated: str
+    os_user: str
+    profile: str
+    kind: str
+    action: str
+    reason: str
+    extra: dict[str, str]
+    batch_size: int
+    total: int
+    chunks: int
+    state: JobState
+    note: str = ""
+    counts: dict[str, int] = field(default_factory=dict)  # done/already/invalid/failed/pending
+
+    @property
+    def pending(self) -> int:
+        return self.counts.get("pending", 0)
+
+    @property
+    def resumable(self) -> bool:
+        return self.state != JobState.RUNNING and (self.pending + self.counts.get("failed", 0)) > 0
+
+
+@dataclass(slots=True)
+class ValueResult:
+    seq: int
+    chunk: int
+    value: str
+    status: str | None  # None: not known yet (never sent, or cut off mid-request)
+    detail: str
+
+
+def _alive(job_id: str, pid: int | None, host: str | None) -> bool:
+    if pid is None or host != socket.gethostname():
+        return False
+    if pid == os.getpid():
+        return job_id in _RUNNING_HERE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Journal:
+    """Jobs and per-value outcomes in the local database (thread-safe; calls are short)."""
+
+    def __init__(self, path: Path | str | None = None, *, timeout: float = db.BUSY_TIMEOUT_S) -> None:
+        self._conn, self.path = db.connect(path, timeout=timeout)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _do(self, fn):
+        with self._lock:
+            return db.guarded(self.path, fn)
+
+    def _tx(self, body, *, immediate: bool = True):
+        """Run body(conn) inside one transaction."""
+
+        def run():
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            try:
+                result = body(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return result
+
+        return self._do(run)
+
+    # ------------------------------------------------------------ writing
+
+    def create_job(
+        self,
+        *,
+        profile: str,
+        kind: str,
+        action: str,
+        values: Sequence[str],
+        batch_size: int,
+        reason: str = "",
+        extra: dict[str, str] | None = None,
+        os_user: str = "",
+        job_id: str | None = None,
+    ) -> str:
+        """Write the job and every value (chunk = position // batch_size); mark it running here."""
+        job_id = job_id or new_job_id()
+        size = max(1, batch_size)
+        chunks = (len(values) + size - 1) // size
+        now = utc_now()
+
+        def body(conn):
+            conn.execute(
+                "INSERT INTO jobs (id, created, updated, os_user, profile, kind, action, reason, extra,"
+                " batch_size, total, chunks, state, pid, host) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (job_id, now, now, os_user, profile, kind, action, reason, json.dumps(extra or {}),
+                 size, len(values), chunks, JobState.RUNNING.value, os.getpid(), socket.gethostname()),
+            )
+            conn.executemany(
+                "INSERT INTO job_chunks (job_id, chunk) VALUES (?, ?)", ((job_id, c) for c in range(chunks))
+            )
+            conn.executemany(
+                "INSERT INTO job_values (job_id, seq, chunk, value) VALUES (?,?,?,?)",
+                ((job_id, i, i // size, v) for i, v in enumerate(values)),
+            )
+
+        self._tx(body)
+        _RUNNING_HERE.add(job_id)
+        return job_id
+
+    def claim(self, job_id: str) -> JobInfo:
+        """Mark a job as running in this process for a resume; refuse if another process runs it."""
+        job_id = self.resolve(job_id)
+
+        def body(conn):
+            row = conn.execute("SELECT state, pid, host FROM jobs WHERE id = ?", (job_id,)).fetchone()
+            state, pid, host = row
+            if state == JobState.RUNNING and _alive(job_id, pid, host):
+                raise JobBusyError(f"job {job_id} is running in another optout-tui (pid {pid}); wait for it to finish")
+            conn.execute(
+                "UPDATE jobs SET state = ?, pid = ?, host = ?, updated = ?, note = '' WHERE id = ?",
+                (JobState.RUNNING.value, os.getpid(), socket.gethostname(), utc_now(), job_id),
+            )
+
+        self._tx(body)
+        _RUNNING_HERE.add(job_id)
+        return self.job(job_id)
+
+    def record_chunks(self, job_id: str, results: Sequence[tuple[int, str, int, Sequence[tuple[int, str, str]]]]) -> None:
+        """Write completed chunks in one transaction: (chunk, state, attempts, [(seq, status, detail)])."""
+        if not results:
+            return
+
+        def body(conn):
+            conn.executemany(
+                "UPDATE job_chunks SET state = ?, attempts = attempts + ? WHERE job_id = ? AND chunk = ?",
+                ((state, attempts, job_id, chunk) for chunk, state, attempts, _ in results),
+            )
+            conn.executemany(
+                "UPDATE job_values SET status = ?, detail = ? WHERE job_id = ? AND seq = ?",
+                ((status, detail, job_id, seq) for _, _, _, items in results for seq, status, detail in items),
+            )
+            conn.execute("UPDATE jobs SET updated = ? WHERE id = ?", (utc_now(), job_id))
+
+        self._tx(body)
+
+    def finish(self, job_id: str, state: JobState, note: str = "") -> None:
+        def body(conn):
+            conn.execute(
+                "UPDATE jobs SET state = ?, note = ?, updated = ?, pid = NULL WHERE id = ?",
+                (state.value, note, utc_now(), job_id),
+            )
+
+        try:
+            self._tx(body)
+        finally:
+            _RUNNING_HERE.discard(job_id)
+
+    # ------------------------------------------------------------ reading
+
+    def resolve(self, job_id: str) -> str:
+        """The full id of a job given its id or a unique prefix of it."""
+        ident = job_id.strip()
+        rows = self._do(
+            lambda: self._conn.execute(
+                "SELECT id FROM jobs WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 3",
+                (ident, ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+            ).fetchall()
+        )
+        exact = [r[0] for r in rows if r[0] == ident]
+        if exact:
+            return exact[0]
+        if not rows or not ident:
+            raise UnknownJobError(f"no job {job_id!r} in the journal at {self.path}; see `optout-tui jobs`")
+        if len(rows) > 1:
+            raise UnknownJobError(f"{job_id!r} matches several jobs ({', '.join(r[0] for r in rows)}, ...); give more of the id")
+        return rows[0][0]
+
+    def _info(self, row) -> JobInfo:
+        (jid, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total, chunks,
+         state, pid, host, note) = row
+        counts = dict(
+            self._conn.execute(
+                "SELECT coalesce(status, 'pending'), count(*) FROM job_values WHERE job_id = ? GROUP BY 1", (jid,)
+            ).fetchall()
+        )
+        shown = JobState(state)
+        if shown == JobState.RUNNING and not _alive(jid, pid, host):
+            shown = JobState.INTERRUPTED
+        return JobInfo(jid, created, updated, os_user, profile, kind, action, reason, json.loads(extra or "{}"),
+                       batch_size, total, chunks, shown, note, counts)
+
+    _COLUMNS = ("id, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total, chunks,"
+                " state, pid, host, note")
+
+    def job(self, job_id: str) -> JobInfo:
+        jid = self.resolve(job_id)
+        return self._do(lambda: self._info(
+            self._conn.execute(f"SELECT {self._COLUMNS} FROM jobs WHERE id = ?", (jid,)).fetchone()))
+
+    def jobs(self, limit: int = 50) -> list[JobInfo]:
+        """The newest jobs first."""
+        def read():
+            rows = self._conn.execute(
+                f"SELECT {self._COLUMNS} FROM jobs ORDER BY created DESC, id DESC LIMIT ?", (limit,)
+            ).fetchall()
+            return [self._info(r) for r in rows]
+
+        return self._do(read)
+
+    def resumable_jobs(self) -> list[JobInfo]:
+        """Jobs a person should be offered to resume (interrupted, cancelled, stopped, or with failures)."""
+        return [j for j in self.jobs(limit=200) if j.resumable]
+
+    def unresolved(self, job_id: str) -> list[tuple[int, list[tuple[int, str]]]]:
+        """Values to send on resume, grouped by chunk: never answered, or failed."""
+        def read():
+            rows = self._conn.execute(
+                "SELECT chunk, seq, value FROM job_values WHERE job_id = ? AND (status IS NULL OR status = 'failed')"
+                " ORDER BY seq",
+                (job_id,),
+            ).fetchall()
+            grouped: dict[int, list[tuple[int, str]]] = {}
+            for chunk, seq, value in rows:
+                grouped.setdefault(chunk, []).append((seq, value))
+            return list(grouped.items())
+
+        return self._do(read)
+
+    def results(self, job_id: str) -> Iterator[ValueResult]:
+        """Per-value results in input order (read in pages so a 100,000-value job streams)."""
+        jid = self.resolve(job_id)
+        last = -1
+        while True:
+            rows = self._do(lambda: self._conn.execute(
+                "SELECT seq, chunk, value, status, detail FROM job_values WHERE job_id = ? AND seq > ?"
+                " ORDER BY seq LIMIT 5000", (jid, last)).fetchall())
+            if not rows:
+                return
+            for row in rows:
+                yield ValueResult(*row)
+            last = rows[-1][0]

@@ -1,0 +1,170 @@
+"""Turn what a person pasted or exported into the canonical values a bulk job sends.
+
+Every input line ends up in exactly one bucket (ok, invalid with a reason, or a duplicate of an
+earlier line), so the command line and the dashboard's live preview can account for all of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import math
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from ..api.base import ListKind, ListLimits
+
+_DELIMITERS = (",", "\t", ";")
+
+
+@dataclass(slots=True)
+class PreviewLine:
+    line_no: int
+    raw: str
+    value: str | None
+    status: str  # "ok" | "invalid" | "duplicate"
+    reason: str = ""  # invalid: why; duplicate: "same as line N"
+
+
+@dataclass(slots=True)
+class Preview:
+    lines: list[PreviewLine] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)  # ok values, in input order
+    ok: int = 0
+    invalid: int = 0
+    duplicate: int = 0
+
+    @property
+    def read(self) -> int:
+        """Input lines that held something (blank lines and comments are not counted)."""
+        return self.ok + self.invalid + self.duplicate
+
+    def invalid_lines(self) -> list[PreviewLine]:
+        return [line for line in self.lines if line.status == "invalid"]
+
+
+def _first_field(text: str) -> str | None:
+    """The first column of a CSV-ish line, or None when the line has no delimiter."""
+    if not any(d in text for d in _DELIMITERS):
+        return None
+    delimiter = next(d for d in _DELIMITERS if d in text)
+    try:
+        row = next(csv.reader([text], delimiter=delimiter, skipinitialspace=True))
+    except csv.Error:
+        return None
+    return row[0].strip() if row else ""
+
+
+_HEADER_WORD = re.compile(r"^[^\W\d]+(?:[ _./-][^\W\d]+)*$")
+
+
+def _looks_like_header(text: str) -> bool:
+    """A first row such as `phone`, `번호`, `phone,name` or `email;note`: its first column is words only."""
+    first = _first_field(text)
+    if first is None:
+        first = text
+    return bool(_HEADER_WORD.match(first.strip().strip("\"'")))
+
+
+def preview_lines(lines: Iterable[str], kind: ListKind) -> Preview:
+    """Normalise every line for `kind`; blank lines, `#` comments and a header row are skipped.
+
+    A header row is a first line that is not a value and whose first column is words only
+    (`phone`, `번호`, `email,name`).
+
+    A line is tried whole first (so `"Kim, Minsu" <kim@example.kr>` stays an address); when that
+    fails and the line has a delimiter, its first column is tried (exports from spreadsheets).
+    """
+    from ..normalize import Normalized, normalize_for
+
+    kind = ListKind(kind)
+    preview = Preview()
+    first_seen: dict[str, int] = {}
+    cache: dict[str, object] = {}
+    seen_data = False
+
+    def normalise(text: str):  # for first columns, which repeat (headers, notes)
+        result = cache.get(text)
+        if result is None:
+            result = normalize_for(kind, text)
+            if len(cache) < 10_000:
+                cache[text] = result
+        return result
+
+    for line_no, raw in enumerate(lines, start=1):
+        text = raw.strip().lstrip("\ufeff")
+        if not text or text.startswith("#"):
+            continue
+        result = normalize_for(kind, text)
+        if result.__class__ is not Normalized:
+            if not seen_data and _looks_like_header(text):
+                seen_data = True
+                continue
+            column = _first_field(text)
+            if column:
+                retry = normalise(column)
+                if isinstance(retry, Normalized):
+                    result = retry
+        seen_data = True
+        if result.__class__ is Normalized:
+            value = result.value
+            earlier = first_seen.get(value)
+            if earlier is None:
+                first_seen[value] = line_no
+                preview.values.append(value)
+                preview.ok += 1
+                preview.lines.append(PreviewLine(line_no, raw, value, "ok"))
+            else:
+                preview.duplicate += 1
+                preview.lines.append(PreviewLine(line_no, raw, value, "duplicate", f"same as line {earlier}"))
+        else:
+            preview.invalid += 1
+            preview.lines.append(PreviewLine(line_no, raw, None, "invalid", getattr(result, "reason", str(result))))
+    return preview
+
+
+def read_values_file(path: str) -> Iterator[str]:
+    """The lines of a file, or of stdin for "-": UTF-8 (with or without BOM), else CP949 (Korean Excel).
+
+    Raises OSError with the path in its message when the file cannot be read.
+    """
+    if path == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp949", errors="replace")
+    return iter(text.splitlines())
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkPlan:
+    """How a job of `values` values is cut into requests for one list."""
+
+    values: int
+    batch_size: int
+    chunks: int
+    max_in_flight: int
+    rate_per_second: float | None
+
+    @property
+    def min_seconds(self) -> float | None:
+        """The least time the vendor's rate limit allows for the requests, if it has one."""
+        if not self.rate_per_second:
+            return None
+        return self.chunks / self.rate_per_second
+
+
+def plan_chunks(count: int, limits: ListLimits) -> ChunkPlan:
+    size = max(1, limits.batch_size)
+    return ChunkPlan(
+        values=count,
+        batch_size=size,
+        chunks=math.ceil(count / size) if count else 0,
+        max_in_flight=max(1, limits.max_in_flight),
+        rate_per_second=limits.rate_per_second,
+    )

@@ -1,0 +1,324 @@
+"""`optout-tui add` and `optout-tui remove`: bulk changes through the journalled engine.
+
+Input (arguments, a file or stdin) is previewed first, so every line is accounted for in the
+summary: sent, accepted, already on/absent from the list, invalid (with line numbers and reasons),
+duplicates, failed.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from typing import Any
+
+import click
+
+from .common import EXIT_API, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliContext, fail, run
+
+KINDS = click.Choice(["sms", "email", "080"])
+SHOW_AT_MOST = 20
+
+
+# ---------------------------------------------------------------- progress and summary (shared with `jobs`)
+
+
+class ProgressPrinter:
+    """Progress on stderr: a line redrawn in place on a terminal, else a line per ~10%."""
+
+    def __init__(self, stream=None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._last_draw = 0.0
+        self._last_tenth = -1
+        self._width = 0
+
+    def __call__(self, p: Any) -> None:
+        try:
+            self._show(p)
+        except (OSError, ValueError):  # a closed terminal must not stop the job
+            pass
+
+    def _show(self, p: Any) -> None:
+        total = max(1, p.values_total)
+        if self.tty:
+            now = time.monotonic()
+            if now - self._last_draw < 0.1 and p.values_done < p.values_total:
+                return
+            self._last_draw = now
+            eta = f", about {p.eta_s:,.0f} s left" if p.eta_s is not None and p.values_done < p.values_total else ""
+            retries = f", {p.retries:,} retries" if p.retries else ""
+            text = (f"{p.values_done:,}/{p.values_total:,} values ({100 * p.values_done // total}%), "
+                    f"{p.chunks_done:,}/{p.chunks_total:,} requests, {p.rate_per_s:,.0f}/s{eta}{retries}")
+            if p.note:
+                text += f" - {p.note}"
+            text = text[:160]
+            self.stream.write("\r" + text.ljust(self._width))
+            self._width = len(text)
+            self.stream.flush()
+            return
+        tenth = 10 * p.values_done // total
+        if tenth > self._last_tenth and p.values_done:
+            self._last_tenth = tenth
+            retries = f", {p.retries:,} retries so far" if p.retries else ""
+            self.stream.write(f"progress: {100 * p.values_done // total}% ({p.values_done:,}/{p.values_total:,} values"
+                              f"{retries})\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty and self._width:
+            try:
+                self.stream.write("\r" + " " * self._width + "\r")
+                self.stream.flush()
+            except (OSError, ValueError):
+                pass
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _shown(raw: str, limit: int = 60) -> str:
+    raw = raw.strip()
+    return repr(raw if len(raw) <= limit else raw[: limit - 1] + "…")
+
+
+def echo_limited(title: str, lines: list[str], total: int | None = None) -> None:
+    total = len(lines) if total is None else total
+    if not total:
+        return
+    click.echo(f"{title} ({total:,}):")
+    for line in lines[:SHOW_AT_MOST]:
+        click.echo(f"  {line}")
+    if total > SHOW_AT_MOST:
+        click.echo(f"  ... and {total - SHOW_AT_MOST:,} more")
+
+
+def print_result(result: Any, kind_title: str, *, profile: str, preview: Any = None, labels: Any = None) -> int:
+    """The summary of a run (and of its input, when given); returns the exit code."""
+    from ..api.base import OutcomeStatus
+    from ..bulk.engine import Action
+
+    removing = result.action == Action.REMOVE
+    click.echo(f"{'remove from' if removing else 'register on'} the {kind_title} list (profile {profile}), "
+               f"job {result.job_id}")
+    rows: list[tuple[str, str]] = []
+    if preview is not None:
+        rows += [("read", _n(preview.read, "value")),
+                 ("invalid input", f"{preview.invalid:,}"),
+                 ("duplicates", f"{preview.duplicate:,} (sent once)")]
+    retries = f" ({result.retries:,} retries)" if result.retries else ""
+    if result.resumed:
+        rows += [("sent now", f"{_n(result.answered_now, 'value')} in {_n(result.requests, 'request')}{retries}"),
+                 ("job total", _n(result.sent + result.pending, "value"))]
+    else:
+        rows += [("sent", f"{_n(result.sent, 'value')} in {_n(result.requests, 'request')}{retries}")]
+    rows += [("accepted", f"{result.done:,}"),
+             ("already absent" if removing else "already on the list", f"{result.already:,}"),
+             ("refused as invalid", f"{result.invalid:,}"),
+             ("failed", f"{result.failed:,}")]
+    if result.pending:
+        rows.append(("not sent yet", f"{result.pending:,}"))
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        click.echo(f"  {name + ':':<{width + 1}} {value}")
+    if preview is not None and preview.invalid:
+        bad = preview.invalid_lines()
+        echo_limited("invalid input", [f"{labels(line.line_no)}: {_shown(line.raw)} - {line.reason}" for line in bad[:SHOW_AT_MOST]],
+                     len(bad))
+    refused = [o for o in result.outcomes if o.status == OutcomeStatus.INVALID]
+    echo_limited("refused by the vendor as invalid", [f"{o.value}: {o.detail}" for o in refused[:SHOW_AT_MOST]], len(refused))
+    failed = [o for o in result.outcomes if o.status == OutcomeStatus.FAILED]
+    echo_limited("failed", [f"{o.value}: {o.detail}" for o in failed[:SHOW_AT_MOST]], len(failed))
+    if result.stopped:
+        click.echo(f"stopped: {result.stopped}")
+    if result.cancelled:
+        click.echo("cancelled: what was sent is recorded in the journal.")
+    if result.failed or result.pending:
+        click.echo(f"to send the rest: optout-tui{_profile_flag(profile)} jobs resume {result.job_id}")
+    if result.api_failed_entirely:
+        return EXIT_API
+    if result.cancelled:
+        return 130
+    if result.failed or result.invalid or result.pending or (preview is not None and preview.invalid):
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def _profile_flag(profile: str) -> str:
+    if profile == "demo":
+        return " --demo"
+    return "" if profile == "default" else f" --profile {profile}"
+
+
+async def run_engine(engine: Any, call) -> Any:
+    """Run an engine call with a SIGTERM/SIGHUP handler that cancels it cleanly (the journal keeps the rest)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    installed = []
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is None:
+            continue
+        try:
+            loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+    try:
+        return await call()
+    except asyncio.CancelledError:  # a second signal while the journal was being closed
+        fail("interrupted; the journal holds what was sent: see `optout-tui jobs`", 130)
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def storage_errors(fn):
+    """Turn journal and profile refusals into one line and exit 2."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from ..bulk.db import JournalError
+        from ..bulk.engine import JobMismatchError, ReadOnlyProfileError
+
+        try:
+            return fn(*args, **kwargs)
+        except (JournalError, ReadOnlyProfileError, JobMismatchError) as exc:
+            fail(str(exc), EXIT_USAGE)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- add / remove
+
+
+def _gather_input(values: tuple[str, ...], file: str | None):
+    """Argument values first, then the file's lines; a label for each line number."""
+    from ..bulk.plan import read_values_file
+
+    lines = list(values)
+    if file:
+        try:
+            lines += list(read_values_file(file))
+        except OSError as exc:
+            fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE)
+    count = len(values)
+    source = "stdin" if file == "-" else file
+
+    def label(line_no: int) -> str:
+        return f"argument {line_no}" if line_no <= count else f"line {line_no - count}" + (f" of {source}" if source and count else "")
+
+    return lines, label
+
+
+def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], file: str | None, reason: str,
+            dry_run: bool, yes: bool, extra: dict[str, str]) -> None:
+    from ..api.base import ListKind
+    from ..bulk.plan import plan_chunks, preview_lines
+
+    list_kind = ListKind(kind)
+    if not values and not file:
+        fail(f"give the values to {action} as arguments or with --file PATH (- for stdin)", EXIT_USAGE)
+    lines, label = _gather_input(values, file)
+    preview = preview_lines(lines, list_kind)
+    if not preview.values:
+        click.echo(f"nothing to send: {preview.read:,} values read, {preview.invalid:,} invalid, "
+                   f"{preview.duplicate:,} duplicates")
+        bad = preview.invalid_lines()
+        echo_limited("invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad))
+        sys.exit(EXIT_PARTIAL if preview.invalid else EXIT_USAGE)
+
+    async def body() -> int:
+        from ..api.factory import require
+        from ..bulk.engine import Action, BulkEngine, check_writable
+
+        profile, _ = ctx.load()
+        async with ctx.lists() as lists:
+            lst = require(lists, list_kind)
+            if dry_run:
+                return _print_plan(lst, profile, action, preview, label, plan_chunks(len(preview.values), lst.limits))
+            check_writable(profile)
+            if action == Action.REMOVE and not yes:
+                if not _confirm(f"Remove {len(preview.values):,} value(s) from the {lst.name} opt-out list "
+                                f"(profile {profile.name})?", file == "-"):
+                    click.echo("nothing was removed.", err=True)
+                    return EXIT_PARTIAL
+            engine = BulkEngine(lst, profile)
+            printer = ProgressPrinter()
+            try:
+                result = await run_engine(engine, lambda: engine.run(Action(action), preview.values, reason=reason,
+                                                                     extra=extra, on_progress=printer))
+            finally:
+                printer.close()
+            return print_result(result, lst.name, profile=profile.name, preview=preview, labels=label)
+
+    sys.exit(storage_errors(run)(body, ctx))
+
+
+def _confirm(question: str, stdin_used: bool) -> bool:
+    if stdin_used:
+        fail("the values come from stdin, so there is no way to confirm: add --yes", EXIT_USAGE)
+    try:
+        return click.confirm(question, default=False, err=True)
+    except click.Abort:
+        return False
+
+
+def _print_plan(lst, profile, action: str, preview, label, plan) -> int:
+    click.echo(f"dry run: would {action} on the {lst.name} list (profile {profile.name}); nothing is sent")
+    click.echo(f"  read:          {_n(preview.read, 'value')}")
+    click.echo(f"  to send:       {preview.ok:,}")
+    click.echo(f"  invalid input: {preview.invalid:,}")
+    click.echo(f"  duplicates:    {preview.duplicate:,} (sent once)")
+    rate = f", at most {plan.rate_per_second:g} requests/s" if plan.rate_per_second else ""
+    click.echo(f"  plan:          {_n(plan.chunks, 'request')} of up to {_n(plan.batch_size, 'value')}, "
+               f"{plan.max_in_flight} in flight{rate}")
+    if profile.read_only:
+        click.echo(f"  note: profile {profile.name} is read-only, so a real run would be refused")
+    bad = preview.invalid_lines()
+    echo_limited("invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad))
+    return EXIT_PARTIAL if preview.invalid else EXIT_OK
+
+
+_FILE_HELP = "Read values from PATH, one a line (a CSV's first column); - reads stdin."
+
+
+@click.command("add")
+@click.argument("kind", type=KINDS)
+@click.argument("values", nargs=-1)
+@click.option("--file", "-f", "file", metavar="PATH|-", help=_FILE_HELP)
+@click.option("--company", metavar="NAME", help="Company name shown for an 080 number (080 only, required there).")
+@click.option("--reason", default="", metavar="TEXT", help="Why: kept in the audit trail.")
+@click.option("--dry-run", is_flag=True, help="Show the plan and the input counts; send nothing.")
+@click.pass_obj
+def add_command(ctx: CliContext, kind: str, values, file, company, reason, dry_run) -> None:
+    """Register values on an opt-out list (sms, email, or 080 with --company)."""
+    extra: dict[str, str] = {}
+    if kind == "080":
+        if not (company or "").strip():
+            fail("adding an 080 number needs --company NAME (the company shown for it)", EXIT_USAGE)
+        extra["company"] = company.strip()
+    elif company:
+        fail("--company only applies to 080 numbers", EXIT_USAGE)
+    _change(ctx, "register", kind, values, file, reason, dry_run, True, extra)
+
+
+@click.command("remove")
+@click.argument("kind", type=KINDS)
+@click.argument("values", nargs=-1)
+@click.option("--file", "-f", "file", metavar="PATH|-", help=_FILE_HELP)
+@click.option("--reason", default="", metavar="TEXT", help="Why: kept in the audit trail.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--dry-run", is_flag=True, help="Show the plan and the input counts; send nothing.")
+@click.pass_obj
+def remove_command(ctx: CliContext, kind: str, values, file, reason, yes, dry_run) -> None:
+    """Remove values from an opt-out list, after confirmation (or --yes)."""
+    _change(ctx, "remove", kind, values, file, reason, dry_run, yes, {})
+
+
+def register(group: click.Group) -> None:
+    group.add_command(add_command)
+    group.add_command(remove_command)

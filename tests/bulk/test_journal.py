@@ -1,0 +1,100 @@
+"""The journal keeps every value of a job on disk; the audit trail only ever grows."""
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from optout_tui.bulk.audit import AuditLog
+from optout_tui.bulk.db import JournalError
+from optout_tui.bulk.journal import Journal, JobState, UnknownJobError
+
+
+def make_job(journal, values, batch=2):
+    return journal.create_job(profile="p", kind="sms", action="register", values=values, batch_size=batch,
+                              reason="complaint #12", os_user="agent")
+
+
+def test_every_value_is_written_with_its_chunk_before_anything_is_sent(tmp_path):
+    journal = Journal(tmp_path / "j.sqlite3")
+    job = make_job(journal, ["01000000001", "01000000002", "01000000003"])
+    rows = list(journal.results(job))
+    assert [(r.seq, r.chunk, r.value, r.status) for r in rows] == [
+        (0, 0, "01000000001", None), (1, 0, "01000000002", None), (2, 1, "01000000003", None)]
+    info = journal.job(job)
+    assert (info.state, info.total, info.chunks, info.pending) == (JobState.RUNNING, 3, 2, 3)
+
+
+def test_the_journal_is_readable_by_its_owner_only(tmp_path):
+    Journal(tmp_path / "j.sqlite3").close()
+    assert (tmp_path / "j.sqlite3").stat().st_mode & 0o077 == 0
+
+
+def test_recorded_chunks_leave_only_unknown_and_failed_values_to_resume(tmp_path):
+    journal = Journal(tmp_path / "j.sqlite3")
+    job = make_job(journal, ["a1", "a2", "a3", "a4", "a5"])
+    journal.record_chunks(job, [(0, "done", 1, [(0, "done", ""), (1, "already", "")]),
+                                (1, "failed", 3, [(2, "failed", "HTTP 503"), (3, "done", "")])])
+    assert journal.unresolved(job) == [(1, [(2, "a3")]), (2, [(4, "a5")])]
+    journal.finish(job, JobState.FAILED)
+    info = journal.job(job[:12])  # a unique prefix is enough
+    assert info.counts == {"done": 2, "already": 1, "failed": 1, "pending": 1}
+    assert info.resumable and journal.resumable_jobs()[0].id == job
+
+
+def test_a_running_job_whose_process_is_gone_shows_as_interrupted(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    code = ("import sys; from optout_tui.bulk.journal import Journal; "
+            "print(Journal(sys.argv[1]).create_job(profile='p', kind='sms', action='register', "
+            "values=['x'], batch_size=1))")
+    job = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    journal = Journal(path)
+    assert journal.job(job).state == JobState.INTERRUPTED
+    assert journal.claim(job).state == JobState.RUNNING  # now ours
+
+
+def test_unknown_and_ambiguous_job_ids_say_so(tmp_path):
+    journal = Journal(tmp_path / "j.sqlite3")
+    with pytest.raises(UnknownJobError, match="no job 'nope'"):
+        journal.job("nope")
+
+
+def test_a_locked_journal_gives_one_clear_line(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    Journal(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        journal = Journal(path, timeout=0.1)
+        with pytest.raises(JournalError, match="another optout-tui is writing the journal at .*; close it or wait"):
+            make_job(journal, ["x"])
+    finally:
+        holder.execute("ROLLBACK")
+
+
+def test_a_damaged_journal_says_to_move_it_aside(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(JournalError, match=r"the journal at .* is damaged; move it aside"):
+        Journal(path)
+
+
+def test_the_audit_trail_is_append_only_and_filters_by_time(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    audit = AuditLog(tmp_path / "j.sqlite3")
+    first = audit.append(profile="p", list_kind="sms", action="register", values=["01012345678"],
+                         answer="done 1", reason="asked by phone", user="agent")
+    audit.append(profile="p", list_kind="email", action="remove", values=[f"u{i}@x.kr" for i in range(500)],
+                 answer="done 500", job_id="20260101-abcdef", user="agent")
+    entries = list(audit.entries())
+    assert [e.values for e in entries][0] == ["01012345678"]
+    assert entries[1].values is None and entries[1].job_id == "20260101-abcdef" and entries[1].count == 500
+    assert list(audit.entries(since=datetime.now(timezone.utc) + timedelta(minutes=1))) == []
+    raw = sqlite3.connect(tmp_path / "j.sqlite3")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("UPDATE audit SET answer = 'forged' WHERE id = ?", (first.id,))
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        raw.execute("DELETE FROM audit")
