@@ -131,6 +131,9 @@ def error_from_response(
             raw = header.get("resultCode")
             code = None if raw is None else str(raw)
             message = header.get("resultMessage")
+        elif isinstance(err, str) and "error_description" in data:  # OAuth 2 (RFC 6749)
+            code = err
+            message = str(data.get("error_description") or err)
         elif "errorMessage" in data or "errors" in data:
             message = data.get("errorMessage") or _join(data.get("errors"))
             code = _str_or_none(data.get("errors")) if data.get("errorMessage") else None

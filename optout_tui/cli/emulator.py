@@ -52,14 +52,19 @@ def _banner(base: str, creds) -> str:
 def register(group: click.Group) -> None:
     @group.command("emulator")
     @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to listen on.")
-    @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
-    @click.option("--sms-count", default=5000, show_default=True, type=click.IntRange(0, 2_000_000))
-    @click.option("--email-count", default=1200, show_default=True, type=click.IntRange(0, 1_000_000))
+    @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+                  help="0 picks a free port.")
+    @click.option("--sms-count", default=5000, show_default=True, type=click.IntRange(0, 2_000_000),
+                  help="SMS opt-out numbers in the sample data.")
+    @click.option("--email-count", default=1200, show_default=True, type=click.IntRange(0, 1_000_000),
+                  help="Email unsubscribers in the sample data.")
     @click.option("--seed", default=20261123, show_default=True, type=int, help="Sample data seed.")
-    @click.option("--latency-ms", default=0.0, show_default=True, type=click.FloatRange(0), help="Delay per API request.")
+    @click.option("--latency-ms", default=0.0, show_default=True, type=click.FloatRange(0),
+                  help="Delay before every API answer.")
     @click.option("--fault-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1),
                   help="Fraction of API requests failed with 429 / 503 / timeout.")
-    @click.option("--token-ttl", default=86400, show_default=True, type=click.IntRange(1), help="NHN token lifetime, s.")
+    @click.option("--token-ttl", default=86400, show_default=True, type=click.IntRange(1),
+                  help="NHN access token lifetime, seconds.")
     def emulator(host, port, sms_count, email_count, seed, latency_ms, fault_rate, token_ttl) -> None:
         """Serve the SENS, Outbound Mailer and Notification Hub emulator with sample data."""
         if not _is_loopback(host):
@@ -72,19 +77,21 @@ def register(group: click.Group) -> None:
 
         config = EmulatorConfig(sms_count=sms_count, email_count=email_count, seed=seed,
                                 latency_ms=latency_ms, fault_rate=fault_rate, token_ttl=token_ttl)
+        stop = threading.Event()
+        # Ctrl-C and SIGTERM both end the wait below (also while the sample data is being built); set
+        # explicitly so a shell that started us in the background (SIGINT ignored) can still stop us,
+        # and nothing ends in a traceback.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.set())
         server = EmulatorServer(config, host=host, port=port)
         try:
             server.start()
         except (OSError, RuntimeError) as exc:
             fail(f"cannot listen on {host}:{port}: {exc}; pick another --port (0 = any free port)", EXIT_USAGE)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         click.echo(_banner(server.base_url, config.credentials))
         try:
             while not stop.wait(0.5):
                 pass
-        except KeyboardInterrupt:
-            pass
         finally:
             server.stop()
         click.echo("emulator stopped", err=True)

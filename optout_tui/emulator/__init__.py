@@ -8,7 +8,9 @@ client code as production, signing included.
 
 Modules: config (settings, demo credentials), sample_data, one store and one route module per vendor
 (sms_store+sens, mail_store+mailer, hub_store+hub, tokens+oauth), gate (latency, faults, auth),
-faults, control (/_emulator/...), app (create_app), server (EmulatorServer).
+faults, control (/_emulator/...), app (create_app), server (EmulatorServer in a thread), process
+(EmulatorProcess: the standalone command in a child process, for end-to-end tests and benchmarks).
+Where the docs are silent, each route module's docstring says what was chosen (codes, defaults).
 """
 
 from __future__ import annotations

@@ -15,4 +15,5 @@ def create_app(config: EmulatorConfig | None = None) -> Starlette:
     state = EmulatorState(config)
     app = Starlette(routes=[*sens.routes(), *mailer.routes(), *hub.routes(), *oauth.routes(), *control.routes()])
     app.state.emulator = state
+    app.state.initial_config = state.config.copy()
     return app

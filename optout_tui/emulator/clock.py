@@ -4,10 +4,12 @@ space-separated millisecond field, the Hub in ISO 8601 with +09:00. All stored t
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 KST = timezone(timedelta(hours=9), "KST")
 DAY_MS = 86_400_000
+_KST_MS = 9 * 3_600_000
+_EPOCH_DATE = date(1970, 1, 1)
 
 
 def now_ms() -> int:
@@ -22,9 +24,20 @@ def _kst(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, KST)
 
 
+_KST_DATES: dict[int, str] = {}  # day number -> "YYYY-MM-DD" (a few hundred days in practice)
+
+
 def sens_time(ms: int) -> str:
-    """2025-11-21T16:10:47.884 (KST wall time, no offset)."""
-    return _kst(ms).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}"
+    """2025-11-21T16:10:47.884 (KST wall time, no offset). Hot path (every listed entry), so the
+    date part is cached per day and the time of day is plain integer arithmetic."""
+    seconds, milli = divmod(ms + _KST_MS, 1000)
+    day, second_of_day = divmod(seconds, 86_400)
+    date_text = _KST_DATES.get(day)
+    if date_text is None:
+        date_text = _KST_DATES[day] = (_EPOCH_DATE + timedelta(days=day)).isoformat()
+    hours, rest = divmod(second_of_day, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{date_text}T{hours:02d}:{minutes:02d}:{secs:02d}.{milli:03d}"
 
 
 def mailer_block_date(ms: int) -> dict:

@@ -5,7 +5,7 @@ The demo credentials are fixed and public on purpose: they only open the emulato
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,9 @@ class EmulatorConfig:
     # End of the sample data's two-year window, epoch ms; None = the start of the current UTC day
     # (so new registrations are always newer than the sample data).
     anchor_ms: int | None = None
+
+    def copy(self) -> "EmulatorConfig":
+        return replace(self)
 
     def __post_init__(self) -> None:
         if not 0 <= self.sms_count <= 2_000_000:

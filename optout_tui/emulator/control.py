@@ -1,7 +1,9 @@
 """Unsigned control endpoints under /_emulator/ for tests and benchmarks (never a vendor API).
 
 GET stats, POST reset-stats, POST fail-next {"count", "status", "route", "retry_after"},
-POST expire-tokens, POST config {"latency_ms", "fault_rate", "token_ttl", ...}.
+POST expire-tokens, POST config {"latency_ms", "fault_rate", "token_ttl", ...},
+POST reset (fresh sample data, tokens, faults, counters and settings, as at start: lets tests share
+one server).
 """
 
 from __future__ import annotations
@@ -106,6 +108,11 @@ async def change_config(request: Request) -> Response:
     return json_response({key: getattr(cfg, key) for key in keys})
 
 
+async def reset(request: Request) -> Response:
+    request.app.state.emulator = EmulatorState(request.app.state.initial_config)
+    return json_response(_state(request).stats_json())
+
+
 def routes() -> list[Route]:
     return [
         Route("/_emulator/stats", stats, methods=["GET"]),
@@ -113,4 +120,5 @@ def routes() -> list[Route]:
         Route("/_emulator/fail-next", fail_next, methods=["POST"]),
         Route("/_emulator/expire-tokens", expire_tokens, methods=["POST"]),
         Route("/_emulator/config", change_config, methods=["POST"]),
+        Route("/_emulator/reset", reset, methods=["POST"]),
     ]

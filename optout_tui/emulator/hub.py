@@ -110,9 +110,10 @@ def routes() -> list[Route]:
     def make(methods):
         return endpoint("hub", methods, nhn_app_and_token, _not_allowed)
 
-    return [
-        Route(BASE, make({"GET": ("hub.list", list_numbers)}), methods=ALL_METHODS),
-        Route(f"{BASE}/external", make({"POST": ("hub.register", register_external)}), methods=ALL_METHODS),
-        Route(f"{BASE}/external/{{number}}", make({"DELETE": ("hub.deregister", deregister_external)}), methods=ALL_METHODS),
-        Route(f"{BASE}/{{number}}", make({"GET": ("hub.get", get_number)}), methods=ALL_METHODS),
+    paths = [  # "/external" before "/{number}", so it is not read as a number
+        (BASE, "GET", "hub.list", list_numbers),
+        (f"{BASE}/external", "POST", "hub.register", register_external),
+        (f"{BASE}/external/{{number}}", "DELETE", "hub.deregister", deregister_external),
+        (f"{BASE}/{{number}}", "GET", "hub.get", get_number),
     ]
+    return [Route(path, make({method: (name, handler)}), methods=ALL_METHODS) for path, method, name, handler in paths]

@@ -68,4 +68,7 @@ def _not_allowed(request: Request, state: EmulatorState) -> Response:
 def routes() -> list[Route]:
     create = endpoint("oauth", {"POST": ("oauth.create", create_token)}, _client_refused, _not_allowed)
     revoke = endpoint("oauth", {"POST": ("oauth.revoke", revoke_token)}, _client_refused, _not_allowed)
-    return [Route("/oauth2/token/create", create, methods=ALL_METHODS), Route("/oauth2/token/revoke", revoke, methods=ALL_METHODS)]
+    return [
+        Route("/oauth2/token/create", create, methods=ALL_METHODS),
+        Route("/oauth2/token/revoke", revoke, methods=ALL_METHODS),
+    ]

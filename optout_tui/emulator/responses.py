@@ -9,9 +9,12 @@ from typing import Any
 from starlette.responses import Response
 
 
+JSON = "application/json;charset=UTF-8"
+
+
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(body, status, headers, media_type="application/json;charset=UTF-8")
+    return Response(body, status, headers, media_type=JSON)
 
 
 GATEWAY_MESSAGES = {

@@ -21,7 +21,7 @@ _NEW_SPACE = 80_000_000  # middle block 2000-9999
 _OLD_PREFIXES = (1011, 1016, 1017, 1019)  # "011", "016", "017", "019" + 7 digits
 _OLD_SPACE = 4_000_000
 _ARS_SHARE = 90  # of 256: about 35% of SMS opt-outs came in by ARS (registerType C)
-_POS_BITS = 21  # positions packed beside the number in the lookup index
+POS_BITS = 21  # positions packed beside the number in the lookup index
 
 
 @dataclass(slots=True)
@@ -60,7 +60,7 @@ def _ascending_times(rnd: random.Random, count: int, anchor_ms: int) -> array:
 def sms_arrays(count: int, seed: int, anchor_ms: int) -> SmsArrays:
     """`count` distinct Korean mobile numbers (mostly 010, some 011/016/017/019) registered over the
     two years before `anchor_ms`, about a third by ARS."""
-    if count >= 1 << _POS_BITS:
+    if count >= 1 << POS_BITS:
         raise ValueError("sms_count too large for the lookup index")
     rnd = _rng("sms", seed)
     space = _NEW_SPACE + _OLD_SPACE
@@ -76,7 +76,7 @@ def sms_arrays(count: int, seed: int, anchor_ms: int) -> SmsArrays:
     times = _ascending_times(rnd, count, anchor_ms)
 
     ars = bytearray(rnd.randbytes(count).translate(bytes(1 if b < _ARS_SHARE else 0 for b in range(256))))
-    index = array("q", sorted([(key << _POS_BITS) | pos for pos, key in enumerate(numbers)]))
+    index = array("q", sorted([(key << POS_BITS) | pos for pos, key in enumerate(numbers)]))
     return SmsArrays(times, numbers, ars, index)
 
 

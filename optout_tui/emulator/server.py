@@ -25,6 +25,7 @@ class EmulatorServer:
         self._server = None
         self._thread: threading.Thread | None = None
         self._app = None
+        self._sock = None
 
     @property
     def base_url(self) -> str:
@@ -47,7 +48,9 @@ class EmulatorServer:
 
         self._app = create_app(self.config)
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP,
+        # and without it every keep-alive response stalls ~40 ms (Nagle against delayed ACKs).
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
@@ -56,6 +59,7 @@ class EmulatorServer:
             sock.close()
             raise
         self.port = sock.getsockname()[1]
+        self._sock = sock
         config = uvicorn.Config(
             self._app,
             log_level="warning",
@@ -76,7 +80,6 @@ class EmulatorServer:
                 self.stop()
                 raise RuntimeError(f"the emulator did not start on {self.host}:{self.port}")
             time.sleep(0.005)
-        self._sock = sock
         return self
 
     def stop(self) -> None:
@@ -84,8 +87,11 @@ class EmulatorServer:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=5)
+        if self._sock is not None:
+            self._sock.close()
         self._server = None
         self._thread = None
+        self._sock = None
 
     def __enter__(self) -> "EmulatorServer":
         return self.start()

@@ -14,6 +14,7 @@ CASES = [
     ("Notification Hub", 404, '{"header": {"isSuccessful": false, "resultCode": 404222, "resultMessage": "unregistered"}}', "404222", "unregistered", False),
     ("SENS", 503, "<html><body><h1>503 Service Unavailable</h1></body></html>", None, "Service Unavailable", True),
     ("SENS", 500, "", None, "Internal Server Error", True),
+    ("NHN Cloud OAuth", 401, '{"error": "invalid_client", "error_description": "unknown user access key"}', "invalid_client", "unknown user access key", False),
     ("SENS", 502, "upstream connect error", None, "upstream connect error", True),
 ]
 

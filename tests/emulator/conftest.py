@@ -55,16 +55,20 @@ class Client:
         return response.json()
 
 
+def small(**settings) -> EmulatorConfig:
+    settings.setdefault("sms_count", 40)
+    settings.setdefault("email_count", 30)
+    settings.setdefault("anchor_ms", ANCHOR_MS)
+    return EmulatorConfig(**settings)
+
+
 @pytest.fixture
 def make_client():
     """Start an emulator with the given settings (small data) and hand back a client for it."""
     servers = []
 
     def make(**settings) -> Client:
-        settings.setdefault("sms_count", 40)
-        settings.setdefault("email_count", 30)
-        settings.setdefault("anchor_ms", ANCHOR_MS)
-        server = EmulatorServer(EmulatorConfig(**settings)).start()
+        server = EmulatorServer(small(**settings)).start()
         servers.append(Client(server))
         return servers[-1]
 
@@ -74,6 +78,17 @@ def make_client():
         made.server.stop()
 
 
+@pytest.fixture(scope="session")
+def shared_client():
+    with EmulatorServer(small()) as server:
+        made = Client(server)
+        yield made
+        made.http.close()
+
+
 @pytest.fixture
-def client(make_client) -> Client:
-    return make_client()
+def client(shared_client) -> Client:
+    """A client of the shared default emulator, reset to its starting data for each test."""
+    shared_client.control("reset")
+    shared_client._token = None
+    return shared_client

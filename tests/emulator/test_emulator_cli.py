@@ -1,0 +1,69 @@
+"""`optout-tui emulator` standalone: prints where it listens and what to paste, stops cleanly."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from optout_tui.api.ncp_signing import signed_headers
+from optout_tui.emulator import DEMO
+
+CMD = [sys.executable, "-m", "optout_tui", "emulator"]
+
+
+def start(*args: str) -> tuple[subprocess.Popen, str, list[str]]:
+    proc = subprocess.Popen([*CMD, "--port", "0", "--sms-count", "30", "--email-count", "10", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line.rstrip("\n"))
+        if line.startswith("Press Ctrl-C"):
+            break
+    base = next(m.group(1) for line in lines if (m := re.match(r"listening on (http://127\.0\.0\.1:\d+)$", line)))
+    return proc, base, lines
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_serves_prints_what_to_paste_and_stops_cleanly(signum):
+    proc, base, lines = start("--latency-ms", "1")
+    try:
+        env = dict(re.findall(r"^\s*export ([A-Z_]+)=(\S+)$", "\n".join(lines), re.M))
+        assert env["OPTOUT_SENS_URL"] == env["OPTOUT_HUB_URL"] == env["OPTOUT_NHN_OAUTH_URL"] == base
+        assert env["OPTOUT_MAILER_URL"] == f"{base}/api/v1"
+        assert env["OPTOUT_SENS_SERVICE_ID"] == DEMO.sens_service_id
+        assert env["NCLOUD_SECRET_KEY"] == DEMO.ncloud_secret_key
+        assert env["NHN_SECRET_ACCESS_KEY"] == DEMO.nhn_secret_access_key
+        assert {"OPTOUT_NHN_APP_KEY", "NCLOUD_ACCESS_KEY", "NHN_USER_ACCESS_KEY_ID"} <= env.keys()
+
+        target = f"/sms/v2/services/{env['OPTOUT_SENS_SERVICE_ID']}/unsubscribes?pageSize=100"
+        headers = signed_headers("GET", target, env["NCLOUD_ACCESS_KEY"], env["NCLOUD_SECRET_KEY"])
+        assert len(httpx.get(base + target, headers=headers).json()) == 30
+    finally:
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0
+    assert "Traceback" not in out + err
+
+
+def test_refuses_a_non_loopback_host():
+    result = subprocess.run([*CMD, "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "loopback" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_port_in_use_is_one_line_not_a_traceback():
+    proc, base, _ = start()
+    try:
+        port = base.rsplit(":", 1)[1]
+        result = subprocess.run([*CMD, "--port", port], capture_output=True, text=True, timeout=30)
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr and "--port" in result.stderr
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=15)

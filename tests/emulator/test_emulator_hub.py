@@ -1,0 +1,199 @@
+"""NHN Cloud OAuth tokens and the Notification Hub's 080 numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from optout_tui.emulator import DEMO
+
+from .conftest import HUB_PATH
+
+ISO_KST = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+09:00$")
+
+
+def result(response) -> tuple[int, int, bool]:
+    header = response.json()["header"]
+    return response.status_code, header["resultCode"], header["isSuccessful"]
+
+
+def listed(client, **params) -> dict:
+    response = client.hub("GET", HUB_PATH, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# ------------------------------------------------------------ OAuth
+
+
+def test_a_token_comes_from_the_user_access_key(client):
+    response = client.http.post("/oauth2/token/create", auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
+                                data={"grant_type": "client_credentials"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 86400 and len(body["access_token"]) > 20
+
+
+def test_the_token_lifetime_follows_the_config(make_client):
+    client = make_client(token_ttl=120)
+    response = client.http.post("/oauth2/token/create", auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
+                                data={"grant_type": "client_credentials"})
+    assert response.json()["expires_in"] == 120
+
+
+@pytest.mark.parametrize("auth", [(DEMO.nhn_user_access_key_id, "wrong"), ("someone", DEMO.nhn_secret_access_key), None])
+def test_a_wrong_user_access_key_gets_401(client, auth):
+    response = client.http.post("/oauth2/token/create", auth=auth, data={"grant_type": "client_credentials"})
+    assert response.status_code == 401
+    assert response.json()["error"] == "invalid_client"
+
+
+def test_only_client_credentials_is_granted(client):
+    response = client.http.post("/oauth2/token/create", auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
+                                data={"grant_type": "password"})
+    assert response.status_code == 400
+    assert response.json()["error"] == "unsupported_grant_type"
+
+
+def test_a_revoked_token_no_longer_opens_the_hub(client):
+    token = client.token()
+    assert client.hub("GET", HUB_PATH).status_code == 200
+    response = client.http.post("/oauth2/token/revoke", auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
+                                data={"token": token})
+    assert response.status_code == 200
+    assert result(client.hub("GET", HUB_PATH)) == (401, 401001, False)
+
+
+# ------------------------------------------------------------ Hub auth
+
+
+def test_the_hub_needs_a_bearer_token(client):
+    response = client.http.get(HUB_PATH, headers={"X-NC-APP-KEY": DEMO.nhn_app_key})
+    assert result(response) == (401, 401000, False)
+    assert result(client.hub("GET", HUB_PATH, token="made-up")) == (401, 401001, False)
+
+
+def test_the_hub_needs_the_right_app_key(client):
+    assert result(client.hub("GET", HUB_PATH, app_key="SomeoneElsesAppKey00")) == (403, 403001, False)
+
+
+def test_expire_tokens_makes_the_next_call_401_and_a_new_token_works(client):
+    assert client.hub("GET", HUB_PATH).status_code == 200
+    client.control("expire-tokens")
+    assert result(client.hub("GET", HUB_PATH)) == (401, 401001, False)
+    assert client.hub("GET", HUB_PATH, token=client.token(fresh=True)).status_code == 200
+
+
+# ------------------------------------------------------------ list and get
+
+
+def test_the_sample_list_covers_every_status_provider_and_share_status(client):
+    body = listed(client)
+    assert body["header"] == {"isSuccessful": True, "resultCode": 0, "resultMessage": "SUCCESS"}
+    numbers = body["unsubscribePhoneNumbers"]
+    assert body["totalCount"] == len(numbers) == 12
+    assert {n["status"] for n in numbers} == {"READY", "RESERVE_USE", "IN_USE", "TERMINATED"}
+    assert {n["provider"] for n in numbers} == {"INTERNAL", "EXTERNAL"}
+    assert {n["shareStatus"] for n in numbers} == {"PRIMARY", "SECONDARY"}
+    assert {n["terminable"] for n in numbers} == {True, False}
+    assert all(re.fullmatch(r"080\d{7}", n["unsubscribePhoneNumber"]) for n in numbers)
+    assert all(ISO_KST.match(n["requestedDateTime"]) for n in numbers)
+    assert any(n["deletedDateTime"] for n in numbers if n["status"] == "TERMINATED")
+
+
+def test_limit_and_offset_page_with_a_total_count(client):
+    everything = listed(client)["unsubscribePhoneNumbers"]
+    page = listed(client, limit=5, offset=10)
+    assert page["totalCount"] == 12
+    assert page["unsubscribePhoneNumbers"] == everything[10:]
+    assert result(client.hub("GET", HUB_PATH, params={"limit": 1001}))[:2] == (400, 400001)
+
+
+def test_the_number_search_is_a_like_search(client):
+    number = listed(client)["unsubscribePhoneNumbers"][3]["unsubscribePhoneNumber"]
+    found = listed(client, unsubscribePhoneNumber=number[4:8])["unsubscribePhoneNumbers"]
+    assert number in [n["unsubscribePhoneNumber"] for n in found]
+    assert all(number[4:8] in n["unsubscribePhoneNumber"] for n in found)
+    assert listed(client, unsubscribePhoneNumber="99999999")["totalCount"] == 0
+
+
+def test_get_one_sends_internal_numbers_unquoted_as_the_docs_show(client):
+    for entry in listed(client)["unsubscribePhoneNumbers"]:
+        response = client.hub("GET", f"{HUB_PATH}/{entry['unsubscribePhoneNumber']}")
+        one = response.json()["unsubscribePhoneNumber"]
+        if entry["provider"] == "INTERNAL":
+            assert one["unsubscribePhoneNumber"] == int(entry["unsubscribePhoneNumber"])
+        else:
+            assert one["unsubscribePhoneNumber"] == entry["unsubscribePhoneNumber"]
+        assert {k: v for k, v in one.items() if k != "unsubscribePhoneNumber"} == {
+            k: v for k, v in entry.items() if k != "unsubscribePhoneNumber"}
+
+
+def test_get_one_of_an_unknown_or_malformed_number(client):
+    assert result(client.hub("GET", f"{HUB_PATH}/0800000000")) == (404, 404222, False)
+    assert result(client.hub("GET", f"{HUB_PATH}/12345")) == (400, 400311, False)
+
+
+# ------------------------------------------------------------ register and deregister
+
+
+def test_register_an_external_number(client):
+    response = client.hub("POST", f"{HUB_PATH}/external",
+                          json={"unsubscribePhoneNumber": "0801234567", "corporationName": "(주)테스트"})
+    assert result(response) == (200, 0, True)
+    entry = client.hub("GET", f"{HUB_PATH}/0801234567").json()["unsubscribePhoneNumber"]
+    assert entry["unsubscribePhoneNumber"] == "0801234567"
+    assert (entry["provider"], entry["shareStatus"], entry["terminable"]) == ("EXTERNAL", "PRIMARY", True)
+    assert entry["status"] in ("RESERVE_USE", "READY")
+    assert ISO_KST.match(entry["requestedDateTime"])
+    again = client.hub("POST", f"{HUB_PATH}/external",
+                       json={"unsubscribePhoneNumber": "0801234567", "corporationName": "Other"})
+    assert result(again) == (404, 404221, False)
+
+
+@pytest.mark.parametrize("number", ["0701234567", "080123456", "08012345678", "080-123-4567", 801234567])
+def test_register_refuses_anything_but_080_and_seven_digits(client, number):
+    response = client.hub("POST", f"{HUB_PATH}/external",
+                          json={"unsubscribePhoneNumber": number, "corporationName": "X"})
+    assert result(response) == (400, 400311, False)
+
+
+def test_register_needs_a_company_name(client):
+    response = client.hub("POST", f"{HUB_PATH}/external", json={"unsubscribePhoneNumber": "0801234567"})
+    assert result(response)[:2] == (400, 400001)
+
+
+def test_deregister_marks_the_number_terminated(client):
+    client.hub("POST", f"{HUB_PATH}/external", json={"unsubscribePhoneNumber": "0801234567", "corporationName": "X"})
+    assert result(client.hub("DELETE", f"{HUB_PATH}/external/0801234567")) == (200, 0, True)
+    entry = client.hub("GET", f"{HUB_PATH}/0801234567").json()["unsubscribePhoneNumber"]
+    assert entry["status"] == "TERMINATED" and ISO_KST.match(entry["deletedDateTime"])
+    assert result(client.hub("DELETE", f"{HUB_PATH}/external/0801234567")) == (404, 404222, False)
+
+
+def test_deregister_refuses_unknown_internal_and_non_terminable_numbers(client):
+    numbers = listed(client)["unsubscribePhoneNumbers"]
+    internal = next(n for n in numbers if n["provider"] == "INTERNAL" and n["status"] != "TERMINATED")
+    stuck = next(n for n in numbers if n["provider"] == "EXTERNAL" and not n["terminable"]
+                 and n["status"] != "TERMINATED")
+    assert result(client.hub("DELETE", f"{HUB_PATH}/external/0800000000")) == (404, 404222, False)
+    assert result(client.hub("DELETE", f"{HUB_PATH}/external/{internal['unsubscribePhoneNumber']}"))[:2] == (400, 400312)
+    assert result(client.hub("DELETE", f"{HUB_PATH}/external/{stuck['unsubscribePhoneNumber']}"))[:2] == (400, 400313)
+
+
+def test_a_token_stops_working_when_its_lifetime_is_over(make_client):
+    import time
+
+    client = make_client(token_ttl=1)
+    assert client.hub("GET", HUB_PATH).status_code == 200
+    time.sleep(1.05)
+    assert result(client.hub("GET", HUB_PATH)) == (401, 401001, False)
+
+
+@pytest.mark.parametrize("style, expected_type", [("string", str), ("number", int)])
+def test_the_single_number_type_can_be_pinned(make_client, style, expected_type):
+    client = make_client(hub_number_json=style)
+    for entry in listed(client)["unsubscribePhoneNumbers"]:
+        one = client.hub("GET", f"{HUB_PATH}/{entry['unsubscribePhoneNumber']}").json()["unsubscribePhoneNumber"]
+        assert type(one["unsubscribePhoneNumber"]) is expected_type
