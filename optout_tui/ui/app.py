@@ -1,0 +1,410 @@
+"""The dashboard app. It is handed its lists (and profile) by whoever starts it: the command line in
+real use, the demo with the built-in emulator, tests with an in-process emulator. Screens for the
+rarer jobs (register, deregister, export, credentials, help) are imported when first opened, so the
+first rows reach the screen sooner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from pathlib import Path
+from collections.abc import Callable
+from typing import Any
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from ..api.base import Entry, ListFilter, ListKind, Lists
+from ..api.errors import ApiError
+from ..settings import Profile, Secrets
+from .commands import DashboardCommands
+from .widgets.entry_list import EntryList
+from .widgets.list_pane import ListPane
+from .widgets.top_bar import TopBar
+
+TAB_IDS = {ListKind.SMS: "tab-sms", ListKind.EMAIL: "tab-email", ListKind.N080: "tab-080"}
+ListsFactory = Callable[[Profile, Secrets], Lists]
+
+
+class OptOutApp(App[None]):
+    """Browse, look up, register and deregister opt-outs on the three lists of one profile."""
+
+    TITLE = "optout-tui"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {DashboardCommands}
+
+    BINDINGS = [
+        Binding("1", "show_tab('tab-sms')", "SMS", show=False, id="tab.sms"),
+        Binding("2", "show_tab('tab-email')", "Email", show=False, id="tab.email"),
+        Binding("3", "show_tab('tab-080')", "080", show=False, id="tab.080"),
+        Binding("4", "show_tab('tab-overview')", "Overview", show=False, id="tab.overview"),
+        Binding("l", "lookup", "Lookup", id="app.lookup"),
+        Binding("a", "register", "Register", id="app.register"),
+        Binding("d,delete", "deregister", "Deregister", id="app.deregister"),
+        Binding("e", "export", "Export", id="app.export"),
+        Binding("y", "copy", "Copy", show=False, id="app.copy"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
+        Binding("c", "credentials", "Credentials", show=False, id="app.credentials"),
+        Binding("J", "jobs", "Unfinished jobs", show=False, id="app.jobs"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        lists: Lists,
+        profile: Profile,
+        *,
+        keymap: dict[str, str] | None = None,
+        secrets: Secrets | None = None,
+        lists_factory: ListsFactory | None = None,
+        bulk_options: dict[str, Any] | None = None,
+        open_credentials_on_start: bool | None = None,
+        owns_lists: bool = False,
+        config_path: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.lists = lists
+        self.profile = profile
+        self.secrets = secrets or Secrets()
+        self.lists_factory = lists_factory
+        self.bulk_options = bulk_options or {}
+        self._initial_keymap = keymap or {}
+        self._credentials_offered = False
+        self.config_path = config_path  # where other profiles are read from (palette: switch profile)
+        self.owns_lists = owns_lists  # close the lists' connections on exit (the CLI hands them over)
+        missing_all = not lists.available()
+        self._open_credentials_on_start = missing_all if open_credentials_on_start is None else open_credentials_on_start
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.profile)
+        first = True
+        with TabbedContent(id="tabs"):
+            for number, kind in enumerate(ListKind, start=1):
+                with TabPane(f"{number} {kind.title}", id=TAB_IDS[kind]):
+                    if self.lists.get(kind) is None:
+                        problem = self.lists.problems.get(kind, "this list is not available")
+                        yield Static(
+                            f"[b]{kind.title}[/b]: {problem}\n\nPress [b]c[/b] to enter credentials.",
+                            classes="problem",
+                        )
+                    elif first:  # the other lists are built when first shown: a faster start
+                        first = False
+                        yield self._make_pane(kind)
+            overview = self._overview_widget()
+            if overview is not None:
+                with TabPane("4 Overview", id="tab-overview"):
+                    yield overview
+        yield Footer()
+
+    def _make_pane(self, kind: ListKind) -> ListPane:
+        early = self._first_page if kind is self._first_kind else None
+        self._first_page = None
+        return ListPane(self.lists.get(kind), first_page=early, id=f"pane-{kind.value}")  # type: ignore[arg-type]
+
+    def on_load(self) -> None:
+        """Ask for the first list's first page before the screen is even built (a faster start)."""
+        first = self.lists.available()
+        if first:
+            self._first_kind = first[0].kind
+            self._first_page = asyncio.ensure_future(first[0].fetch_page(ListFilter(), 0))
+
+    async def _ensure_pane(self, tab_id: str) -> None:
+        """Build a list's pane the first time its tab is shown."""
+        kind = next((k for k, t in TAB_IDS.items() if t == tab_id), None)
+        if kind is None or self.lists.get(kind) is None:
+            return
+        tab_pane = self.query_one(f"#{tab_id}", TabPane)
+        if not tab_pane.query(ListPane):
+            await tab_pane.mount(self._make_pane(kind))
+
+    def _overview_widget(self):
+        """The snapshot overview tab, when that module is present."""
+        if importlib.util.find_spec("optout_tui.ui.overview") is None:
+            return None
+        try:
+            from .overview import Overview  # type: ignore[attr-defined]
+
+            return Overview(self.lists, self.profile)  # type: ignore[call-arg]
+        except Exception as exc:  # noqa: BLE001 - an optional tab must not stop the dashboard
+            self.log.warning(f"overview tab unavailable: {exc}")
+            return None
+
+    def on_mount(self) -> None:
+        if self._initial_keymap:
+            self.set_keymap(self._initial_keymap)
+        self.sub_title = f"{self.profile.name}{' · DEMO' if self.profile.demo else ''}"
+        self._focus_list()
+        if self._open_credentials_on_start:
+            self.call_after_refresh(self.action_credentials)
+        elif not self.profile.read_only:
+            self.run_worker(self._offer_unfinished_jobs, name="unfinished jobs", exit_on_error=False)
+
+    async def _journal(self):
+        """The bulk journal the screens share (opened off the event loop on first use)."""
+        if self.bulk_options.get("journal") is None:
+            from ..bulk.journal import Journal
+
+            self.bulk_options["journal"] = await asyncio.to_thread(Journal)
+        return self.bulk_options["journal"]
+
+    async def _offer_unfinished_jobs(self) -> None:
+        from .screens.jobs import unfinished_jobs
+
+        try:
+            jobs = await unfinished_jobs(await self._journal(), self.profile)
+        except Exception as exc:  # noqa: BLE001 - a broken journal must not stop browsing
+            self.notify(f"could not read the job journal: {exc}", severity="warning", timeout=8)
+            return
+        if jobs:
+            self.notify(
+                f"{len(jobs)} unfinished job{'s' if len(jobs) > 1 else ''} from earlier "
+                f"(latest {jobs[0].id}); press J to resume", severity="warning", timeout=12,
+            )
+
+    async def action_jobs(self) -> None:
+        from .screens.jobs import JobsScreen, unfinished_jobs
+
+        journal = await self._journal()
+        jobs = await unfinished_jobs(journal, self.profile)
+        if not jobs:
+            self.notify("no unfinished jobs for this profile")
+            return
+        self.push_screen(JobsScreen(jobs, self.lists, self.profile, **self.bulk_options), self._after_change)
+
+    # ------------------------------------------------------------ helpers
+
+    @property
+    def active_pane(self) -> ListPane | None:
+        tabs = self.query_one(TabbedContent)
+        if tabs.active_pane is None:
+            return None
+        panes = tabs.active_pane.query(ListPane)
+        return panes.first() if panes else None
+
+    def _focus_list(self) -> None:
+        pane = self.active_pane
+        if pane is not None:
+            pane.entry_list.focus()
+
+    def pane_for(self, kind: ListKind) -> ListPane | None:
+        panes = self.query(f"#pane-{kind.value}")
+        return panes.first(ListPane) if panes else None
+
+    # ------------------------------------------------------------ tabs
+
+    async def action_show_tab(self, tab: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        if tabs.query(f"#{tab}"):
+            await self._ensure_pane(tab)
+            tabs.active = tab
+            self._focus_list()
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            await self._ensure_pane(event.pane.id)
+        self.call_after_refresh(self._focus_list)
+
+    # ------------------------------------------------------------ list events
+
+    @on(EntryList.DetailRequested)
+    def _detail(self, event: EntryList.DetailRequested) -> None:
+        from .screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(event.entry_list.lst.name, event.entry))
+
+    @on(EntryList.Failed)
+    def _list_failed(self, event: EntryList.Failed) -> None:
+        self.report_error(event.error)
+
+    def report_error(self, error: ApiError) -> None:
+        """Say what happened and what to do; after an auth error, offer the credentials screen once."""
+        if error.is_auth:
+            self.notify(f"{error.line}. Press c to enter credentials.", severity="error", timeout=10)
+            if not self._credentials_offered:
+                self._credentials_offered = True
+                self.call_after_refresh(self.action_credentials)
+        elif error.is_network or error.retryable:
+            self.notify(f"{error.line}. Press r to retry.", severity="error", timeout=8)
+        else:
+            self.notify(error.line, severity="error", timeout=8)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Last line of defence: a worker that failed becomes a message, never a traceback."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            if isinstance(error, ApiError):
+                self.report_error(error)
+            else:
+                self.notify(
+                    f"{event.worker.name or 'a background task'} failed: {type(error).__name__}: {error}",
+                    severity="error",
+                    timeout=10,
+                )
+
+    # ------------------------------------------------------------ actions
+
+    def action_lookup(self) -> None:
+        from .screens.lookup import LookupScreen
+
+        self.push_screen(LookupScreen(self.lists))
+
+    def action_copy(self) -> None:
+        pane = self.active_pane
+        entry = pane.entry_list.current if pane else None
+        if entry is None:
+            self.notify("no row selected", severity="warning")
+            return
+        self.copy_to_clipboard(entry.value)
+        self.notify(f"copied {entry.value}", timeout=2)
+
+    def _pane_action(self, name: str) -> None:
+        pane = self.active_pane
+        if pane is not None:
+            getattr(pane, name)()
+
+    def action_retry_list(self) -> None:
+        self._pane_action("action_retry")
+
+    def action_focus_search(self) -> None:
+        self._pane_action("action_focus_search")
+
+    def action_focus_dates(self) -> None:
+        self._pane_action("action_focus_dates")
+
+    def action_clear_filter(self) -> None:
+        pane = self.active_pane
+        if pane is not None:
+            pane.entry_list.clear_marks()
+            pane.clear_filter()
+
+    def action_reload(self) -> None:
+        pane = self.active_pane
+        if pane is not None:
+            pane.entry_list.reload()
+
+    def action_register(self) -> None:
+        pane = self.active_pane
+        if pane is None:
+            self.notify("this tab has no list to register on", severity="warning")
+            return
+        if self._refuse_read_only():
+            return
+        from .screens.register import RegisterScreen
+
+        self.push_screen(RegisterScreen(pane.lst, self.profile, **self.bulk_options), self._after_change)
+
+    def action_deregister(self) -> None:
+        pane = self.active_pane
+        if pane is None:
+            return
+        if self._refuse_read_only():
+            return
+        entries = pane.selected_entries()
+        if not entries:
+            self.notify("no row selected: move to a row, or mark rows with space", severity="warning")
+            return
+        from .screens.deregister import DeregisterScreen, deregistrable
+
+        allowed, refused = deregistrable(entries)
+        if not allowed:
+            self.notify(f"cannot deregister: {refused[0][1]}", severity="warning", timeout=8)
+            return
+        self.push_screen(
+            DeregisterScreen(pane.lst, self.profile, allowed, refused, **self.bulk_options), self._after_change
+        )
+
+    def _after_change(self, changed: bool | None) -> None:
+        pane = self.active_pane
+        if changed and pane is not None:
+            pane.entry_list.clear_marks()
+            pane.entry_list.reload()
+
+    def _refuse_read_only(self) -> bool:
+        if self.profile.read_only:
+            self.notify(
+                f"profile {self.profile.name!r} is read-only: changes are blocked (set read_only = false to allow)",
+                severity="warning",
+                timeout=8,
+            )
+            return True
+        return False
+
+    def action_export(self) -> None:
+        pane = self.active_pane
+        if pane is None:
+            return
+        from .screens.export import ExportScreen
+
+        self.push_screen(ExportScreen(pane.lst, pane.entry_list.flt))
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_credentials(self) -> None:
+        from .screens.credentials import CredentialsScreen
+
+        if isinstance(self.screen, CredentialsScreen):
+            return
+        self.push_screen(CredentialsScreen(self.profile, self.secrets, self.lists_factory), self._credentials_done)
+
+    async def _credentials_done(self, secrets: Secrets | None) -> None:
+        if secrets is None or self.lists_factory is None:
+            return
+        await self._use(self.profile, secrets)
+
+    async def _use(self, profile: Profile, secrets: Secrets) -> None:
+        """Show another profile, or the same one with new secrets: new lists, new tabs."""
+        assert self.lists_factory is not None
+        old = self.lists
+        self.profile, self.secrets = profile, secrets
+        self.lists = self.lists_factory(profile, secrets)
+        self._credentials_offered = False
+        await self.recompose()
+        self._focus_list()
+        await old.aclose()
+        if not self.lists.available():
+            self.action_credentials()
+
+    def profile_names(self) -> list[str]:
+        """Profiles in the config file (the palette offers to switch to them)."""
+        if self.profile.demo or self.lists_factory is None:
+            return []
+        from ..config import load_config
+
+        try:
+            return [name for name in load_config(self.config_path).profile_names() if name != self.profile.name]
+        except Exception:  # noqa: BLE001 - a broken config only means nothing to offer
+            return []
+
+    async def switch_profile(self, name: str) -> None:
+        from ..config import load_profile
+        from ..credentials import aload_secrets
+        from ..settings import ConfigError
+
+        try:
+            profile = await asyncio.to_thread(load_profile, self.config_path, name)
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        secrets = await aload_secrets(profile)
+        await self._use(profile, secrets)
+        self.notify(f"now on profile {name!r}")
+
+    async def on_unmount(self) -> None:
+        if self.owns_lists:
+            await self.lists.aclose()
+
+    def selected_entry(self) -> Entry | None:
+        pane = self.active_pane
+        return pane.entry_list.current if pane else None

@@ -1,0 +1,119 @@
+"""How each list's entries look in the table: columns, widths and cell text (pure, no Textual).
+
+The columns follow the dashboard issue: SMS number/registered/source; Email address/blocked/by;
+080 every field. Times are shown in the machine's local time zone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+
+from ..api.base import EmailEntry, Entry, ListKind, Number080Entry, SmsEntry
+from ..normalize import format_number
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+DATE_FORMAT = "%Y-%m-%d"
+
+
+def local_time(when: datetime | None, fmt: str = TIME_FORMAT) -> str:
+    return when.astimezone().strftime(fmt) if when is not None else "—"
+
+
+def by_whom(entry: EmailEntry) -> str:
+    return "admin" if entry.by_admin else "recipient"
+
+
+def yes_no(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+@dataclass(frozen=True, slots=True)
+class CellSpec:
+    title: str
+    width: int
+    text: Callable[[Entry], str]
+
+
+SMS_CELLS = (
+    CellSpec("Number", 15, lambda e: format_number(e.number)),
+    CellSpec("Registered", 19, lambda e: local_time(e.registered_at)),
+    CellSpec("Source", 6, lambda e: e.source),
+)
+
+EMAIL_CELLS = (
+    CellSpec("Address", 40, lambda e: e.address),
+    CellSpec("Blocked", 19, lambda e: local_time(e.blocked_at)),
+    CellSpec("By", 9, by_whom),
+)
+
+N080_CELLS = (
+    CellSpec("Number", 13, lambda e: format_number(e.number)),
+    CellSpec("Company", 20, lambda e: e.company),
+    CellSpec("Status", 11, lambda e: e.status),
+    CellSpec("Provider", 8, lambda e: e.provider),
+    CellSpec("Share", 9, lambda e: e.share_status),
+    CellSpec("Term.", 5, lambda e: yes_no(e.terminable)),
+    CellSpec("Requested", 10, lambda e: local_time(e.requested_at, DATE_FORMAT)),
+    CellSpec("Started", 10, lambda e: local_time(e.started_at, DATE_FORMAT)),
+    CellSpec("Deleted", 10, lambda e: local_time(e.deleted_at, DATE_FORMAT)),
+)
+
+CELLS: dict[ListKind, tuple[CellSpec, ...]] = {
+    ListKind.SMS: SMS_CELLS,
+    ListKind.EMAIL: EMAIL_CELLS,
+    ListKind.N080: N080_CELLS,
+}
+
+GAP = "  "
+
+
+def fit(text: str, width: int) -> str:
+    """Pad or cut `text` to exactly `width` terminal cells (ellipsis when cut); Hangul is two cells wide."""
+    if text.isascii():
+        return text[: max(0, width - 1)] + "…" if len(text) > width else text.ljust(width)
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def header_text(kind: ListKind) -> str:
+    return GAP.join(fit(spec.title, spec.width) for spec in CELLS[kind])
+
+
+def row_text(kind: ListKind, entry: Entry) -> str:
+    return GAP.join(fit(spec.text(entry), spec.width) for spec in CELLS[kind])
+
+
+def detail_fields(entry: Entry) -> list[tuple[str, str]]:
+    """Every field of an entry, labelled, for the detail screen."""
+    if isinstance(entry, SmsEntry):
+        return [
+            ("Number", format_number(entry.number)),
+            ("Digits", entry.number),
+            ("Registered", local_time(entry.registered_at)),
+            ("Source", entry.source),
+        ]
+    if isinstance(entry, EmailEntry):
+        return [
+            ("Address", entry.address),
+            ("Blocked", local_time(entry.blocked_at)),
+            ("Registered by", by_whom(entry)),
+        ]
+    assert isinstance(entry, Number080Entry)
+    can, why = entry.can_deregister
+    return [
+        ("Number", format_number(entry.number)),
+        ("Company", entry.company),
+        ("Status", entry.status),
+        ("Provider", entry.provider),
+        ("Share status", entry.share_status),
+        ("Terminable", yes_no(entry.terminable)),
+        ("Requested", local_time(entry.requested_at)),
+        ("Started", local_time(entry.started_at)),
+        ("Deleted", local_time(entry.deleted_at)),
+        ("Can deregister", "yes" if can else f"no: {why}"),
+    ]

@@ -1,0 +1,74 @@
+"""What the filter bar's text means for a list: a `ListFilter`, or one line saying what is wrong.
+
+SMS and Email searches are exact on the server, so the text is normalised first (any common form of
+a number or an address works); the 080 search is a LIKE fragment, so only its digits are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..api.base import ListFilter, ListKind
+from ..normalize import Rejected, normalize_email, normalize_mobile
+from .dates import DateRangeError, describe_range, parse_date_range
+
+
+class FilterError(ValueError):
+    """The filter text cannot be used; the message says why and what to type."""
+
+
+@dataclass(frozen=True, slots=True)
+class FilterInput:
+    dates: str = ""
+    search: str = ""
+    source: str = "all"  # Email: all | admin | recipient
+    sort: str = "newest"  # Email: newest | oldest
+
+    @property
+    def empty(self) -> bool:
+        return not (self.dates.strip() or self.search.strip()) and self.source == "all" and self.sort == "newest"
+
+
+def search_value(kind: ListKind, text: str) -> str | None:
+    text = text.strip()
+    if not text:
+        return None
+    if kind is ListKind.N080:
+        digits = re.sub(r"\D", "", text)
+        if not digits:
+            raise FilterError("the 080 search takes digits (part of a number), e.g. 0801 or 1234")
+        return digits
+    result = normalize_mobile(text) if kind is ListKind.SMS else normalize_email(text)
+    if isinstance(result, Rejected):
+        raise FilterError(f"search: {result.reason}")
+    return result.value
+
+
+def build_filter(kind: ListKind, given: FilterInput) -> ListFilter:
+    try:
+        since, until = parse_date_range(given.dates)
+    except DateRangeError as exc:
+        raise FilterError(str(exc)) from None
+    by_admin = {"admin": True, "recipient": False}.get(given.source) if kind is ListKind.EMAIL else None
+    return ListFilter(
+        since=since,
+        until=until,
+        search=search_value(kind, given.search),
+        by_admin=by_admin,
+        newest_first=given.sort != "oldest",
+    )
+
+
+def describe_filter(kind: ListKind, flt: ListFilter) -> str:
+    parts = []
+    if flt.since or flt.until:
+        parts.append(describe_range(flt.since, flt.until))
+    if flt.search:
+        parts.append(("like " if kind is ListKind.N080 else "= ") + flt.search)
+    if kind is ListKind.EMAIL:
+        if flt.by_admin is not None:
+            parts.append("by admin" if flt.by_admin else "by recipient")
+        if not flt.newest_first:
+            parts.append("oldest first")
+    return ("filter: " + ", ".join(parts) + " (esc clears)") if parts else ""

@@ -1,0 +1,65 @@
+"""Every key of the dashboard in one place, for the help screen and the command palette.
+
+Bindings are declared on the widgets that own them, each with an `id`; the `[keys]` table of the
+config file maps those ids to other keys (Textual's keymap). This module only reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    section: str
+    binding_id: str
+    keys: str
+    description: str
+    action: str
+
+
+def _sections() -> list[tuple[str, list[Binding]]]:
+    from .app import OptOutApp
+    from .screens.credentials import CredentialsScreen
+    from .screens.deregister import DeregisterScreen
+    from .screens.detail import DetailScreen
+    from .screens.export import ExportScreen
+    from .screens.jobs import JobsScreen
+    from .screens.lookup import LookupScreen
+    from .screens.register import RegisterScreen
+    from .widgets.entry_list import EntryList
+    from .widgets.list_pane import ListPane
+
+    def bindings(cls) -> list[Binding]:
+        return [b for b in cls.BINDINGS if isinstance(b, Binding)]
+
+    return [
+        ("Anywhere", bindings(OptOutApp)),
+        ("List", bindings(EntryList) + bindings(ListPane)),
+        ("Quick lookup", bindings(LookupScreen)),
+        ("Detail", bindings(DetailScreen)),
+        ("Register", bindings(RegisterScreen)),
+        ("Deregister", bindings(DeregisterScreen)),
+        ("Export", bindings(ExportScreen)),
+        ("Unfinished jobs", bindings(JobsScreen)),
+        ("Credentials", bindings(CredentialsScreen)),
+    ]
+
+
+def _shown(app: App, keys: str) -> str:
+    return " / ".join(app.get_key_display(Binding(key.strip(), "")) for key in keys.split(","))
+
+
+def all_keys(app: App) -> list[KeyInfo]:
+    """Every binding with the keys in force now (the config's remapping applied)."""
+    keymap: dict[str, str] = getattr(app, "_keymap", {}) or {}
+    out = [
+        KeyInfo(section, b.id or "", _shown(app, keymap.get(b.id or "", b.key)), b.description or b.action, b.action)
+        for section, bindings in _sections()
+        for b in bindings
+    ]
+    out.append(KeyInfo("Anywhere", "command_palette", "ctrl+p", "Command palette (every action)", "command_palette"))
+    return out

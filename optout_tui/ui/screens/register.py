@@ -1,0 +1,179 @@
+"""Register (`a`): values typed or pasted into a TextArea (one per line) or read from a file path.
+
+Before anything is sent, a live preview shows each line's normalised value and status (ok, invalid
+with the reason, duplicate) with the counts; ctrl+s sends the ok values through the bulk engine.
+For 080 the company name is asked for as well.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Static, TextArea
+
+from ...api.base import ListKind, OptOutList
+from ...settings import Profile
+from ..widgets.job_panel import JobPanel
+
+PREVIEW_ROWS = 500  # lines shown in the preview table; the counts cover every line
+PREVIEW_DELAY_S = 0.15  # wait for typing to pause before re-reading the lines
+
+STATUS_STYLE = {"ok": "green", "invalid": "bold red", "duplicate": "yellow"}
+PLACEHOLDER = {
+    ListKind.SMS: "010-1234-5678\n+82 10 2345 6789\n(one per line; paste as many as you like)",
+    ListKind.EMAIL: "someone@example.com\n(one per line; paste as many as you like)",
+    ListKind.N080: "080-123-4567\n(one per line)",
+}
+
+
+def counts_text(preview, source: str) -> Text:
+    text = Text()
+    text.append(f"{preview.ok:,} to send", style="bold green")
+    text.append(" · ")
+    text.append(f"{preview.invalid:,} invalid", style="bold red" if preview.invalid else "")
+    text.append(" · ")
+    text.append(f"{preview.duplicate:,} duplicate", style="yellow" if preview.duplicate else "")
+    text.append(f"   ({source})", style="dim")
+    return text
+
+
+class RegisterScreen(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    RegisterScreen { align: center middle; }
+    RegisterScreen > Vertical > Static, RegisterScreen > Vertical > Label { width: 100%; }
+    RegisterScreen > Vertical { width: 110; height: auto; max-height: 34; border: thick $accent; background: $surface; padding: 0 1; }
+    RegisterScreen TextArea { height: 7; }
+    RegisterScreen #form-row { height: auto; }
+    RegisterScreen #form-row Input { width: 1fr; }
+    RegisterScreen #preview-counts { height: 1; margin-top: 1; }
+    RegisterScreen DataTable { height: 16; width: 100%; }
+    RegisterScreen TextArea, RegisterScreen #form-row, RegisterScreen JobPanel { width: 100%; }
+    RegisterScreen .hint { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", priority=True, id="register.send"),
+        Binding("escape", "close", "Cancel / close", id="register.close"),
+    ]
+
+    def __init__(self, lst: OptOutList, profile: Profile, *, journal=None, audit=None) -> None:
+        super().__init__()
+        self.lst = lst
+        self.profile = profile
+        self.journal = journal
+        self.audit = audit
+        self.preview = None
+        self.changed = False
+        self._lines: list[str] = []
+        self._source = "typed"
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"[b]Register on the {self.lst.name} opt-out list[/b]")
+            yield Label("Type or paste values, one per line, or give a file path.  ctrl+s sends · esc closes",
+                        classes="hint")
+            yield TextArea(id="values", soft_wrap=False, show_line_numbers=True,
+                           placeholder=PLACEHOLDER[self.lst.kind])
+            with Horizontal(id="form-row"):
+                yield Input(placeholder="or read a file: path, enter", id="file-path")
+                if self.lst.kind is ListKind.N080:
+                    yield Input(placeholder="company name (required for 080)", id="company")
+                yield Input(placeholder="reason note (optional, goes to the audit log)", id="reason")
+            yield Static("", id="preview-counts")
+            table = DataTable(id="preview", cursor_type="row", zebra_stripes=True)
+            table.add_columns("line", "input", "value", "status")
+            yield table
+            job = JobPanel(self.lst, self.profile, journal=self.journal, audit=self.audit)
+            job.display = False
+            yield job
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+        self._update_preview()
+
+    # ------------------------------------------------------------ preview
+
+    @on(TextArea.Changed)
+    def _typed(self, event: TextArea.Changed) -> None:
+        self._source = "typed"
+        self._lines = event.text_area.text.splitlines()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(PREVIEW_DELAY_S, self._update_preview)
+
+    @on(Input.Submitted, "#file-path")
+    def _file_given(self, event: Input.Submitted) -> None:
+        event.stop()
+        path = event.value.strip()
+        if path:
+            self._read_file(path)
+
+    @work(exclusive=True, group="read-file", exit_on_error=False)
+    async def _read_file(self, path: str) -> None:
+        from ...bulk.plan import read_values_file
+
+        try:
+            lines = await asyncio.to_thread(lambda: list(read_values_file(str(Path(path).expanduser()))))
+        except OSError as exc:
+            self.query_one("#preview-counts", Static).update(
+                Text(f"✖ cannot read {path}: {exc.strerror or exc}; check the path", style="bold red"))
+            return
+        self._lines = lines
+        self._source = f"file {path}, {len(lines):,} lines"
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        self._compute_preview(list(self._lines), self._source)
+
+    @work(exclusive=True, group="preview", exit_on_error=False)
+    async def _compute_preview(self, lines: list[str], source: str) -> None:
+        from ...bulk.plan import preview_lines
+
+        preview = await asyncio.to_thread(preview_lines, lines, self.lst.kind)
+        self.preview = preview
+        self.query_one("#preview-counts", Static).update(counts_text(preview, source))
+        table = self.query_one("#preview", DataTable)
+        table.clear()
+        for line in preview.lines[:PREVIEW_ROWS]:
+            status = Text(line.status + (f": {line.reason}" if line.reason else ""), style=STATUS_STYLE[line.status])
+            table.add_row(str(line.line_no), line.raw.strip()[:40], line.value or "", status)
+        if len(preview.lines) > PREVIEW_ROWS:
+            table.add_row("…", f"{len(preview.lines) - PREVIEW_ROWS:,} more lines", "", "")
+
+    # ------------------------------------------------------------ sending
+
+    def action_send(self) -> None:
+        job = self.query_one(JobPanel)
+        if job.running:
+            return
+        if self.preview is None or not self.preview.values:
+            self.notify("nothing to send: no valid value in the preview", severity="warning")
+            return
+        extra: dict[str, str] = {}
+        if self.lst.kind is ListKind.N080:
+            company = self.query_one("#company", Input).value.strip()
+            if not company:
+                self.notify("an 080 number needs the company name", severity="warning")
+                self.query_one("#company", Input).focus()
+                return
+            extra["company"] = company
+        reason = self.query_one("#reason", Input).value.strip()
+        for widget_id in ("#values", "#form-row", "#preview"):
+            self.query_one(widget_id).display = False
+        job.display = True
+        self.changed = True
+        job.start("register", list(self.preview.values), reason=reason, extra=extra)
+
+    def action_close(self) -> None:
+        job = self.query_one(JobPanel)
+        if job.running and job.cancel():
+            return  # first esc cancels; the next one closes
+        self.dismiss(self.changed)

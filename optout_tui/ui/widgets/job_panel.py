@@ -1,0 +1,213 @@
+"""Runs one bulk job (register or remove) with the bulk engine and shows it: a progress bar with
+chunks and rows done, rate and time left, then what was done, ignored and failed. Failed rows can be
+sent again or saved to a file. Cancelling stops sending; the journal keeps the job resumable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, ProgressBar, Static
+
+from ...api.base import OptOutList
+from ...api.errors import ApiError
+from ...settings import Profile
+
+PROGRESS_EVERY_S = 0.05  # at most 20 redraws a second, however fast the chunks come back
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def progress_text(progress: Any) -> str:
+    text = (
+        f"chunks {progress.chunks_done:,}/{progress.chunks_total:,} · "
+        f"rows {progress.values_done:,}/{progress.values_total:,} · "
+        f"{progress.rate_per_s:,.0f} rows/s · {_duration(progress.eta_s)} left"
+    )
+    if progress.retries:
+        text += f" · {progress.retries} retries"
+    if progress.note:
+        text += f"\n{progress.note}"
+    return text
+
+
+def result_text(result: Any, action: str) -> Text:
+    verb = "registered" if action == "register" else "deregistered"
+    ignored = "already on the list" if action == "register" else "were not on the list"
+    text = Text()
+    head = "Cancelled" if result.cancelled else "Stopped" if result.stopped else "Done"
+    text.append(f"{head}: ", style="bold")
+    text.append(f"{result.done:,} {verb}", style="bold green")
+    text.append(f" · {result.already:,} ignored ({ignored})")
+    if result.invalid:
+        text.append(f" · {result.invalid:,} refused as invalid", style="yellow")
+    if result.failed:
+        text.append(f" · {result.failed:,} failed", style="bold red")
+    if result.pending:
+        text.append(f" · {result.pending:,} not sent (resume the job {result.job_id})", style="yellow")
+    if result.stopped:
+        text.append(f"\n{result.stopped}", style="red")
+    first = next((o.detail for o in result.outcomes if o.status == "failed" and o.detail), "")
+    if first:
+        text.append(f"\nfirst error: {first}", style="red")
+    if result.job_id:
+        text.append(f"\njob {result.job_id} (optout-tui jobs show {result.job_id})", style="dim")
+    return text
+
+
+class JobPanel(Vertical):
+    """The progress and the end of a bulk job."""
+
+    DEFAULT_CSS = """
+    JobPanel { height: auto; }
+    JobPanel ProgressBar { margin: 1 0 0 0; width: 100%; }
+    JobPanel ProgressBar Bar { width: 1fr; }
+    JobPanel #job-progress { height: auto; color: $text-muted; }
+    JobPanel #job-result { height: auto; margin-top: 1; }
+    JobPanel #job-actions { height: auto; margin-top: 1; display: none; }
+    JobPanel #job-actions.visible { display: block; }
+    JobPanel #save-path { width: 1fr; }
+    """
+
+    class Finished(Message):
+        def __init__(self, result: Any) -> None:
+            super().__init__()
+            self.result = result
+
+    def __init__(self, lst: OptOutList, profile: Profile, *, journal=None, audit=None) -> None:
+        super().__init__()
+        self.lst = lst
+        self.profile = profile
+        self.journal = journal
+        self.audit = audit
+        self.result: Any = None
+        self.running = False
+        self._task: asyncio.Task | None = None
+        self._last_draw = 0.0
+        self._job: tuple[str, str, dict[str, str]] = ("register", "", {})
+
+    def compose(self) -> ComposeResult:
+        yield ProgressBar(total=None, show_eta=False, id="job-bar")
+        yield Static("", id="job-progress")
+        yield Static("", id="job-result")
+        with Horizontal(id="job-actions"):
+            yield Button("Retry failed", id="retry-failed", variant="warning")
+            yield Input(placeholder="save failed rows to… (path, enter)", id="save-path")
+
+    def start(self, action: str, values: list[str], *, reason: str = "", extra: dict[str, str] | None = None) -> None:
+        self._job = (action, reason, dict(extra or {}))
+        self.query_one("#job-actions").remove_class("visible")
+        self.query_one("#job-result", Static).update("")
+        bar = self.query_one(ProgressBar)
+        bar.update(total=len(values), progress=0)
+        self.query_one("#job-progress", Static).update(f"sending {len(values):,} values to the {self.lst.name} list…")
+        self.running = True
+        self._run(action, values, reason, dict(extra or {}))
+
+    def resume(self, job_id: str, action: str, total: int) -> None:
+        """Send what an earlier run of `job_id` left unanswered or failed."""
+        self._job = (action, "", {})
+        self.query_one(ProgressBar).update(total=total, progress=0)
+        self.query_one("#job-progress", Static).update(f"resuming job {job_id}…")
+        self.running = True
+        self._run(action, [], "", {}, resume_id=job_id)
+
+    def cancel(self) -> bool:
+        """Stop sending (what was answered stays done). True when there was a job to cancel."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+            self.query_one("#job-progress", Static).update("cancelling… (answers already received are kept)")
+            return True
+        return False
+
+    @work(exclusive=True, group="job", exit_on_error=False)
+    async def _run(
+        self, action: str, values: list[str], reason: str, extra: dict[str, str], resume_id: str | None = None
+    ) -> None:
+        from ...bulk.engine import BulkEngine, ReadOnlyProfileError
+
+        engine = BulkEngine(self.lst, self.profile, journal=self.journal, audit=self.audit)
+        if resume_id is not None:
+            job = engine.resume(resume_id, on_progress=self._on_progress)
+        else:
+            job = engine.run(action, values, reason=reason, extra=extra, on_progress=self._on_progress)
+        self._task = asyncio.ensure_future(job)
+        try:
+            result = await self._task
+        except ReadOnlyProfileError as exc:
+            self._show_failure(str(exc))
+            return
+        except ApiError as exc:
+            self._show_failure(exc.line)
+            return
+        except ValueError as exc:  # e.g. a job that is not resumable
+            self._show_failure(str(exc))
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the journal or a bug: one line, never a traceback
+            self._show_failure(f"the job could not run: {exc}")
+            return
+        finally:
+            self.running = False
+        self.result = result
+        bar = self.query_one(ProgressBar)
+        bar.update(progress=result.sent)
+        self.query_one("#job-result", Static).update(result_text(result, action))
+        if result.failed_values:
+            self.query_one("#job-actions").add_class("visible")
+            self.query_one("#retry-failed", Button).label = f"Retry {len(result.failed_values):,} failed"
+        self.post_message(self.Finished(result))
+
+    def _show_failure(self, line: str) -> None:
+        self.running = False
+        self.query_one("#job-result", Static).update(Text(f"✖ {line}", style="bold red"))
+        self.post_message(self.Finished(None))
+
+    def _on_progress(self, progress: Any) -> None:
+        now = time.monotonic()
+        if now - self._last_draw < PROGRESS_EVERY_S and progress.values_done < progress.values_total:
+            return
+        self._last_draw = now
+        self.query_one(ProgressBar).update(total=progress.values_total, progress=progress.values_done)
+        self.query_one("#job-progress", Static).update(progress_text(progress) + "\nesc cancels (what is done stays done)")
+
+    @on(Button.Pressed, "#retry-failed")
+    def _retry_failed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if self.result is not None and self.result.failed_values:
+            action, reason, extra = self._job
+            self.start(action, list(self.result.failed_values), reason=reason, extra=extra)
+
+    @on(Input.Submitted, "#save-path")
+    def _save_failed(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.result is None:
+            return
+        path = Path(event.value.strip()).expanduser()
+        lines = [f"{o.value}\t{o.detail}" for o in self.result.outcomes if o.status == "failed"]
+        try:
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"could not save to {path}: {exc.strerror or exc}; choose another path", severity="error")
+            return
+        self.notify(f"saved {len(lines):,} failed rows to {path}")

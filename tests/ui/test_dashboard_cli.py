@@ -1,0 +1,35 @@
+"""`optout-tui --demo` opens the dashboard on the built-in emulator and stops it on exit."""
+
+from __future__ import annotations
+
+from textual import on
+
+from optout_tui.cli.common import CliContext
+from optout_tui.cli.dashboard import run_dashboard
+from optout_tui.ui.app import OptOutApp
+from optout_tui.ui.widgets.entry_list import EntryList
+
+
+class LeavesWhenRowsArrive(OptOutApp):
+    """The real app, which quits as soon as its first rows are loaded, reporting what it saw."""
+
+    @on(EntryList.StateChanged)
+    def _rows(self, event: EntryList.StateChanged) -> None:
+        if event.state.loaded:
+            self.exit({"profile": self.profile.name, "demo": self.profile.demo, "rows": event.state.loaded,
+                       "keymap": dict(self._keymap)})
+
+
+def test_demo_mode_shows_sample_rows_and_stops_the_emulator(tmp_path):
+    ctx = CliContext(demo=True)
+    seen = run_dashboard(ctx, app_class=LeavesWhenRowsArrive, headless=True, size=(120, 36))
+    assert seen["demo"] is True and seen["profile"] == "demo" and seen["rows"] > 0
+    assert ctx._emulator is None  # stopped on exit
+
+
+def test_keys_from_the_config_file_are_applied(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\n"app.lookup" = "ctrl+k"\n', encoding="utf-8")
+    seen = run_dashboard(CliContext(demo=True, config_path=str(config)), app_class=LeavesWhenRowsArrive,
+                         headless=True, size=(120, 36))
+    assert seen["keymap"] == {"app.lookup": "ctrl+k"}
