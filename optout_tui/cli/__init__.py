@@ -11,7 +11,33 @@ import click
 from .common import CliContext, EXIT_USAGE
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+# Command name -> the module under optout_tui/cli that registers it. Modules load on first use, so
+# the dashboard and each subcommand import only what they need.
+COMMAND_MODULES = {
+    "lookup": "lookup", "list": "listing", "add": "changes", "remove": "changes", "jobs": "jobs",
+    "audit": "jobs", "credentials": "credentials", "emulator": "emulator", "search": "search",
+    "sync": "search", "export": "search",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMAND_MODULES:
+            import importlib
+
+            module = f"{__name__}.{COMMAND_MODULES[name]}"
+            try:
+                importlib.import_module(module).register(self)
+            except ModuleNotFoundError as exc:  # a command module that is not installed
+                if exc.name != module:
+                    raise
+        return self.commands.get(name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (TOML).")
 @click.option("--profile", "profile_name", help="Profile to use (default: the config's default).")
 @click.option("--demo", is_flag=True, help="Use the built-in emulator with sample data and demo credentials.")
@@ -24,23 +50,6 @@ def cli(ctx: click.Context, config_path: str | None, profile_name: str | None, d
         from .dashboard import run_dashboard
 
         run_dashboard(ctx.obj)
-
-
-def _register_commands() -> None:
-    """Attach every subcommand module that exists (each adds its commands to `cli`)."""
-    import importlib
-
-    for name in ("lookup", "listing", "changes", "jobs", "credentials", "emulator", "search"):
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:  # a module still being written
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue
-        module.register(cli)
-
-
-_register_commands()
 
 
 def main() -> None:
