@@ -45,13 +45,16 @@ class CliContext:
         profile = load_profile(self.config_path, self.profile_name)
         return profile, load_secrets(profile)
 
-    def _start_emulator(self):
-        if self._emulator is None:
-            from ..emulator import EmulatorServer
+    def spawn_emulator(self) -> None:
+        """In demo mode, start the emulator's process now; `load()` waits for it to listen."""
+        if self.demo and self._emulator is None:
+            from ..emulator.process import DemoEmulator
 
-            self._emulator = EmulatorServer()
-            self._emulator.start()
-        return self._emulator
+            self._emulator = DemoEmulator().spawn()
+
+    def _start_emulator(self):
+        self.spawn_emulator()
+        return self._emulator.start()
 
     def close(self) -> None:
         if self._emulator is not None:

@@ -1,8 +1,8 @@
 """`optout-tui` with no subcommand: open the dashboard on the active profile (or the demo).
 
 Textual and the UI are imported only here, after the settings are read, so `optout-tui --help` and
-the subcommands stay fast. In demo mode the built-in emulator runs in its own thread on a loopback
-port (the UI loop stays free) and is stopped when the dashboard closes.
+the subcommands stay fast. In demo mode the built-in emulator runs in a child process on a loopback
+port (the UI loop and its interpreter stay free) and is stopped when the dashboard closes.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ def run_dashboard(ctx: CliContext, *, app_class: Any = None, **run_options: Any)
     The settings (in demo mode: starting the emulator, mostly waiting on its thread) load in a
     thread while this one imports the UI, so the two overlap.
     """
+    ctx.spawn_emulator()  # first thing: it builds its data on the other core while we import the UI
     from concurrent.futures import ThreadPoolExecutor
 
     from ..settings import ConfigError

@@ -56,3 +56,87 @@ class EmulatorProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class DemoEmulator(EmulatorProcess):
+    """The demo's emulator: a lean child process (no click) that exits when its parent does.
+
+    Starting it first thing lets it build its sample data on the other core while the dashboard
+    imports Textual, so the demo's first rows arrive about when its first frame does.
+    """
+
+    def __init__(self, *args: str) -> None:
+        super().__init__(*args)
+        from .config import DEMO
+
+        self.credentials = DEMO
+
+    def spawn(self) -> "DemoEmulator":
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "optout_tui.emulator.process", "--watch-stdin", *self.args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        return self
+
+    def start(self) -> "DemoEmulator":
+        if self.proc is None:
+            self.spawn()
+        deadline = time.monotonic() + self.start_timeout
+        while not self.base_url and time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+            if match:
+                self.base_url = match.group(1)
+        if not self.base_url:
+            self.stop()
+            raise RuntimeError("the demo emulator did not start")
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.stdin is not None:
+            try:
+                self.proc.stdin.close()  # the child's cue to exit
+            except OSError:
+                pass
+        super().stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m optout_tui.emulator.process`: the emulator with no command-line framework loaded."""
+    import argparse
+    import signal
+    import threading
+
+    from .config import EmulatorConfig
+    from .server import EmulatorServer
+
+    parser = argparse.ArgumentParser(prog="optout_tui.emulator.process")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--sms-count", type=int, default=5000)
+    parser.add_argument("--email-count", type=int, default=1200)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes")
+    args = parser.parse_args(argv)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    if args.watch_stdin:
+        def watch() -> None:
+            sys.stdin.read()  # EOF: the parent closed the pipe or died
+            stop.set()
+
+        threading.Thread(target=watch, daemon=True).start()
+    config = EmulatorConfig(sms_count=args.sms_count, email_count=args.email_count, latency_ms=args.latency_ms)
+    server = EmulatorServer(config, port=args.port).start()
+    print(f"listening on {server.base_url}", flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
