@@ -1,0 +1,234 @@
+"""`optout-tui search`, `sync` and `export`: the local snapshot on the command line.
+
+`search` and `export` read only the snapshot (no network, instant) and always say how old it is;
+`sync` brings it up to date from the vendors.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliContext, fail, run
+
+KINDS = ["sms", "email", "080"]
+SYNC_HINT = "run `optout-tui sync` first"
+
+
+def _open_store(ctx: CliContext):
+    """The snapshot of the active profile (opening it starts nothing: no emulator, no network)."""
+    import sqlite3
+
+    from ..settings import ConfigError
+    from ..snapshot import SnapshotStore
+
+    try:
+        if ctx.demo:
+            name = "demo"
+        else:
+            from ..config import load_profile
+
+            name = load_profile(ctx.config_path, ctx.profile_name).name
+        return SnapshotStore.for_profile(name)
+    except ConfigError as exc:
+        fail(str(exc))
+    except (sqlite3.Error, OSError) as exc:
+        fail(f"cannot open the snapshot ({exc}): delete it and {SYNC_HINT}")
+
+
+def _demo_flag(ctx: CliContext) -> str:
+    return "--demo " if ctx.demo else ""
+
+
+@click.command("search")
+@click.argument("text")
+@click.option("--list", "kind", type=click.Choice(KINDS), help="Search one list (default: every synced list).")
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Entries per list.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
+@click.pass_obj
+def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt: str) -> None:
+    """Find entries by prefix or any part of a number or address, in the local snapshot.
+
+    Instant and offline; results are as old as the last sync (shown). Exact lookups
+    (`optout-tui lookup`) ask the vendor, which is the truth.
+    """
+    import sqlite3
+
+    from ..api.base import ListKind
+    from ..records import FIELDS, as_display, as_record
+    from ..snapshot import search, search_all
+
+    store = _open_store(ctx)
+    try:
+        if kind:
+            list_kind = ListKind(kind)
+            if store.state(list_kind) is None and not store.has_data(list_kind):
+                fail(f"no snapshot of the {list_kind.title} list yet: {SYNC_HINT} "
+                     f"(`optout-tui {_demo_flag(ctx)}sync --list {kind}`)")
+            results = [search(store, list_kind, text, limit)]
+        else:
+            results = search_all(store, text, limit)
+            if not results and not any(store.state(k) or store.has_data(k) for k in ListKind):
+                fail(f"no snapshot yet: {SYNC_HINT} (`optout-tui {_demo_flag(ctx)}sync`)")
+    except sqlite3.Error as exc:
+        fail(f"the snapshot at {store.path} cannot be read ({exc}): delete it and {SYNC_HINT}")
+    finally:
+        store.close()
+
+    out = sys.stdout
+    found = 0
+    try:
+        for result in results:
+            fields = FIELDS[result.kind]
+            shown = len(result.entries)
+            found += shown
+            more = " (more: raise --limit or narrow the search)" if result.more else ""
+            note = (f"{result.kind.title}: {shown} match{'es' if shown != 1 else ''} for {result.query!r}{more}"
+                    f" — snapshot {result.age}")
+            if fmt == "table":
+                out.write(note + "\n")
+                if result.entries:
+                    rows = [as_display(entry) for entry in result.entries]
+                    widths = [max(len(f), *(len(row[i]) for row in rows)) for i, f in enumerate(fields)]
+                    out.write("  " + "  ".join(f.upper().ljust(w) for f, w in zip(fields, widths)).rstrip() + "\n")
+                    for cells in rows:
+                        out.write("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() + "\n")
+            else:
+                click.echo(note, err=True)
+                if fmt == "csv":
+                    import csv
+
+                    writer = csv.writer(out, lineterminator="\n")
+                    writer.writerow(["list", *fields])
+                    for entry in result.entries:
+                        record = as_record(entry)
+                        writer.writerow([result.kind.value, *("" if record[f] is None else record[f] for f in fields)])
+                else:
+                    import json
+
+                    for entry in result.entries:
+                        out.write(json.dumps({"list": result.kind.value, **as_record(entry)}, ensure_ascii=False) + "\n")
+        out.flush()
+    except BrokenPipeError:  # `| head`
+        sys.stderr.close()
+    sys.exit(EXIT_OK if found else EXIT_PARTIAL)
+
+
+@click.command("sync")
+@click.option("--list", "kind", type=click.Choice(KINDS), help="Sync one list (default: every list set up).")
+@click.option("--full", is_flag=True, help="Fetch everything again instead of only what changed.")
+@click.pass_obj
+def sync_command(ctx: CliContext, kind: str | None, full: bool) -> None:
+    """Bring the local snapshot up to date (the first sync fetches whole lists, with progress)."""
+    from ..api.base import ListKind
+    from ..settings import ConfigError
+    from ..snapshot import SnapshotBusy, Syncer
+
+    err = sys.stderr
+    tty = err.isatty()
+
+    def progress(p) -> None:
+        line = p.line()
+        if tty:
+            err.write("\r\033[K" + line)
+        elif p.phase == "done" or p.pages % 500 == 0:
+            err.write(line + "\n")
+        err.flush()
+
+    async def body():
+        store = _open_store(ctx)
+        try:
+            async with ctx.lists() as lists:
+                syncer = Syncer(store, lists, progress=progress)
+                try:
+                    return await syncer.sync([ListKind(kind)] if kind else None, full=full)
+                except SnapshotBusy as exc:
+                    raise ConfigError(str(exc)) from None
+        finally:
+            store.close()
+            if tty:
+                err.write("\r\033[K")
+                err.flush()
+
+    reports = run(body, ctx)
+    for report in reports:
+        click.echo(report.line())
+    if all(r.skipped for r in reports):
+        sys.exit(EXIT_USAGE)
+
+
+@click.command("export")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--search", "text", help="Only entries matching (prefix or any part, as `search`).")
+@click.option("--since", help="Registered on or after: 2026-01-31, '2026-01-31 14:00', or 7d / 2w / 3m.")
+@click.option("--until", help="Registered on or before (a bare date includes that whole day).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout).")
+@click.pass_obj
+def export_command(ctx: CliContext, kind: str, text, since, until, fmt: str, output: str | None) -> None:
+    """Export a list, or the part matching --search/--since, from the local snapshot."""
+    import os
+    import sqlite3
+    import tempfile
+
+    from ..api.base import ListKind
+    from ..dates import DateError, parse_date
+    from ..snapshot.export import export_records, write_csv, write_json, write_jsonl
+    from ..snapshot.rows import to_ms
+
+    list_kind = ListKind(kind)
+    try:
+        since_ms = to_ms(parse_date(since)) if since else None
+        until_ms = to_ms(parse_date(until, end_of_day=True)) if until else None
+    except DateError as exc:
+        fail(str(exc))
+    store = _open_store(ctx)
+    state = store.state(list_kind)
+    if state is None and not store.has_data(list_kind):
+        store.close()
+        fail(f"no snapshot of the {list_kind.title} list yet: {SYNC_HINT} "
+             f"(`optout-tui {_demo_flag(ctx)}sync --list {kind}`)")
+
+    def write(out) -> int:
+        records = export_records(store, list_kind, search=text, since=since_ms, until=until_ms)
+        if fmt == "csv":
+            return write_csv(records, list_kind, out)
+        if fmt == "json":
+            return write_json(records, out)
+        return write_jsonl(records, out)
+
+    try:
+        if output:
+            # Write beside the target and rename: an interrupted export never leaves half a file.
+            folder = os.path.dirname(os.path.abspath(output))
+            fd, tmp = tempfile.mkstemp(prefix=".export-", dir=folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                    count = write(out)
+                os.replace(tmp, output)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        else:
+            count = write(sys.stdout)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(EXIT_OK)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    except sqlite3.Error as exc:
+        fail(f"the snapshot at {store.path} cannot be read ({exc}): delete it and {SYNC_HINT}")
+    finally:
+        store.close()
+    from ..snapshot import age_text
+
+    where = f" to {output}" if output else ""
+    click.echo(f"{count:,} {list_kind.title} entr{'y' if count == 1 else 'ies'} exported{where} "
+               f"(snapshot {age_text(state)})", err=True)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(search_command)
+    group.add_command(sync_command)
+    group.add_command(export_command)

@@ -1,0 +1,38 @@
+"""The Overview tab: shows the snapshot's figures and age; "sync now" fills it while the app runs."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from optout_tui.api.base import ListKind
+from optout_tui.ui.overview import Overview
+
+
+class OverviewApp(App[None]):
+    def __init__(self, lists, store) -> None:
+        super().__init__()
+        self.lists, self.store = lists, store
+
+    def compose(self) -> ComposeResult:
+        yield Overview(self.lists, store=self.store)
+
+
+async def test_sync_now_fills_the_overview_with_counts_and_age(lists, store):
+    app = OverviewApp(lists, store)
+    async with app.run_test(size=(140, 45)) as pilot:
+        overview = app.query_one(Overview)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert "never synced" in str(app.query_one("#ov-age").render())
+        await pilot.click("#ov-sync")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert overview.figures.counts == {ListKind.SMS: 450, ListKind.EMAIL: 230, ListKind.N080: store.count("080")}
+        assert "synced just now" in str(app.query_one("#ov-age").render())
+        assert "450" in str(app.query_one("#ov-counts").render())
+        assert "ARS" in str(app.query_one("#ov-shares").render())
+        overview.focus()
+        weekly = overview.weekly
+        await pilot.press("w")
+        assert overview.weekly is not weekly
