@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from ..api.base import OptOutList, Outcome, OutcomeStatus
 from ..api.errors import ApiError
 from ..settings import Profile
 from .audit import AuditLog, os_user as current_os_user
-from .journal import Journal, JobInfo, JobState, new_job_id
+from .journal import Journal, JobInfo, JobState, new_job_id, value_runs
 from .ratelimit import RateLimiter
 
 
@@ -94,7 +95,8 @@ def check_writable(profile: Profile) -> None:
 @dataclass(slots=True)
 class _Part:
     chunk: int
-    items: list[tuple[int, str]]  # (seq, value)
+    seqs: Sequence[int]  # ascending; a range for a chunk sent whole
+    values: list[str]  # values[i] is the value of seqs[i]
     attempt: int = 1
     not_before: float = 0.0
 
@@ -118,10 +120,28 @@ class _Run:
     chunk_failed: set[int] = field(default_factory=set)
     fatal: BaseException | None = None
     note: str = ""
+    # The outcome of every value, by seq, as journalled in this run; only kept for a fresh job, whose
+    # summary then needs no read-back of the journal (None: not answered; a resume reads the journal).
+    answers: list[Outcome | None] | None = None
+    answered: Counter[str] = field(default_factory=Counter)  # status -> values answered in this run
 
 
 _TEXT = {status: status.value for status in OutcomeStatus}
 _STATUS = {status.value: status for status in OutcomeStatus}
+
+
+def _uniform_status(outcomes: Sequence[Outcome], values: Sequence[str]) -> OutcomeStatus | None:
+    """The one status of `outcomes` when they answer `values` in order, all alike and plain (not
+    failed, no detail, no error); else None."""
+    if not outcomes or len(outcomes) != len(values):
+        return None
+    status = outcomes[0].status
+    if status is OutcomeStatus.FAILED:
+        return None
+    for outcome, value in zip(outcomes, values):
+        if outcome.status is not status or outcome.value != value or outcome.detail or outcome.error is not None:
+            return None
+    return status
 
 
 def _retry_note(service: str, error: ApiError, delay: float) -> str:
@@ -231,11 +251,13 @@ class BulkEngine:
             return JobResult(job_id, action, [], 0, 0, 0, 0, cancelled=True, pending=len(unique))
         size = max(1, self.lst.limits.batch_size)
         parts = [
-            _Part(c, [(seq, unique[seq]) for seq in range(c * size, min(len(unique), (c + 1) * size))])
-            for c in range((len(unique) + size - 1) // size)
+            _Part(c, range(start, min(start + size, len(unique))), unique[start : start + size])
+            for c, start in enumerate(range(0, len(unique), size))
         ]
         run = _Run(job_id, action, extra, values_total=len(unique), chunks_total=len(parts))
-        return await self._execute(run, parts, reason=reason, on_progress=on_progress, resumed=False)
+        run.answers = [None] * len(unique)  # a fresh job's outcomes are all made in this run
+        return await self._execute(run, parts, reason=reason, on_progress=on_progress, resumed=False,
+                                   sent_values=unique)
 
     async def resume(self, job_id: str, on_progress: Callable[[Progress], None] | None = None) -> JobResult:
         """Send every value of a job whose outcome is unknown or failed; finish the job."""
@@ -245,9 +267,9 @@ class BulkEngine:
         self._check_job_matches(info)
         info = await self._db(self.journal.claim, info.id)
         groups = await self._db(self.journal.unresolved, info.id)
-        parts = [_Part(chunk, items) for chunk, items in groups]
+        parts = [_Part(chunk, [seq for seq, _ in items], [value for _, value in items]) for chunk, items in groups]
         run = _Run(info.id, Action(info.action), dict(info.extra), values_total=info.total, chunks_total=info.chunks)
-        run.values_done = info.total - sum(len(p.items) for p in parts)
+        run.values_done = info.total - sum(len(p.values) for p in parts)
         run.chunks_done = info.chunks - len(parts)
         return await self._execute(run, parts, reason=info.reason, on_progress=on_progress, resumed=True)
 
@@ -289,6 +311,7 @@ class BulkEngine:
         reason: str,
         on_progress: Callable[[Progress], None] | None,
         resumed: bool,
+        sent_values: list[str] | None = None,
     ) -> JobResult:
         loop = asyncio.get_running_loop()
         limits = self.lst.limits
@@ -296,10 +319,11 @@ class BulkEngine:
         queue: asyncio.Queue[_Part] = asyncio.Queue()
         finished = asyncio.Event()
         outstanding = len(parts)
-        writes: list[tuple[int, str, int, list[tuple[int, str, str]]]] = []
+        writes: list[tuple[int, str, int, list[tuple[int, int, str, str]]]] = []  # see Journal.record_runs
         wake_writer = asyncio.Event()
         closing = False
-        sent_values: list[str] = [v for p in parts for _, v in p.items]
+        if sent_values is None:
+            sent_values = [v for p in parts for v in p.values]
         for part in parts:
             queue.put_nowait(part)
             run.open_parts[part.chunk] = run.open_parts.get(part.chunk, 0) + 1
@@ -319,11 +343,14 @@ class BulkEngine:
             except Exception:  # a display problem must never stop a job
                 pass
 
-        def settle(part: _Part, final: list[tuple[int, str, str]], requeue: list[tuple[int, str]],
+        def settle(part: _Part, final: list[tuple[int, int, str, str]], answered: int, requeue: list[tuple[int, str]],
                    error: ApiError | None, any_failed: bool) -> None:
+            """Book a part's answers: `final` holds runs of seqs (first, last, status, detail) covering
+            `answered` values; `requeue` are sent again later."""
             nonlocal outstanding
             if requeue:
-                queue.put_nowait(_Part(part.chunk, requeue, part.attempt + 1, loop.time() + self.round_delay * part.attempt))
+                queue.put_nowait(_Part(part.chunk, [seq for seq, _ in requeue], [value for _, value in requeue],
+                                       part.attempt + 1, loop.time() + self.round_delay * part.attempt))
                 run.open_parts[part.chunk] += 1
                 outstanding += 1
                 run.note = f"{self.lst.name}: {len(requeue):,} values will be sent again later" + (
@@ -341,8 +368,10 @@ class BulkEngine:
                 state = "retrying"
             writes.append((part.chunk, state, 1, final))
             wake_writer.set()
-            run.values_done += len(final)
-            run.values_this_run += len(final)
+            for first, last, status, _ in final:
+                run.answered[status] += last - first + 1
+            run.values_done += answered
+            run.values_this_run += answered
             outstanding -= 1
             if outstanding == 0:
                 finished.set()
@@ -354,7 +383,7 @@ class BulkEngine:
             finished.set()
 
         async def send(part: _Part) -> None:
-            values = [v for _, v in part.items]
+            values = part.values
             run.requests += 1
             try:
                 if run.action == Action.REGISTER:
@@ -371,6 +400,17 @@ class BulkEngine:
             except Exception as exc:  # an unexpected failure: record it on the values, never drop them
                 err = ApiError(self.lst.name, f"{type(exc).__name__}: {exc}", retryable=True)
                 outcomes = [Outcome(v, OutcomeStatus.FAILED, err) for v in values]
+            status = _uniform_status(outcomes, values)
+            first_seq, last_seq = part.seqs[0], part.seqs[-1]
+            if status is not None and last_seq - first_seq == len(values) - 1:
+                # The usual answer: every value of a run of seqs got the same plain outcome (all done,
+                # say). One run for the journal, no per-value bookkeeping.
+                if run.answers is not None:
+                    run.answers[first_seq : last_seq + 1] = outcomes
+                run.successes += 1
+                run.consecutive_failures = 0
+                settle(part, [(first_seq, last_seq, _TEXT[status], "")], len(values), [], None, False)
+                return
             auth = next((o.error for o in outcomes if o.error is not None and o.error.is_auth), None)
             if auth is not None:
                 give_up(auth)  # wrong credentials: every further request would fail the same way
@@ -380,7 +420,8 @@ class BulkEngine:
             requeue: list[tuple[int, str]] = []
             first_error: ApiError | None = None
             failed_final = 0
-            for seq, value in part.items:
+            answers = run.answers
+            for seq, value in zip(part.seqs, values):
                 outcome = by_value.get(value) or Outcome(value, OutcomeStatus.FAILED, detail="the vendor gave no answer for it")
                 if outcome.status is OutcomeStatus.FAILED:
                     err = outcome.error
@@ -390,10 +431,14 @@ class BulkEngine:
                         continue
                     detail = err.line if err else (outcome.detail or "failed")
                     failed_final += 1
+                    if answers is not None:
+                        answers[seq] = Outcome(value, OutcomeStatus.FAILED, detail=detail)
                 else:
                     detail = outcome.detail
+                    if answers is not None:  # as read back from the journal: no error object kept
+                        answers[seq] = outcome if outcome.error is None else Outcome(value, outcome.status, detail=detail)
                 final.append((seq, _TEXT[outcome.status], detail))
-            if len(requeue) + failed_final == len(part.items):
+            if len(requeue) + failed_final == len(values):
                 run.consecutive_failures += 1
                 if run.successes == 0 and first_error is not None and (
                         first_error.is_network or run.consecutive_failures >= 3 * max(1, limits.max_in_flight)):
@@ -404,7 +449,7 @@ class BulkEngine:
             else:
                 run.successes += 1
                 run.consecutive_failures = 0
-            settle(part, final, requeue, first_error, failed_final > 0)
+            settle(part, list(value_runs(final)), len(final), requeue, first_error, failed_final > 0)
 
         async def worker() -> None:
             while not finished.is_set():
@@ -425,7 +470,7 @@ class BulkEngine:
                     batch = writes[:]
                     del writes[:]
                     try:
-                        await self._db(self.journal.record_chunks, run.job_id, batch)
+                        await self._db(self.journal.record_runs, run.job_id, batch)
                     except Exception as exc:  # journal unusable: stop sending, nothing more can be recorded
                         give_up(exc)
                         return
@@ -462,14 +507,23 @@ class BulkEngine:
         journal_broken = fatal is not None and not isinstance(fatal, ApiError)
         if journal_broken and not isinstance(fatal, JournalError):
             raise fatal
-        rows = [] if journal_broken else await self._db(lambda: list(self.journal.results(run.job_id)))
         counts: dict[str, int] = {}
         outcomes: list[Outcome] = []
-        for row in rows:
-            key = row.status or "pending"
-            counts[key] = counts.get(key, 0) + 1
-            if row.status:
-                outcomes.append(Outcome(row.value, _STATUS[row.status], detail=row.detail))
+        if journal_broken:
+            pass
+        elif run.answers is not None:  # what this run journalled is the whole job
+            counts = {status: n for status, n in run.answered.items() if n}
+            answered = sum(counts.values())
+            outcomes = run.answers if answered == run.values_total else [o for o in run.answers if o is not None]
+            if answered < run.values_total:
+                counts["pending"] = run.values_total - answered
+        else:
+            rows = await self._db(lambda: list(self.journal.results(run.job_id)))
+            for row in rows:
+                key = row.status or "pending"
+                counts[key] = counts.get(key, 0) + 1
+                if row.status:
+                    outcomes.append(Outcome(row.value, _STATUS[row.status], detail=row.detail))
         stopped = ""
         if isinstance(fatal, ApiError):
             stopped = fatal.line
@@ -490,7 +544,9 @@ class BulkEngine:
             answer += f"; stopped: {stopped}"
         elif cancelled:
             answer += "; cancelled"
-        first_error = next((o.detail for o in outcomes if o.status == OutcomeStatus.FAILED and o.detail), "")
+        first_error = ""
+        if counts.get("failed"):
+            first_error = next((o.detail for o in outcomes if o.status == OutcomeStatus.FAILED and o.detail), "")
         if first_error:
             answer += f"; first error: {first_error}"
         if resumed:

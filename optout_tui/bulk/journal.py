@@ -12,6 +12,7 @@ import json
 import os
 import secrets
 import socket
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -100,6 +101,40 @@ def _alive(job_id: str, pid: int | None, host: str | None) -> bool:
     return True
 
 
+def _insert_values(conn, job_id: str, size: int, values: Sequence[str]) -> None:
+    """Every value of a job as one row each. SQLite expands one JSON array itself (json_each), so
+    100,000 values take one statement instead of 100,000 bound from Python."""
+    try:
+        conn.execute(
+            "INSERT INTO job_values (job_id, seq, chunk, value) SELECT ?, key, key / ?, value FROM json_each(?)",
+            (job_id, size, json.dumps(list(values), ensure_ascii=False)),
+        )
+    except sqlite3.OperationalError as exc:  # an SQLite built without JSON functions
+        if "json_each" not in str(exc):
+            raise
+        conn.executemany(
+            "INSERT INTO job_values (job_id, seq, chunk, value) VALUES (?,?,?,?)",
+            ((job_id, i, i // size, v) for i, v in enumerate(values)),
+        )
+
+
+def value_runs(items: Sequence[tuple[int, str, str]]) -> Iterator[tuple[int, int, str, str]]:
+    """(seq, status, detail) as runs of consecutive seqs with the same status and detail:
+    (first, last, status, detail). A chunk that went through whole is one run, one UPDATE."""
+    run_first = run_last = -2
+    run_status = run_detail = ""
+    for seq, status, detail in items:
+        if seq == run_last + 1 and status == run_status and detail == run_detail:
+            run_last = seq
+            continue
+        if run_first >= 0:
+            yield run_first, run_last, run_status, run_detail
+        run_first = run_last = seq
+        run_status, run_detail = status, detail
+    if run_first >= 0:
+        yield run_first, run_last, run_status, run_detail
+
+
 class Journal:
     """Jobs and per-value outcomes in the local database (thread-safe; calls are short)."""
 
@@ -162,10 +197,7 @@ class Journal:
             conn.executemany(
                 "INSERT INTO job_chunks (job_id, chunk) VALUES (?, ?)", ((job_id, c) for c in range(chunks))
             )
-            conn.executemany(
-                "INSERT INTO job_values (job_id, seq, chunk, value) VALUES (?,?,?,?)",
-                ((job_id, i, i // size, v) for i, v in enumerate(values)),
-            )
+            _insert_values(conn, job_id, size, values)
 
         self._tx(body)
         _RUNNING_HERE.add(job_id)
@@ -191,6 +223,11 @@ class Journal:
 
     def record_chunks(self, job_id: str, results: Sequence[tuple[int, str, int, Sequence[tuple[int, str, str]]]]) -> None:
         """Write completed chunks in one transaction: (chunk, state, attempts, [(seq, status, detail)])."""
+        self.record_runs(job_id, [(chunk, state, attempts, list(value_runs(items)))
+                                  for chunk, state, attempts, items in results])
+
+    def record_runs(self, job_id: str, results: Sequence[tuple[int, str, int, Sequence[tuple[int, int, str, str]]]]) -> None:
+        """`record_chunks` with the outcomes as runs of consecutive seqs: (first, last, status, detail)."""
         if not results:
             return
 
@@ -200,8 +237,8 @@ class Journal:
                 ((state, attempts, job_id, chunk) for chunk, state, attempts, _ in results),
             )
             conn.executemany(
-                "UPDATE job_values SET status = ?, detail = ? WHERE job_id = ? AND seq = ?",
-                ((status, detail, job_id, seq) for _, _, _, items in results for seq, status, detail in items),
+                "UPDATE job_values SET status = ?, detail = ? WHERE job_id = ? AND seq BETWEEN ? AND ?",
+                ((status, detail, job_id, first, last) for _, _, _, runs in results for first, last, status, detail in runs),
             )
             conn.execute("UPDATE jobs SET updated = ? WHERE id = ?", (utc_now(), job_id))
 

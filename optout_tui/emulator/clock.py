@@ -24,20 +24,23 @@ def _kst(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, KST)
 
 
-_KST_DATES: dict[int, str] = {}  # day number -> "YYYY-MM-DD" (a few hundred days in practice)
+_KST_HOURS: dict[int, str] = {}  # hour number -> "YYYY-MM-DDTHH:" (two years of data: ~17,500)
+_MM_SS = [f"{m:02d}:{s:02d}" for m in range(60) for s in range(60)]  # second of the hour -> "MM:SS"
+_MILLIS = [f"{ms:03d}" for ms in range(1000)]
 
 
 def sens_time(ms: int) -> str:
     """2025-11-21T16:10:47.884 (KST wall time, no offset). Hot path (every listed entry), so the
-    date part is cached per day and the time of day is plain integer arithmetic."""
+    date and hour are cached per hour and the rest comes from small tables of ready-made text."""
     seconds, milli = divmod(ms + _KST_MS, 1000)
-    day, second_of_day = divmod(seconds, 86_400)
-    date_text = _KST_DATES.get(day)
-    if date_text is None:
-        date_text = _KST_DATES[day] = (_EPOCH_DATE + timedelta(days=day)).isoformat()
-    hours, rest = divmod(second_of_day, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{date_text}T{hours:02d}:{minutes:02d}:{secs:02d}.{milli:03d}"
+    hour, second_of_hour = divmod(seconds, 3600)
+    prefix = _KST_HOURS.get(hour)
+    if prefix is None:
+        if len(_KST_HOURS) >= 200_000:
+            _KST_HOURS.clear()
+        day, hour_of_day = divmod(hour, 24)
+        prefix = _KST_HOURS[hour] = f"{(_EPOCH_DATE + timedelta(days=day)).isoformat()}T{hour_of_day:02d}:"
+    return f"{prefix}{_MM_SS[second_of_hour]}.{_MILLIS[milli]}"
 
 
 def mailer_block_date(ms: int) -> dict:

@@ -9,6 +9,7 @@ Register and delete take `[{"clientTelNo": ...}]`, 1 to 1,000 items. Not documen
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,6 +23,7 @@ from .state import EmulatorState
 
 PATH = "/sms/v2/services/{service_id}/unsubscribes"
 MAX_ITEMS = 1000
+_CLIENT_TEL_NO = itemgetter("clientTelNo")
 DEFAULT_PAGE_SIZE = 10
 
 
@@ -91,7 +93,10 @@ async def _numbers_in_body(request: Request) -> list[str]:
         raise BadRequest("the body is not valid JSON") from None
     if not isinstance(data, list) or not 1 <= len(data) <= MAX_ITEMS:
         raise BadRequest(f"the body must be a JSON array of 1 to {MAX_ITEMS} items")
-    numbers = [item.get("clientTelNo") if type(item) is dict else None for item in data]
+    try:  # the usual body, at C speed: every item an object with a clientTelNo
+        numbers = list(map(_CLIENT_TEL_NO, data))
+    except (KeyError, TypeError):
+        numbers = [item.get("clientTelNo") if type(item) is dict else None for item in data]
     if not _all_digits(numbers):
         bad = next(i for i, value in enumerate(numbers) if not _digits(value))
         raise BadRequest(f"item {bad}: clientTelNo must contain digits only")
@@ -111,7 +116,8 @@ async def _changed(request: Request, state: EmulatorState, delete: bool) -> Resp
         state.sms.delete(numbers)
         return Response(status_code=204)
     registered = state.sms.register(numbers, now_ms())
-    return Response(state.sms.to_json(registered), state.config.sens_register_status, media_type=JSON)
+    body = state.sms.to_json(registered, list(dict.fromkeys(numbers)))
+    return Response(body, state.config.sens_register_status, media_type=JSON)
 
 
 async def register_unsubscribes(request: Request, state: EmulatorState) -> Response:

@@ -103,3 +103,32 @@ async def test_a_hung_request_times_out_and_is_retried(emulator):
     finally:
         await lists.aclose()
     assert len(page.entries) == 100
+
+
+def test_unusual_rows_take_the_careful_path_and_read_the_same():
+    """Rows in the usual shape are parsed on a short path; anything else goes through `_entry`."""
+    from optout_tui.api.sms import _entries, _entry
+
+    rows = [
+        {"clientTelNo": "01071251990", "registerTime": "2026-11-23T08:59:59.999", "registerType": "C"},
+        {"clientTelNo": "01071251990", "registerTime": "2026-11-23T08:59:59", "registerType": "m"},
+        {"clientTelNo": 1071251990, "registerTime": "2026-11-23T08:59:59.999+09:00", "registerType": "M"},
+        {"clientTelNo": "0101", "registerTime": "2026-13-23T08:59:59.999", "registerType": "M"},
+        {"clientTelNo": "0101", "registerTime": "2026-11-23 08:59:59.999", "registerType": "X"},
+        {},
+    ]
+    entries = _entries(rows)
+    assert entries == [_entry(row) for row in rows]
+    assert entries[0].registered_at == datetime(2026, 11, 23, 8, 59, 59, 999000, tzinfo=timezone(timedelta(hours=9)))
+    assert entries[0].source == "ARS" and entries[1].source == "manual" and entries[3].registered_at is None
+
+
+def test_a_register_body_is_json_whatever_the_values():
+    import json
+
+    from optout_tui.api.sms import _body
+
+    assert _body(["01012345678", "01087654321"]) == b'[{"clientTelNo":"01012345678"},{"clientTelNo":"01087654321"}]'
+    odd = ['010"1\\2', "", "０１０"]
+    assert json.loads(_body(odd)) == [{"clientTelNo": v} for v in odd]
+    assert _body([]) == b"[]"

@@ -186,3 +186,29 @@ async def test_an_unreachable_vendor_stops_the_run_at_once_and_leaves_it_resumab
     assert "could not reach" in result.stopped and result.api_failed_entirely
     assert result.pending == 5_000 and result.requests <= 8
     assert "stopped" in list(audit.entries())[-1].answer
+
+
+@pytest.mark.parametrize("kind,values", [
+    ("sms", numbers(200_000, 2_100)),  # every answer alike: booked per chunk in one run
+    ("sms", numbers(210_000, 700) + ["0" * 19] + numbers(210_700, 300)),  # one refused value in a chunk
+    ("email", [f"mix{i}@example.kr" for i in range(40)] + ["mix3@example.kr"]),  # 5 of them already on it
+])
+async def test_the_summary_of_a_fresh_job_is_what_the_journal_holds(lists, profile, journal, audit, kind, values):
+    """A fresh job's result is made from what the run itself recorded, without reading the journal
+    back: it must say exactly what the journal says, value by value."""
+    lst = lists.sms if kind == "sms" else lists.email
+    engine = BulkEngine(lst, profile, journal=journal, audit=audit)
+    if kind == "email":
+        await engine.run(Action.REGISTER, values[:5])  # some are already on the list
+    result = await engine.run(Action.REGISTER, values)
+    rows = list(journal.results(result.job_id))
+    assert [(o.value, o.status.value, o.detail) for o in result.outcomes] == [
+        (r.value, r.status, r.detail) for r in rows]
+    counts = {s: sum(1 for r in rows if r.status == s) for s in ("done", "already", "invalid", "failed")}
+    assert (result.done, result.already, result.invalid, result.failed, result.pending) == (
+        counts["done"], counts["already"], counts["invalid"], counts["failed"], 0)
+    assert journal.job(result.job_id).counts == {s: n for s, n in counts.items() if n}
+    if kind == "email":  # the Mailer says "n changed, m ignored" for the batch: a detail on every value
+        assert result.done == 40 and "5 ignored" in result.outcomes[0].detail
+    else:
+        assert result.invalid == (1 if len(values) == 1_001 else 0)

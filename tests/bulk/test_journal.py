@@ -98,3 +98,13 @@ def test_the_audit_trail_is_append_only_and_filters_by_time(tmp_path):
         raw.execute("UPDATE audit SET answer = 'forged' WHERE id = ?", (first.id,))
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         raw.execute("DELETE FROM audit")
+
+
+def test_outcomes_are_written_as_runs_of_alike_consecutive_values():
+    from optout_tui.bulk.journal import value_runs
+
+    items = [(0, "done", ""), (1, "done", ""), (2, "invalid", "bad"), (3, "invalid", "bad"),
+             (5, "invalid", "bad"), (6, "done", ""), (7, "failed", "HTTP 503"), (8, "failed", "timeout")]
+    assert list(value_runs(items)) == [(0, 1, "done", ""), (2, 3, "invalid", "bad"), (5, 5, "invalid", "bad"),
+                                       (6, 6, "done", ""), (7, 7, "failed", "HTTP 503"), (8, 8, "failed", "timeout")]
+    assert list(value_runs([])) == []

@@ -95,3 +95,64 @@ def test_paging_stays_exact_through_deletes_and_re_registrations():
             expected = [e for e in model if start <= time_of[e["clientTelNo"]] <= end]
             got = [e for i in range(len(expected) // 2 + 2) for e in store.page(start, end, i, 2)]
             assert got == expected, step
+
+
+def test_registering_a_mix_of_sample_deleted_known_and_new_numbers_matches_a_plain_model():
+    """register() takes a vectorised path (a sample-number filter, map() in C); compare it with a
+    dict model over requests that mix every kind of number, repeats included."""
+    rnd = random.Random(11)
+    store = SmsStore(sms_arrays(2000, 7, ANCHOR_MS))
+    model = {decode(store.numbers[p]): p for p in range(2000)}  # number -> position
+    deleted: set[str] = set()
+    sample = list(model)
+    now = ANCHOR_MS
+    for step in range(60):
+        now += 1000
+        pool = [rnd.choice(sample) for _ in range(5)] + [f"0108{rnd.randrange(10**7):07d}" for _ in range(5)]
+        pool += list(rnd.sample(sorted(model), 3))
+        numbers = [rnd.choice(pool) for _ in range(rnd.randrange(1, 30))]
+        if rnd.random() < 0.3:
+            gone = sorted(set(numbers[:5]))
+            store.delete(gone)
+            for n in gone:
+                if n in model:
+                    deleted.add(n)
+                    del model[n]
+            continue
+        expected = []
+        next_pos = first_new = len(store.times)
+        for n in dict.fromkeys(numbers):
+            if n not in model:
+                model[n] = next_pos
+                next_pos += 1
+            expected.append(model[n])
+        assert store.register(numbers, now) == expected, step
+        assert all(store.times[p] == now for p in expected if p >= first_new)  # new: registered now
+        assert all(store.times[p] < now for p in expected if p < first_new)  # known: their own time
+    assert len(store) == len(model)
+    assert all(store.position(encode(n)) == p for n, p in model.items())
+    assert all(store.position(encode(n)) is None for n in deleted - set(model))
+
+
+def test_the_sms_answer_is_the_json_of_its_entries():
+    """to_json assembles the body by hand (a registration batch shares one tail): it must be exactly
+    the JSON of the entries."""
+    import json
+
+    store = SmsStore(sms_arrays(500, 4, ANCHOR_MS))
+    positions = store.page_positions(None, None, 0, 100) + [0, 0, 1]
+    assert json.loads(store.to_json(positions)) == [store.entry(p) for p in positions]
+    batch = store.register([f"0107{i:07d}" for i in range(50)] + [decode(store.numbers[3])], ANCHOR_MS + 5)
+    assert json.loads(store.to_json(batch)) == [store.entry(p) for p in batch]
+    assert store.to_json([]) == b"[]"
+
+
+def test_sens_time_is_kst_wall_time_to_the_millisecond():
+    from datetime import datetime
+
+    from optout_tui.emulator.clock import KST, sens_time
+
+    rnd = random.Random(2)
+    for ms in [0, 999, -1, ANCHOR_MS, 4_102_444_800_123] + [rnd.randrange(-10**12, 5 * 10**12) for _ in range(2000)]:
+        moment = datetime.fromtimestamp(ms / 1000, KST)
+        assert sens_time(ms) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}", ms
