@@ -21,6 +21,7 @@ class TinyServer:
         self.close_after_answer = close_after_answer
         self.request_lines: list[str] = []
         self.connections = 0
+        self.closed = asyncio.Event()  # set each time the server has closed a connection
         self.url = ""
         self._server: asyncio.base_events.Server | None = None
         self._handlers: set[asyncio.Task] = set()
@@ -47,12 +48,16 @@ class TinyServer:
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]")
                 await writer.drain()
                 if self.close_after_answer:
-                    await asyncio.sleep(0.05)  # idle in the client's pool by now
                     break
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
             pass
         finally:
             writer.close()
+            try:
+                await writer.wait_closed()
+            except (ConnectionError, asyncio.CancelledError):
+                pass
+            self.closed.set()
 
 
 async def test_requests_reuse_one_pooled_connection():
@@ -73,8 +78,9 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced_not_an_erro
         http = VendorHttp("SENS", server.url, retry=NO_RETRY)  # no retries: a stale connection would fail
         try:
             for _ in range(3):
+                server.closed.clear()
                 assert (await http.request("GET", "/list")).json() == []
-                await asyncio.sleep(0.1)  # the server has closed it meanwhile
+                await asyncio.wait_for(server.closed.wait(), 10)  # closed while idle in the pool
         finally:
             await http.aclose()
     assert server.connections == 3
