@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """Regenerate screenshots/ from the demo at 120x36: each tab, quick lookup, register preview and
-progress, deregister confirmation, help. SVG from Textual, and PNG beside it when cairosvg is
+progress, deregister confirmation, help, the audit trail, the jobs and a job's results. SVG from Textual, and PNG beside it when cairosvg is
 installed (`pip install cairosvg`).
 
     .venv/bin/python scripts/screenshots.py
@@ -32,6 +32,17 @@ async def settle(pilot, rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def fill_and_send_reason(pilot, app, reason: str) -> None:
+    """Deregister the row under the cursor with a reason note."""
+    await pilot.press("d")
+    await pilot.pause()
+    app.screen.query_one("#reason").value = reason
+    await pilot.press("enter")
+    await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
 
 
 def to_png(svg: Path) -> Path | None:
@@ -138,6 +149,21 @@ async def main() -> None:
             await pilot.pause()
             shot("10-help")
             await pilot.press("escape")
+
+            # a deregistration with a reason, then the audit trail and the jobs that made the changes
+            await fill_and_send_reason(pilot, app, "ticket CS-4711: customer asked by phone")
+            app.clear_notifications()
+            await pilot.press("A")
+            await settle(pilot)
+            shot("11-audit")
+            await pilot.press("escape")
+            await pilot.press("J")
+            await settle(pilot)
+            shot("12-jobs")
+            await pilot.press("down", "enter")
+            await settle(pilot)
+            shot("13-job-results")
+            await pilot.press("escape", "escape")
 
     for svg in written:
         png = to_png(svg)

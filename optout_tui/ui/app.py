@@ -39,10 +39,10 @@ class OptOutApp(App[None]):
     COMMANDS = App.COMMANDS | {DashboardCommands}
 
     BINDINGS = [
-        Binding("1", "show_tab('tab-sms')", "SMS", show=False, id="tab.sms"),
-        Binding("2", "show_tab('tab-email')", "Email", show=False, id="tab.email"),
-        Binding("3", "show_tab('tab-080')", "080", show=False, id="tab.080"),
-        Binding("4", "show_tab('tab-overview')", "Overview", show=False, id="tab.overview"),
+        Binding("1", "show_tab('tab-sms')", "SMS", show=False, id="tab.sms", tooltip="Show the SMS list"),
+        Binding("2", "show_tab('tab-email')", "Email", show=False, id="tab.email", tooltip="Show the Email list"),
+        Binding("3", "show_tab('tab-080')", "080", show=False, id="tab.080", tooltip="Show the 080 list"),
+        Binding("4", "show_tab('tab-overview')", "Overview", show=False, id="tab.overview", tooltip="Show the overview (snapshot)"),
         Binding("l", "lookup", "Lookup", id="app.lookup"),
         Binding("a", "register", "Register", id="app.register"),
         Binding("d,delete", "deregister", "Deregister", id="app.deregister"),
@@ -50,7 +50,8 @@ class OptOutApp(App[None]):
         Binding("y", "copy", "Copy", show=False, id="app.copy"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="app.reload"),
         Binding("c", "credentials", "Credentials", show=False, id="app.credentials"),
-        Binding("J", "jobs", "Unfinished jobs", show=False, id="app.jobs"),
+        Binding("J", "jobs", "Jobs", show=False, id="app.jobs", tooltip="Jobs: resume, per-value results, export"),
+        Binding("A", "audit", "Audit trail", show=False, id="app.audit", tooltip="Audit trail of every change, export"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -170,14 +171,27 @@ class OptOutApp(App[None]):
             )
 
     async def action_jobs(self) -> None:
-        from .screens.jobs import JobsScreen, unfinished_jobs
+        """Every bulk job: resume an unfinished one, list and export a job's per-value results."""
+        from .screens.jobs import JobsScreen
 
-        journal = await self._journal()
-        jobs = await unfinished_jobs(journal, self.profile)
-        if not jobs:
-            self.notify("no unfinished jobs for this profile")
+        try:
+            journal = await self._journal()
+        except Exception as exc:  # noqa: BLE001 - JournalError: locked or damaged, says what to do
+            self.notify(str(exc), severity="error", timeout=10)
             return
-        self.push_screen(JobsScreen(jobs, self.lists, self.profile, **self.bulk_options), self._after_change)
+        audit = self.bulk_options.get("audit")
+        self.push_screen(JobsScreen(journal, self.lists, self.profile, audit=audit), self._after_change)
+
+    async def action_audit(self) -> None:
+        """The audit trail of every change, newest first."""
+        from .screens.audit import AuditScreen
+
+        try:
+            journal = await self._journal()
+        except Exception as exc:  # noqa: BLE001 - JournalError: locked or damaged, says what to do
+            self.notify(str(exc), severity="error", timeout=10)
+            return
+        self.push_screen(AuditScreen(journal.path))
 
     # ------------------------------------------------------------ helpers
 
@@ -206,6 +220,28 @@ class OptOutApp(App[None]):
             await self._ensure_pane(tab)
             tabs.active = tab
             self._focus_list()
+        else:
+            self.notify("that tab is not available here", severity="warning")
+
+    # Actions on the lists, refused while another view (audit, jobs) covers them, so that a key or
+    # the command palette can never act on a list the person cannot see.
+    LIST_ACTIONS = frozenset({
+        "show_tab", "register", "deregister", "export", "copy", "reload", "retry_list", "focus_search",
+        "focus_dates", "clear_filter",
+    })
+
+    def lists_covered(self) -> bool:
+        """Another view (audit, jobs, a dialog) is over the lists; the command palette does not count."""
+        from textual.command import CommandPalette
+
+        return any(not isinstance(screen, CommandPalette) for screen in self.screen_stack[1:])
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        name = action.split("(", 1)[0].rsplit(".", 1)[-1] if isinstance(action, str) else ""
+        if name in self.LIST_ACTIONS and default_namespace in (None, self) and self.lists_covered():
+            self.notify("close this view first (esc) to act on the lists", severity="warning", timeout=4)
+            return False
+        return await super().run_action(action, default_namespace, namespaces)
 
     @on(TabbedContent.TabActivated)
     async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -35,24 +35,27 @@ def format_for(path: str | Path) -> str:
     return "json" if str(path).lower().endswith(".json") else "csv"
 
 
-class ExportWriter:
-    """Streams records to a file: CSV rows, or a JSON array written element by element."""
+class RecordWriter:
+    """Streams records (dicts) to a file: CSV rows, or a JSON array written element by element.
 
-    def __init__(self, fh: IO[str], kind: ListKind, fmt: str) -> None:
+    In CSV a list (the values of an audit entry) becomes one cell, space-separated; None is empty.
+    """
+
+    def __init__(self, fh: IO[str], fields: list[str], fmt: str) -> None:
         self.fh = fh
         self.fmt = fmt
         self.count = 0
         if fmt == "csv":
-            self._csv = csv.DictWriter(fh, fieldnames=field_names(kind))
+            self._csv = csv.DictWriter(fh, fieldnames=fields)
             self._csv.writeheader()
         else:
             fh.write("[")
 
-    def write(self, entries: list[Entry]) -> None:
-        for entry in entries:
-            row = record(entry)
+    def write_records(self, records: list[dict[str, Any]]) -> None:
+        for row in records:
             if self.fmt == "csv":
-                self._csv.writerow(row)
+                self._csv.writerow({k: " ".join(v) if isinstance(v, list) else "" if v is None else v
+                                    for k, v in row.items()})
             else:
                 self.fh.write(("\n  " if self.count == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False))
             self.count += 1
@@ -60,3 +63,13 @@ class ExportWriter:
     def close(self) -> None:
         if self.fmt == "json":
             self.fh.write("\n]\n" if self.count else "]\n")
+
+
+class ExportWriter(RecordWriter):
+    """A list's entries, one record each."""
+
+    def __init__(self, fh: IO[str], kind: ListKind, fmt: str) -> None:
+        super().__init__(fh, field_names(kind), fmt)
+
+    def write(self, entries: list[Entry]) -> None:
+        self.write_records([record(entry) for entry in entries])

@@ -27,11 +27,15 @@ def _sections() -> list[tuple[str, list[Binding]]]:
     from .screens.deregister import DeregisterScreen
     from .screens.detail import DetailScreen
     from .screens.export import ExportScreen
+    from .screens.audit import AuditScreen
+    from .screens.job_results import JobResultsScreen
     from .screens.jobs import JobsScreen
+    from .screens.save_rows import SaveRowsScreen
     from .screens.lookup import LookupScreen
     from .screens.register import RegisterScreen
     from .widgets.entry_list import EntryList
     from .widgets.list_pane import ListPane
+    from .widgets.row_list import RowList
 
     def bindings(cls) -> list[Binding]:
         return [b for b in cls.BINDINGS if isinstance(b, Binding)]
@@ -44,7 +48,11 @@ def _sections() -> list[tuple[str, list[Binding]]]:
         ("Register", bindings(RegisterScreen)),
         ("Deregister", bindings(DeregisterScreen)),
         ("Export", bindings(ExportScreen)),
-        ("Unfinished jobs", bindings(JobsScreen)),
+        ("Audit trail", bindings(AuditScreen)),
+        ("Jobs", bindings(JobsScreen)),
+        ("Job results", bindings(JobResultsScreen)),
+        ("Audit, jobs", bindings(RowList)),
+        ("Save rows", bindings(SaveRowsScreen)),
         ("Credentials", bindings(CredentialsScreen)),
     ]
 
@@ -57,9 +65,13 @@ def all_keys(app: App) -> list[KeyInfo]:
     """Every binding with the keys in force now (the config's remapping applied)."""
     keymap: dict[str, str] = getattr(app, "_keymap", {}) or {}
     out = [
-        KeyInfo(section, b.id or "", _shown(app, keymap.get(b.id or "", b.key)), b.description or b.action, b.action)
+        KeyInfo(section, b.id or "", _shown(app, keymap.get(b.id or "", b.key)), b.tooltip or b.description or b.action,
+                b.action)
         for section, bindings in _sections()
         for b in bindings
     ]
-    out.append(KeyInfo("Anywhere", "command_palette", "ctrl+p", "Command palette (every action)", "command_palette"))
+    palette = KeyInfo("Anywhere", "command_palette", _shown(app, "ctrl+p"), "Command palette (every action)",
+                      "command_palette")
+    last_anywhere = max(i for i, info in enumerate(out) if info.section == "Anywhere")
+    out.insert(last_anywhere + 1, palette)
     return out

@@ -298,29 +298,3 @@ async def test_single_keys_type_into_inputs_instead_of_firing(emulator, tmp_path
         assert app.active_pane.kind is ListKind.SMS
         assert app.focused.value == "lad2"
         assert not app.screen_stack[1:]
-
-
-# ---------------------------------------------------------------- unfinished jobs
-
-
-async def test_an_unfinished_job_is_offered_at_start_and_resumed(emulator, tmp_path):
-    from optout_tui.bulk.journal import Journal, JobState
-    from optout_tui.ui.screens.jobs import JobsScreen
-
-    app = make_app(emulator, tmp_path)
-    journal = app.bulk_options["journal"]
-    job_id = journal.create_job(profile="demo", kind="sms", action="register",
-                                values=["01000007771", "01000007772"], batch_size=1000)
-    journal.finish(job_id, JobState.CANCELLED, "cancelled by the user")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert any("unfinished job" in message and "J" in message for message in notifications(app))
-        await pilot.press("J")
-        await settle(pilot)
-        assert isinstance(app.screen, JobsScreen)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert app.screen.query_one(JobPanel).result.done == 2
-        await pilot.press("escape")
-        assert await app.lists.sms.lookup("01000007772") is not None
-    assert not [job for job in Journal(journal.path).resumable_jobs() if job.id == job_id]

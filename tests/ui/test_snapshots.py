@@ -75,3 +75,77 @@ def test_help(snap_compare, emulator, tmp_path):
         await pilot.press("question_mark")
 
     assert snap(snap_compare, emulator, tmp_path, help_screen)
+
+
+def seed_history(path) -> None:
+    """Fixed jobs and audit entries (ids, times, user), so the pictures do not change from run to run."""
+    import json
+
+    from optout_tui.bulk.db import connect
+
+    conn, _ = connect(path)
+    jobs = [
+        ("20260527-a1b2c3", "2026-05-27T01:10:00.000+00:00", "sms", "register", 2500, "cancelled", "CS-4711 complaint export",
+         [("done", 1000), (None, 1500)]),
+        ("20260527-d4e5f6", "2026-05-27T03:20:00.000+00:00", "email", "remove", 3, "done", "ticket 4712",
+         [("done", 2), ("already", 1)]),
+        ("20260528-0a0b0c", "2026-05-28T00:05:00.000+00:00", "sms", "register", 120, "failed", "",
+         [("done", 100), ("failed", 20)]),
+    ]
+    for job_id, at, kind, action, total, state, reason, outcomes in jobs:
+        conn.execute(
+            "INSERT INTO jobs (id, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total,"
+            " chunks, state) VALUES (?,?,?,?,?,?,?,?,'{}',1000,?,?,?)",
+            (job_id, at, at, "agent.kim", "demo", kind, action, reason, total, (total + 999) // 1000, state))
+        seq = 0
+        for status, count in outcomes:
+            for _ in range(count):
+                value = f"0102000{seq:04d}" if kind == "sms" else f"user{seq}@example.com"
+                conn.execute("INSERT INTO job_values (job_id, seq, chunk, value, status, detail) VALUES (?,?,?,?,?,?)",
+                             (job_id, seq, seq // 1000, value, status, "HTTP 503, gave up" if status == "failed" else ""))
+                seq += 1
+        values = None if total > 100 else json.dumps([f"user{i}@example.com" for i in range(total)])
+        conn.execute(
+            "INSERT INTO audit (at, os_user, profile, list, action, count, vals, job_id, reason, answer)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (at, "agent.kim", "demo", kind, action, total, values, job_id, reason,
+             {"cancelled": "done 1,000, already 0, invalid 0, failed 0, not sent 1,500; cancelled",
+              "done": "done 2, already 1, invalid 0, failed 0",
+              "failed": "done 100, already 0, invalid 0, failed 20; first error: HTTP 503, gave up"}[state]))
+    conn.close()
+
+
+def test_audit_trail(snap_compare, emulator, tmp_path):
+    seed_history(tmp_path / "journal.sqlite3")
+
+    async def audit(pilot):
+        pilot.app.clear_notifications()  # the offer to resume, shown at start, would cover the panel
+        await pilot.press("A")
+
+    assert snap(snap_compare, emulator, tmp_path, audit)
+
+
+def test_jobs(snap_compare, emulator, tmp_path):
+    seed_history(tmp_path / "journal.sqlite3")
+
+    async def jobs(pilot):
+        pilot.app.clear_notifications()
+        await pilot.press("J")
+        await settle(pilot)
+        await pilot.press("end")
+
+    assert snap(snap_compare, emulator, tmp_path, jobs)
+
+
+def test_job_results(snap_compare, emulator, tmp_path):
+    seed_history(tmp_path / "journal.sqlite3")
+
+    async def results(pilot):
+        pilot.app.clear_notifications()
+        await pilot.press("J")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#outcome").value = "failed"
+
+    assert snap(snap_compare, emulator, tmp_path, results)

@@ -33,9 +33,10 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
     DEFAULT_CSS = """
     CredentialsScreen { align: center middle; }
     CredentialsScreen > VerticalScroll { width: 96; height: 34; border: thick $accent; background: $surface; padding: 0 2; }
-    CredentialsScreen .field { height: auto; }
-    CredentialsScreen .field Label { width: 34; padding: 1 1 0 0; }
-    CredentialsScreen .field Input { width: 1fr; }
+    CredentialsScreen .field { height: 1; margin-bottom: 1; }
+    CredentialsScreen .field Label { width: 36; padding: 0 1 0 0; }
+    CredentialsScreen .field Input { width: 1fr; height: 1; border: none; padding: 0 1; background: $boost; }
+    CredentialsScreen .field Input:focus { border: none; background: $accent 30%; }
     CredentialsScreen #keyring-status { height: auto; margin: 1 0; }
     CredentialsScreen #buttons { height: auto; margin-top: 1; }
     CredentialsScreen #buttons Button { margin-right: 1; }

@@ -30,6 +30,8 @@ class ExportScreen(ModalScreen[None]):
     ExportScreen > Vertical > Static, ExportScreen > Vertical > Label { width: 100%; }
     ExportScreen > Vertical { width: 90; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
     ExportScreen #export-status { height: auto; margin-top: 1; }
+    ExportScreen ProgressBar { visibility: hidden; }
+    ExportScreen ProgressBar.started { visibility: visible; }
     ExportScreen .hint { color: $text-muted; }
     """
 
@@ -60,8 +62,9 @@ class ExportScreen(ModalScreen[None]):
         event.stop()
         if self.running or not event.value.strip():
             return
-        self.path = Path(event.value.strip()).expanduser()
+        self.path = Path(event.value.strip()).expanduser().absolute()  # say where it went, not just a name
         self.running = True
+        self.query_one(ProgressBar).add_class("started")
         self._export(self.path)
 
     @work(exclusive=True, group="export", exit_on_error=False)
@@ -98,7 +101,8 @@ class ExportScreen(ModalScreen[None]):
             await asyncio.to_thread(fh.close)
             self.running = False
         bar.update(total=max(1, writer.count), progress=max(1, writer.count))
-        status.update(Text(f"✔ {writer.count:,} rows written to {path} ({fmt.upper()})", style="bold green"))
+        status.update(Text(f"✔ {writer.count:,} rows written to {path} ({fmt.upper()}) · esc closes",
+                           style="bold green"))
 
     def action_close(self) -> None:
         if self.running:

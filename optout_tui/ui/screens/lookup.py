@@ -33,6 +33,7 @@ class LookupScreen(ModalScreen[None]):
     LookupScreen > Vertical > Static, LookupScreen > Vertical > Label { width: 100%; }
     LookupScreen > Vertical { width: 76; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
     LookupScreen #answer { height: auto; margin-top: 1; }
+    LookupScreen .hint { color: $text-muted; }
     """
 
     BINDINGS = [Binding("escape", "dismiss", "Close", id="lookup.close")]
@@ -45,6 +46,7 @@ class LookupScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("[b]Quick lookup[/b]  a mobile or 080 number, or an email address, in any form")
+            yield Label("enter looks up · esc closes", classes="hint")
             yield Input(value=self.initial, placeholder="010-1234-5678 · +82 10 1234 5678 · name@example.com", id="lookup-value")
             yield Static("", id="answer")
 
@@ -58,6 +60,7 @@ class LookupScreen(ModalScreen[None]):
         result = classify(event.value)
         if isinstance(result, Rejected):
             self.answer.update(Text(f"✖ {result.reason}", style="bold red"))
+            self._ready_for_next()
             return
         lst = self.lists.get(result.kind)
         if lst is None:
@@ -74,9 +77,17 @@ class LookupScreen(ModalScreen[None]):
             entry = await lst.lookup(value)
         except ApiError as exc:
             self.answer.update(Text(f"✖ {exc.line}", style="bold red"))
+            self._ready_for_next()
             return
         if entry is None:
             text = Text(f"✖ {shown} is not on the {lst.name} opt-out list", style="bold yellow")
         else:
             text = found_text(lst.name, entry)
         self.answer.update(text)
+        self._ready_for_next()
+
+    def _ready_for_next(self) -> None:
+        """Select what was typed, so the next value typed replaces it (one lookup after another)."""
+        field = self.query_one("#lookup-value", Input)
+        field.focus()
+        field.select_all()

@@ -22,6 +22,7 @@ from ...api.base import ListKind, OptOutList
 from ...settings import Profile
 from ..widgets.job_panel import JobPanel
 
+PREVIEW_COLUMNS = (("line", 6), ("input", 26), ("value", 30), ("status", 32))  # 104 cells with padding
 PREVIEW_ROWS = 500  # lines shown in the preview table; the counts cover every line
 PREVIEW_DELAY_S = 0.15  # wait for typing to pause before re-reading the lines
 
@@ -89,7 +90,9 @@ class RegisterScreen(ModalScreen[bool]):
                 yield Input(placeholder="reason note (optional, goes to the audit log)", id="reason")
             yield Static("", id="preview-counts")
             table = DataTable(id="preview", cursor_type="row", zebra_stripes=True)
-            table.add_columns("line", "input", "value", "status")
+            # fixed widths, so a long reason wraps in its cell instead of running off the screen
+            for title, width in PREVIEW_COLUMNS:
+                table.add_column(title, width=width)
             yield table
             job = JobPanel(self.lst, self.profile, journal=self.journal, audit=self.audit)
             job.display = False
@@ -144,7 +147,8 @@ class RegisterScreen(ModalScreen[bool]):
         table.clear()
         for line in preview.lines[:PREVIEW_ROWS]:
             status = Text(line.status + (f": {line.reason}" if line.reason else ""), style=STATUS_STYLE[line.status])
-            table.add_row(str(line.line_no), line.raw.strip()[:40], line.value or "", status)
+            table.add_row(str(line.line_no), line.raw.strip(), line.value or "", status,
+                          height=None if line.reason else 1)
         if len(preview.lines) > PREVIEW_ROWS:
             table.add_row("…", f"{len(preview.lines) - PREVIEW_ROWS:,} more lines", "", "")
 

@@ -70,7 +70,8 @@ def result_text(result: Any, action: str) -> Text:
     if first:
         text.append(f"\nfirst error: {first}", style="red")
     if result.job_id:
-        text.append(f"\njob {result.job_id} (optout-tui jobs show {result.job_id})", style="dim")
+        text.append(f"\njob {result.job_id}: J lists it with its per-value results", style="dim")
+    text.append("\nesc closes", style="dim")
     return text
 
 
@@ -103,6 +104,7 @@ class JobPanel(Vertical):
         self.running = False
         self._task: asyncio.Task | None = None
         self._last_draw = 0.0
+        self._finishing = False  # every value answered; the journal and the audit are being written
         self._job: tuple[str, str, dict[str, str]] = ("register", "", {})
 
     def compose(self) -> ComposeResult:
@@ -121,6 +123,7 @@ class JobPanel(Vertical):
         bar.update(total=len(values), progress=0)
         self.query_one("#job-progress", Static).update(f"sending {len(values):,} values to the {self.lst.name} list…")
         self.running = True
+        self._finishing = False
         self._run(action, values, reason, dict(extra or {}))
 
     def resume(self, job_id: str, action: str, total: int) -> None:
@@ -129,15 +132,23 @@ class JobPanel(Vertical):
         self.query_one(ProgressBar).update(total=total, progress=0)
         self.query_one("#job-progress", Static).update(f"resuming job {job_id}…")
         self.running = True
+        self._finishing = False
         self._run(action, [], "", {}, resume_id=job_id)
 
     def cancel(self) -> bool:
-        """Stop sending (what was answered stays done). True when there was a job to cancel."""
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
-            self.query_one("#job-progress", Static).update("cancelling… (answers already received are kept)")
+        """Stop sending (what was answered stays done). True when the job is still being run.
+
+        Once every value has its answer the job is only being recorded (journal, audit trail): that
+        is left to finish, since cutting it off would lose the audit entry of what was sent.
+        """
+        if self._task is None or self._task.done():
+            return False
+        if self._finishing:
+            self.query_one("#job-progress", Static).update("every value has its answer; recording the job…")
             return True
-        return False
+        self._task.cancel()
+        self.query_one("#job-progress", Static).update("cancelling… (answers already received are kept)")
+        return True
 
     @work(exclusive=True, group="job", exit_on_error=False)
     async def _run(
@@ -163,7 +174,12 @@ class JobPanel(Vertical):
             self._show_failure(str(exc))
             return
         except asyncio.CancelledError:
-            raise
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # this panel is going away: let the worker end
+            # the engine was cut off while it recorded its end; the journal has the job
+            self._show_failure("cancelled while the job was being recorded; J shows what was sent")
+            return
         except Exception as exc:  # noqa: BLE001 - the journal or a bug: one line, never a traceback
             self._show_failure(f"the job could not run: {exc}")
             return
@@ -172,11 +188,20 @@ class JobPanel(Vertical):
         self.result = result
         bar = self.query_one(ProgressBar)
         bar.update(progress=result.sent)
+        self.query_one("#job-progress", Static).update(self._final_progress(result))
         self.query_one("#job-result", Static).update(result_text(result, action))
         if result.failed_values:
             self.query_one("#job-actions").add_class("visible")
             self.query_one("#retry-failed", Button).label = f"Retry {len(result.failed_values):,} failed"
         self.post_message(self.Finished(result))
+
+    def _final_progress(self, result: Any) -> str:
+        line = f"{result.sent:,} values answered"
+        if result.requests:
+            line += f" in {result.requests:,} request{'s' if result.requests != 1 else ''}"
+        if result.retries:
+            line += f", {result.retries:,} retries"
+        return line
 
     def _show_failure(self, line: str) -> None:
         self.running = False
@@ -188,8 +213,10 @@ class JobPanel(Vertical):
         if now - self._last_draw < PROGRESS_EVERY_S and progress.values_done < progress.values_total:
             return
         self._last_draw = now
+        self._finishing = progress.values_done >= progress.values_total
         self.query_one(ProgressBar).update(total=progress.values_total, progress=progress.values_done)
-        self.query_one("#job-progress", Static).update(progress_text(progress) + "\nesc cancels (what is done stays done)")
+        hint = "recording the job…" if self._finishing else "esc cancels (what is done stays done)"
+        self.query_one("#job-progress", Static).update(progress_text(progress) + "\n" + hint)
 
     @on(Button.Pressed, "#retry-failed")
     def _retry_failed(self, event: Button.Pressed) -> None:

@@ -1,0 +1,128 @@
+"""The per-value results of one bulk job (enter on the jobs screen): every value in input order with
+what the vendor answered, filtered by outcome (the failed ones, say), exported to CSV or JSON.
+A job can hold 100,000 values, so this is the same paged Line-API list as the audit trail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Select, Static
+
+from ...bulk.journal import ValueResult
+from ...normalize import format_number
+from ..history import RESULT_STATUSES, History, JobResultRows
+from ..widgets.row_list import Column, RowList
+
+COLUMNS = [Column("#", 7), Column("Value", 32), Column("Outcome", 9), Column("Detail", 0)]
+STATUS_OPTIONS = [("Every value", "all")] + [(label.capitalize(), label) for label in RESULT_STATUSES]
+
+
+def result_cells(row: ValueResult) -> list[str]:
+    value = row.value if "@" in row.value else format_number(row.value)
+    return [f"{row.seq + 1:,}", value, row.status or "not sent", row.detail or ""]
+
+
+class JobResultsScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    JobResultsScreen { background: $background; }
+    JobResultsScreen > Vertical { height: 1fr; }
+    JobResultsScreen #results-title { height: 1; background: $primary-background; text-style: bold; padding: 0 1; }
+    JobResultsScreen #results-filters { height: 1; margin: 1 0; }
+    JobResultsScreen Select { width: 24; height: 1; }
+    JobResultsScreen SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
+    JobResultsScreen Select:focus > SelectCurrent { border: none; background: $accent 30%; }
+    JobResultsScreen .column-header { height: 1; background: $boost; text-style: bold; color: $text-accent; }
+    JobResultsScreen #results-status { height: 1; padding: 0 1; background: $panel; }
+    JobResultsScreen .hint { width: 1fr; padding: 0 2; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="results.back"),
+        Binding("o", "focus_outcome", "Outcome filter", id="results.outcome"),
+        Binding("e", "export", "Export", id="results.export"),
+    ]
+
+    def __init__(self, db_path, job) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.job = job
+        self.history: History | None = None
+        self.source: JobResultRows | None = None
+
+    def compose(self) -> ComposeResult:
+        rows = RowList(COLUMNS, result_cells, empty="(no value with this outcome)", id="results-list")
+        job = self.job
+        with Vertical():
+            yield Static(f"Results of job {job.id} · {job.action} on {job.kind} · {job.total:,} values",
+                         id="results-title")
+            with Horizontal(id="results-filters"):
+                yield Select(STATUS_OPTIONS, value="all", allow_blank=False, id="outcome")
+                yield Static("o picks the outcome · e exports what is shown", classes="hint")
+            yield Static(rows.header(), classes="column-header")
+            yield rows
+            yield Static("reading the journal…", id="results-status")
+        yield Footer()
+
+    @property
+    def rows(self) -> RowList:
+        return self.query_one(RowList)
+
+    def on_mount(self) -> None:
+        self.rows.focus()
+        self._open("all")
+
+    def on_unmount(self) -> None:
+        if self.history is not None:
+            self.history.close()
+
+    @work(exclusive=True, group="open", exit_on_error=False)
+    async def _open(self, outcome: str) -> None:
+        status = "" if outcome == "all" else RESULT_STATUSES[outcome]
+        try:
+            if self.history is None:
+                self.history = await asyncio.to_thread(History, self.db_path)
+            source = await asyncio.to_thread(self.history.job_results, self.job.id, status)
+        except Exception as exc:  # noqa: BLE001 - JournalError (locked, damaged) says what to do
+            self.query_one("#results-status", Static).update(Text(f"✖ {exc}", style="bold red"))
+            return
+        self.source = source
+        self.rows.show(source)
+        label = "values" if outcome == "all" else f"values {outcome}"
+        self.query_one("#results-status", Static).update(
+            Text(f"{source.count:,} {label} of {self.job.total:,}", style="bold"))
+
+    @on(Select.Changed, "#outcome")
+    def _outcome(self, event: Select.Changed) -> None:
+        event.stop()
+        self._open(str(event.value))
+        self.rows.focus()
+
+    @on(RowList.Failed)
+    def _failed(self, event: RowList.Failed) -> None:
+        self.query_one("#results-status", Static).update(Text(f"✖ {event.error}", style="bold red"))
+
+    def action_focus_outcome(self) -> None:
+        self.query_one(Select).focus()
+
+    def action_back(self) -> None:
+        if not self.rows.has_focus:
+            self.rows.focus()
+            return
+        self.dismiss(None)
+
+    def action_export(self) -> None:
+        if self.source is None:
+            return
+        from .save_rows import SaveRowsScreen
+
+        outcome = self.query_one(Select).value
+        suffix = "" if outcome == "all" else f"-{str(outcome).replace(' ', '-')}"
+        self.app.push_screen(SaveRowsScreen(f"Export the results of job {self.job.id}", self.source,
+                                            f"job-{self.job.id}-results{suffix}.csv"))
