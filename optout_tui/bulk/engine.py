@@ -498,7 +498,20 @@ class BulkEngine:
                 wake_writer.set()
                 await asyncio.gather(writer_task, return_exceptions=True)
 
-        return await self._finish(run, sent_values, reason=reason, cancelled=cancelled, resumed=resumed)
+        # The job's end and its audit entry are written whatever happens next: a change that was
+        # sent but never audited would be lost. A cancel arriving now waits for them.
+        finishing = asyncio.ensure_future(
+            self._finish(run, sent_values, reason=reason, cancelled=cancelled, resumed=resumed)
+        )
+        try:
+            return await asyncio.shield(finishing)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()
+            result = await finishing
+            result.cancelled = True
+            return result
 
     async def _finish(self, run: _Run, sent_values: list[str], *, reason: str, cancelled: bool, resumed: bool) -> JobResult:
         from .db import JournalError

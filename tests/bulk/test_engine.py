@@ -212,3 +212,29 @@ async def test_the_summary_of_a_fresh_job_is_what_the_journal_holds(lists, profi
         assert result.done == 40 and "5 ignored" in result.outcomes[0].detail
     else:
         assert result.invalid == (1 if len(values) == 1_001 else 0)
+
+
+async def test_a_cancel_while_the_job_is_being_finished_still_writes_its_audit_entry(lists, profile, journal, audit, monkeypatch):
+    import asyncio
+    import time
+
+    from optout_tui.bulk.engine import Action, BulkEngine
+
+    finishing = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    real_finish = journal.finish
+
+    def slow_finish(*args, **kwargs):
+        loop.call_soon_threadsafe(finishing.set)
+        time.sleep(0.3)  # the window in which the user presses esc
+        return real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(journal, "finish", slow_finish)
+    engine = BulkEngine(lists.sms, profile, journal=journal, audit=audit)
+    task = asyncio.create_task(engine.run(Action.REGISTER, ["01055500001", "01055500002"], reason="ticket 7"))
+    await finishing.wait()
+    task.cancel()
+    result = await task
+    assert result.cancelled and result.done == 2
+    entries = [e for e in audit.entries() if e.job_id == result.job_id]
+    assert len(entries) == 1 and entries[0].reason == "ticket 7"
