@@ -237,6 +237,27 @@ class OptOutList(ABC):
         """Release connections."""
 
 
+class BatchedList(OptOutList):
+    """A list whose vendor takes register/remove as batches: one `_send_batch` per `batch_size` values."""
+
+    async def register(self, values: Sequence[str], **extra: str) -> list[Outcome]:
+        return await self._send_batches("register", values)
+
+    async def remove(self, values: Sequence[str]) -> list[Outcome]:
+        return await self._send_batches("remove", values)
+
+    async def _send_batches(self, action: str, values: Sequence[str]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        size = max(1, self.limits.batch_size)
+        for start in range(0, len(values), size):
+            outcomes += await self._send_batch(action, list(values[start : start + size]))
+        return outcomes
+
+    @abstractmethod
+    async def _send_batch(self, action: str, chunk: list[str]) -> list[Outcome]:
+        """One vendor call for `chunk` ("register" or "remove"); one outcome per value."""
+
+
 @dataclass(slots=True)
 class Lists:
     """The three lists of one profile, as handed to the CLI and the dashboard."""

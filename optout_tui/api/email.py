@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
-from .base import Column, EmailEntry, ListFilter, ListKind, ListLimits, OptOutList, Outcome, OutcomeStatus, Page
+from .base import BatchedList, Column, EmailEntry, ListFilter, ListKind, ListLimits, Outcome, OutcomeStatus, Page
 from .errors import ApiError
 from .http import VendorHttp
 from .timeutil import from_ms, parse_vendor_time, to_ms
@@ -14,7 +13,7 @@ from .timeutil import from_ms, parse_vendor_time, to_ms
 HISTORY_START = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
-class MailerEmailList(OptOutList):
+class MailerEmailList(BatchedList):
     kind = ListKind.EMAIL
     columns = (
         Column("address", "Address", 36),
@@ -67,26 +66,14 @@ class MailerEmailList(OptOutList):
                 return entry  # type: ignore[return-value]
         return None
 
-    async def register(self, values: Sequence[str], **extra: str) -> list[Outcome]:
-        return await self._send_all("POST", values)
-
-    async def remove(self, values: Sequence[str]) -> list[Outcome]:
-        return await self._send_all("DELETE", values)
-
-    async def _send_all(self, method: str, values: Sequence[str]) -> list[Outcome]:
-        outcomes: list[Outcome] = []
-        size = self.limits.batch_size
-        for start in range(0, len(values), size):
-            outcomes += await self._send(method, list(values[start : start + size]))
-        return outcomes
-
-    async def _send(self, method: str, chunk: list[str]) -> list[Outcome]:
+    async def _send_batch(self, action: str, chunk: list[str]) -> list[Outcome]:
+        method = "POST" if action == "register" else "DELETE"
         try:
             response = await self._http.request(method, "/unsubscribers", json={"blockedReceivers": chunk})
         except ApiError as exc:
             if exc.status == 400 and exc.code == "77102" and len(chunk) > 1:
                 half = len(chunk) // 2
-                return await self._send(method, chunk[:half]) + await self._send(method, chunk[half:])
+                return await self._send_batch(action, chunk[:half]) + await self._send_batch(action, chunk[half:])
             status = OutcomeStatus.INVALID if exc.status == 400 and exc.code == "77102" else OutcomeStatus.FAILED
             return [Outcome(v, status, error=exc, detail=exc.message) for v in chunk]
         counts = _json_object(response, self._http.service) if response.content else {}

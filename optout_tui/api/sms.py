@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
 
-from .base import Column, ListFilter, ListKind, ListLimits, OptOutList, Outcome, OutcomeStatus, Page, SmsEntry
+from .base import BatchedList, Column, ListFilter, ListKind, ListLimits, Outcome, OutcomeStatus, Page, SmsEntry
 from .errors import ApiError
 from .http import VendorHttp
 from .timeutil import KST, parse_vendor_time, to_ms
@@ -15,7 +14,7 @@ SOURCES = {"C": "ARS", "M": "manual"}
 MAX_BATCH = 1000  # the API takes at most 1,000 numbers a call
 
 
-class SensSmsList(OptOutList):
+class SensSmsList(BatchedList):
     kind = ListKind.SMS
     columns = (
         Column("number", "Number", 15),
@@ -59,26 +58,15 @@ class SensSmsList(OptOutList):
                 return entry  # type: ignore[return-value]
         return None
 
-    async def register(self, values: Sequence[str], **extra: str) -> list[Outcome]:
-        return await self._send_all("POST", values)
-
-    async def remove(self, values: Sequence[str]) -> list[Outcome]:
-        return await self._send_all("DELETE", values)
-
-    async def _send_all(self, method: str, values: Sequence[str]) -> list[Outcome]:
-        outcomes: list[Outcome] = []
-        for start in range(0, len(values), MAX_BATCH):
-            outcomes += await self._send(method, list(values[start : start + MAX_BATCH]))
-        return outcomes
-
-    async def _send(self, method: str, chunk: list[str]) -> list[Outcome]:
+    async def _send_batch(self, action: str, chunk: list[str]) -> list[Outcome]:
         """One call for the chunk; a 400 on several values is split in halves to find the bad ones."""
+        method = "POST" if action == "register" else "DELETE"
         try:
             await self._http.request(method, self._path, content=_body(chunk), headers=_JSON_BODY)
         except ApiError as exc:
             if exc.status == 400 and len(chunk) > 1:
                 half = len(chunk) // 2
-                return await self._send(method, chunk[:half]) + await self._send(method, chunk[half:])
+                return await self._send_batch(action, chunk[:half]) + await self._send_batch(action, chunk[half:])
             status = OutcomeStatus.INVALID if exc.status == 400 else OutcomeStatus.FAILED
             return [Outcome(v, status, error=exc, detail=exc.message) for v in chunk]
         return [Outcome(v, OutcomeStatus.DONE) for v in chunk]
