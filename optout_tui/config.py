@@ -72,14 +72,21 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+DEMO_ENV = "OPTOUT_TUI_DEMO"  # set by `--demo`: the demo's journal, audit trail and snapshot live apart
+
+
+def _demo_subdir(path: Path) -> Path:
+    return path / "demo" if os.environ.get(DEMO_ENV) == "1" else path
+
+
 def data_dir() -> Path:
-    """Journal and audit database."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    """Journal and audit database (the demo's own under demo/, so the real audit trail holds no fake changes)."""
+    return _demo_subdir(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)))
 
 
 def cache_dir() -> Path:
     """Snapshots: can be deleted at any time."""
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    return _demo_subdir(Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)))
 
 
 def log_dir() -> Path:

@@ -17,7 +17,7 @@ def isolated_dirs(tmp_path, monkeypatch):
         monkeypatch.setenv(var, str(path))
     for var in ("OPTOUT_SENS_URL", "OPTOUT_MAILER_URL", "OPTOUT_HUB_URL", "OPTOUT_NHN_OAUTH_URL",
                 "OPTOUT_SENS_SERVICE_ID", "OPTOUT_NHN_APP_KEY", "NCLOUD_ACCESS_KEY", "NCLOUD_SECRET_KEY",
-                "NHN_USER_ACCESS_KEY_ID", "NHN_SECRET_ACCESS_KEY", "OPTOUT_PROFILE"):
+                "NHN_USER_ACCESS_KEY_ID", "NHN_SECRET_ACCESS_KEY", "OPTOUT_PROFILE", "OPTOUT_TUI_DEMO"):
         monkeypatch.delenv(var, raising=False)
     if "PYTHON_KEYRING_BACKEND" not in os.environ or "optout" not in os.environ.get("PYTHON_KEYRING_BACKEND", ""):
         monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")

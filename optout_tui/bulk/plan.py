@@ -124,20 +124,40 @@ def preview_lines(lines: Iterable[str], kind: ListKind) -> Preview:
     return preview
 
 
+class NotTextError(OSError):
+    """The file is not text (a spreadsheet, an archive): say what to do instead of listing junk lines."""
+
+
+_BINARY_MAGIC = {b"PK\x03\x04": "an Excel (.xlsx) or zip file", b"\xd0\xcf\x11\xe0": "an old Excel (.xls) file",
+                 b"%PDF": "a PDF file"}
+
+
 def read_values_file(path: str) -> Iterator[str]:
     """The lines of a file, or of stdin for "-": UTF-8 (with or without BOM), else CP949 (Korean Excel).
 
-    Raises OSError with the path in its message when the file cannot be read.
+    Raises OSError with the path in its message when the file cannot be read, and NotTextError
+    when it is not a text file at all.
     """
     if path == "-":
         data = sys.stdin.buffer.read()
     else:
         with open(path, "rb") as fh:
             data = fh.read()
+    name = "standard input" if path == "-" else path
+    for magic, what in _BINARY_MAGIC.items():
+        if data.startswith(magic):
+            raise NotTextError(f"{name} is {what}, not text: save it as CSV (UTF-8) or plain text, one value a line")
+    if b"\x00" in data[:8192]:
+        raise NotTextError(f"{name} is not a text file: save it as CSV (UTF-8) or plain text, one value a line")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp949", errors="replace")
+        try:
+            text = data.decode("cp949")
+        except UnicodeDecodeError as exc:
+            raise NotTextError(
+                f"{name} is neither UTF-8 nor CP949 text (byte {exc.start}): save it as CSV (UTF-8)"
+            ) from None
     return iter(text.splitlines())
 
 

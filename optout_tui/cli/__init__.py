@@ -53,7 +53,12 @@ def cli(ctx: click.Context, config_path: str | None, profile_name: str | None, d
 
 
 def main() -> None:
-    cli(prog_name="optout-tui")
+    try:
+        cli(prog_name="optout-tui")
+    except BrokenPipeError:  # output piped into `head` and closed early
+        from .common import stdout_gone
+
+        stdout_gone()
 
 
 __all__ = ["cli", "main", "EXIT_USAGE"]

@@ -197,12 +197,14 @@ def storage_errors(fn):
 
 def _gather_input(values: tuple[str, ...], file: str | None):
     """Argument values first, then the file's lines; a label for each line number."""
-    from ..bulk.plan import read_values_file
+    from ..bulk.plan import NotTextError, read_values_file
 
     lines = list(values)
     if file:
         try:
             lines += list(read_values_file(file))
+        except NotTextError as exc:
+            fail(str(exc), EXIT_USAGE)
         except OSError as exc:
             fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE)
     count = len(values)

@@ -21,6 +21,15 @@ EXIT_API = 3  # the vendor answered with an error or could not be reached
 T = TypeVar("T")
 
 
+def stdout_gone() -> NoReturn:
+    """The reader of our output went away (`| head`): stop quietly, as Unix tools do."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # nothing left to flush into a closed pipe at exit
+    sys.exit(EXIT_OK)
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     click.echo(f"optout-tui: {message}", err=True)
     sys.exit(code)
@@ -33,15 +42,29 @@ class CliContext:
     demo: bool = False
     _emulator: Any = field(default=None, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.demo:
+            import os
+
+            from ..config import DEMO_ENV
+
+            os.environ[DEMO_ENV] = "1"  # the demo's journal, audit trail and snapshot live apart
+
     def load(self):
         """The active profile and its secrets (or the demo's)."""
         if self.demo:
             from ..demo import demo_settings
 
             return demo_settings(self._start_emulator())
+        from pathlib import Path
+
         from ..config import load_profile
         from ..credentials import load_secrets
 
+        if self.config_path and not Path(self.config_path).exists():
+            raise ConfigError(
+                f"{self.config_path}: no such config file; check the path, or drop --config to use the default"
+            )
         profile = load_profile(self.config_path, self.profile_name)
         return profile, load_secrets(profile)
 

@@ -28,6 +28,11 @@ def run_dashboard(ctx: CliContext, *, app_class: Any = None, **run_options: Any)
             loading = pool.submit(_load, ctx)
             from ..ui.app import OptOutApp
 
+            import gc
+
+            gc.freeze()  # the modules just imported live as long as the process: never scan them again
+            if not loading.done():
+                _warm_up()  # while the settings (the demo's emulator) are still on their way
             try:
                 profile, secrets, keymap, lists = loading.result()
             except ConfigError as exc:
@@ -43,9 +48,16 @@ def run_dashboard(ctx: CliContext, *, app_class: Any = None, **run_options: Any)
         ctx.close()
 
 
+def _warm_up() -> None:
+    """Import now what the first frame and the first request need anyway (the terminal driver,
+    httpx's async backend), so none of it is left for after the first page has arrived."""
+    import anyio._backends._asyncio  # noqa: F401 - httpcore's first connection
+    import textual.drivers.linux_driver  # noqa: F401 - App.run's driver
+
+
 def _load(ctx: CliContext):
     """Settings, keys and lists (the clients are bound to no event loop until first used)."""
-    from ..api.factory import build_lists
+    from ..api.factory import build_lists  # first: imported while the demo's emulator starts
 
     profile, secrets = ctx.load()
     return profile, secrets, _keymap(ctx), build_lists(profile, secrets)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import CliContext, fail, run
+from .common import CliContext, fail, run, stdout_gone
 
 KINDS = ["sms", "email", "080"]
 
@@ -48,7 +48,6 @@ def list_command(ctx: CliContext, kind: str, since, until, search, by, oldest_fi
 async def _stream(ctx: CliContext, kind, flt, limit, fmt) -> int:
     import csv
     import json
-    import sys
 
     from ..api.factory import require
     from ..records import FIELDS, as_display, as_record
@@ -76,7 +75,7 @@ async def _stream(ctx: CliContext, kind, flt, limit, fmt) -> int:
                     cells = as_display(entry)
                     out.write("  ".join(f"{c:<{w}}" for c, w in zip(cells, widths)).rstrip() + "\n")
         except BrokenPipeError:  # `| head`
-            sys.stderr.close()
+            stdout_gone()
     return count
 
 

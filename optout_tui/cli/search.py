@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from .common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliContext, fail, run
+from .common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliContext, fail, run, stdout_gone
 
 KINDS = ["sms", "email", "080"]
 SYNC_HINT = "run `optout-tui sync` first"
@@ -111,7 +111,7 @@ def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt
                         out.write(json.dumps({"list": result.kind.value, **as_record(entry)}, ensure_ascii=False) + "\n")
         out.flush()
     except BrokenPipeError:  # `| head`
-        sys.stderr.close()
+        stdout_gone()
     sys.exit(EXIT_OK if found else EXIT_PARTIAL)
 
 
@@ -213,8 +213,7 @@ def export_command(ctx: CliContext, kind: str, text, since, until, fmt: str, out
         else:
             count = write(sys.stdout)
     except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(EXIT_OK)
+        stdout_gone()
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
     except sqlite3.Error as exc:

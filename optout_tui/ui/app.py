@@ -7,7 +7,6 @@ first rows reach the screen sooner.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -27,6 +27,7 @@ from .widgets.list_pane import ListPane
 from .widgets.top_bar import TopBar
 
 TAB_IDS = {ListKind.SMS: "tab-sms", ListKind.EMAIL: "tab-email", ListKind.N080: "tab-080"}
+OVERVIEW_TAB = "tab-overview"
 ListsFactory = Callable[[Profile, Secrets], Lists]
 
 
@@ -77,6 +78,8 @@ class OptOutApp(App[None]):
         self.bulk_options = bulk_options or {}
         self._initial_keymap = keymap or {}
         self._credentials_offered = False
+        self._snapshot_searcher = None
+        self._jobs_check_pending = False
         self.config_path = config_path  # where other profiles are read from (palette: switch profile)
         self.owns_lists = owns_lists  # close the lists' connections on exit (the CLI hands them over)
         missing_all = not lists.available()
@@ -99,10 +102,7 @@ class OptOutApp(App[None]):
                     elif first:  # the other lists are built when first shown: a faster start
                         first = False
                         yield self._make_pane(kind)
-            overview = self._overview_widget()
-            if overview is not None:
-                with TabPane("4 Overview", id="tab-overview"):
-                    yield overview
+            yield TabPane("4 Overview", id=OVERVIEW_TAB)  # built when first shown, like the lists
         yield Footer()
 
     def _make_pane(self, kind: ListKind) -> ListPane:
@@ -118,7 +118,12 @@ class OptOutApp(App[None]):
             self._first_page = asyncio.ensure_future(first[0].fetch_page(ListFilter(), 0))
 
     async def _ensure_pane(self, tab_id: str) -> None:
-        """Build a list's pane the first time its tab is shown."""
+        """Build a list's pane (or the overview) the first time its tab is shown."""
+        if tab_id == OVERVIEW_TAB:
+            tab_pane = self.query_one(f"#{tab_id}", TabPane)
+            if not tab_pane.children:
+                await tab_pane.mount(self._overview_widget())
+            return
         kind = next((k for k, t in TAB_IDS.items() if t == tab_id), None)
         if kind is None or self.lists.get(kind) is None:
             return
@@ -126,17 +131,14 @@ class OptOutApp(App[None]):
         if not tab_pane.query(ListPane):
             await tab_pane.mount(self._make_pane(kind))
 
-    def _overview_widget(self):
-        """The snapshot overview tab, when that module is present."""
-        if importlib.util.find_spec("optout_tui.ui.overview") is None:
-            return None
+    def _overview_widget(self) -> Widget:
+        """The snapshot overview (its chart library is imported only now)."""
         try:
-            from .overview import Overview  # type: ignore[attr-defined]
+            from .overview import Overview
 
-            return Overview(self.lists, self.profile)  # type: ignore[call-arg]
-        except Exception as exc:  # noqa: BLE001 - an optional tab must not stop the dashboard
-            self.log.warning(f"overview tab unavailable: {exc}")
-            return None
+            return Overview(self.lists, self.profile)
+        except Exception as exc:  # noqa: BLE001 - the overview must not stop the dashboard
+            return Static(f"The overview is not available here: {exc}", classes="problem")
 
     def on_mount(self) -> None:
         if self._initial_keymap:
@@ -146,6 +148,17 @@ class OptOutApp(App[None]):
         if self._open_credentials_on_start:
             self.call_after_refresh(self.action_credentials)
         elif not self.profile.read_only:
+            self._jobs_check_pending = True  # once the first rows are on screen (a faster start)
+            self.set_timer(2.0, self._check_unfinished_jobs)  # or soon in any case (no list shown)
+
+    @on(EntryList.StateChanged)
+    def _first_rows_shown(self, event: EntryList.StateChanged) -> None:
+        if self._jobs_check_pending and (event.state.loaded or not event.state.loading):
+            self.call_after_refresh(self._check_unfinished_jobs)
+
+    def _check_unfinished_jobs(self) -> None:
+        if self._jobs_check_pending:
+            self._jobs_check_pending = False
             self.run_worker(self._offer_unfinished_jobs, name="unfinished jobs", exit_on_error=False)
 
     async def _journal(self):
@@ -204,9 +217,14 @@ class OptOutApp(App[None]):
         return panes.first() if panes else None
 
     def _focus_list(self) -> None:
+        """Focus the shown tab's main widget (a list, or the overview) so its keys work."""
         pane = self.active_pane
         if pane is not None:
             pane.entry_list.focus()
+            return
+        tab = self.query_one(TabbedContent).active_pane
+        if tab is not None and tab.id == OVERVIEW_TAB and tab.children and tab.children[0].can_focus:
+            tab.children[0].focus()
 
     def pane_for(self, kind: ListKind) -> ListPane | None:
         panes = self.query(f"#pane-{kind.value}")
@@ -325,7 +343,7 @@ class OptOutApp(App[None]):
     def action_reload(self) -> None:
         pane = self.active_pane
         if pane is not None:
-            pane.entry_list.reload()
+            pane.reload()
 
     def action_register(self) -> None:
         pane = self.active_pane
@@ -362,7 +380,7 @@ class OptOutApp(App[None]):
         pane = self.active_pane
         if changed and pane is not None:
             pane.entry_list.clear_marks()
-            pane.entry_list.reload()
+            pane.reload()
 
     def _refuse_read_only(self) -> bool:
         if self.profile.read_only:
@@ -405,6 +423,9 @@ class OptOutApp(App[None]):
         old = self.lists
         self.profile, self.secrets = profile, secrets
         self.lists = self.lists_factory(profile, secrets)
+        if self._snapshot_searcher is not None:  # another profile has another snapshot
+            self._snapshot_searcher.close()
+            self._snapshot_searcher = None
         self._credentials_offered = False
         await self.recompose()
         self._focus_list()
@@ -437,7 +458,17 @@ class OptOutApp(App[None]):
         await self._use(profile, secrets)
         self.notify(f"now on profile {name!r}")
 
+    def snapshot_searcher(self):
+        """The local snapshot of this profile, searched from the lists' filters (opened on first use)."""
+        if self._snapshot_searcher is None:
+            from .snapshot_search import SnapshotSearcher
+
+            self._snapshot_searcher = SnapshotSearcher(self.profile.name)
+        return self._snapshot_searcher
+
     async def on_unmount(self) -> None:
+        if self._snapshot_searcher is not None:
+            self._snapshot_searcher.close()
         if self.owns_lists:
             await self.lists.aclose()
 

@@ -10,7 +10,7 @@ ACTIONS = [
     ("Show the SMS list", "show_tab('tab-sms')", "tab 1"),
     ("Show the Email list", "show_tab('tab-email')", "tab 2"),
     ("Show the 080 list", "show_tab('tab-080')", "tab 3"),
-    ("Show the overview", "show_tab('tab-overview')", "tab 4, when the snapshot is set up"),
+    ("Show the overview", "show_tab('tab-overview')", "tab 4: snapshot counts, chart and sync"),
     ("Quick lookup", "lookup", "find a number or an address on its list"),
     ("Register values", "register", "add one or many values to this list"),
     ("Deregister selected rows", "deregister", "remove the marked rows (or the current one)"),

@@ -1,47 +1,40 @@
 """Date-range filter text -> (since, until): `2026-01-31`, `7d`/`2w`/`3m`/`1y`, or `FROM..TO`.
 
+Each end is read by `optout_tui.dates.parse_date`, the one date reader the command line uses too.
 Pure (no Textual) so it is tested on its own. A bare date or a relative span is a start ("since");
-`..TO` is an end; `FROM..TO` is both, with TO inclusive of its whole day. Dates are local time.
+`..TO` is an end; `FROM..TO` is both, with TO inclusive of its whole day. Relative spans count back
+whole days from the start of today, so `7d` means the same all day. Dates are local time.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time
 
-_RELATIVE = re.compile(r"^(\d{1,4})\s*([dwmy])$", re.IGNORECASE)
-_DAYS_PER = {"d": 1, "w": 7, "m": 30, "y": 365}
+from ..dates import DateError, parse_date
+
+_WHOLE_DAYS = re.compile(r"^\s*\d+\s*[dwmy]\s*$", re.IGNORECASE)
 
 
 class DateRangeError(ValueError):
     """The text is not a date range; the message says which forms are accepted."""
 
 
-def _local(dt: datetime) -> datetime:
-    return dt.astimezone()  # naive -> aware in the machine's time zone
-
-
 def _point(text: str, now: datetime, *, end: bool) -> datetime:
     text = text.strip()
-    rel = _RELATIVE.match(text)
-    if rel:
-        amount, unit = int(rel.group(1)), rel.group(2).lower()
-        start_of_today = datetime.combine(now.date(), time.min)
-        return _local(start_of_today - timedelta(days=amount * _DAYS_PER[unit]))
+    if _WHOLE_DAYS.match(text):
+        now = datetime.combine(now.date(), time.min, tzinfo=now.tzinfo)
     try:
-        day = date.fromisoformat(text)
-    except ValueError:
+        return parse_date(text, end_of_day=end, now=now)
+    except DateError:
         raise DateRangeError(
             f"{text!r} is not a date; use 2026-01-31, 7d / 2w / 3m / 1y, or FROM..TO"
         ) from None
-    if end:
-        return _local(datetime.combine(day + timedelta(days=1), time.min) - timedelta(milliseconds=1))
-    return _local(datetime.combine(day, time.min))
 
 
 def parse_date_range(text: str, *, now: datetime | None = None) -> tuple[datetime | None, datetime | None]:
     """Parse the filter text; empty text means the whole period."""
-    now = now or datetime.now()
+    now = (now or datetime.now()).astimezone()  # naive -> aware in the machine's time zone
     text = (text or "").strip()
     if not text:
         return None, None

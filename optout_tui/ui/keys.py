@@ -32,6 +32,7 @@ def _sections() -> list[tuple[str, list[Binding]]]:
     from .screens.jobs import JobsScreen
     from .screens.save_rows import SaveRowsScreen
     from .screens.lookup import LookupScreen
+    from .overview import Overview
     from .screens.register import RegisterScreen
     from .widgets.entry_list import EntryList
     from .widgets.list_pane import ListPane
@@ -43,6 +44,7 @@ def _sections() -> list[tuple[str, list[Binding]]]:
     return [
         ("Anywhere", bindings(OptOutApp)),
         ("List", bindings(EntryList) + bindings(ListPane)),
+        ("Overview", bindings(Overview)),
         ("Quick lookup", bindings(LookupScreen)),
         ("Detail", bindings(DetailScreen)),
         ("Register", bindings(RegisterScreen)),

@@ -34,9 +34,10 @@ class Overview(Vertical):
     can_focus = True  # so its keys work once the tab is shown
 
     BINDINGS = [
-        Binding("s", "sync", "Sync now"),
-        Binding("S", "sync(True)", "Full sync", show=False),
-        Binding("w", "toggle_period", "Day/week"),
+        Binding("s", "sync", "Sync now", id="overview.sync", tooltip="Sync the snapshot now (incremental)"),
+        Binding("S", "sync(True)", "Full sync", show=False, id="overview.full_sync",
+                tooltip="Sync the snapshot in full (notices every deletion)"),
+        Binding("w", "toggle_period", "Day/week", id="overview.period", tooltip="Chart per day or per week"),
     ]
 
     def __init__(self, lists: Lists, profile=None, *, store=None, id: str = "overview") -> None:

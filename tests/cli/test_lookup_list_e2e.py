@@ -84,3 +84,20 @@ def test_wrong_credentials_exit_3_in_one_line(optout, standalone):
     assert out.returncode == 3
     assert len(out.stderr.strip().splitlines()) == 1 and "credentials" in out.stderr
     assert "not-the-secret" not in out.stderr
+
+
+def test_a_config_file_that_does_not_exist_is_an_error_not_ignored(optout):
+    out = optout("--config", "no-such.toml", "lookup", "010-1234-5678")
+    assert out.returncode == 2 and "no such config file" in out.stderr
+
+
+def test_list_piped_into_head_stops_quietly(standalone, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, **standalone.env}
+    out = subprocess.run(f"{sys.executable} -m optout_tui list sms | head -1", shell=True, env=env,
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert out.stdout.startswith("NUMBER")
+    assert out.stderr == ""

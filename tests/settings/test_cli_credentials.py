@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pathlib import Path
 from click.testing import CliRunner
 from keyring.backends import null
 
@@ -188,6 +189,7 @@ def test_test_says_which_vendor_refused_the_credentials(memory_keyring, config_p
 
 
 def test_test_with_nothing_set_up_says_what_is_missing(memory_keyring, config_path):
+    Path(config_path).write_text("")  # an empty config file: nothing set up
     result = invoke(config_path, "credentials", "test")
     assert result.exit_code == 2
     assert "SMS list is not set up: missing OPTOUT_SENS_SERVICE_ID" in result.output

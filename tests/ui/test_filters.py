@@ -32,10 +32,17 @@ def test_a_range_includes_the_whole_last_day():
     assert parse_date_range("..2026-03-31", now=NOW)[0] is None
 
 
-@pytest.mark.parametrize("text", ["yesterday", "2026-13-01", "7x", "2026-03-31..2026-03-01"])
+@pytest.mark.parametrize("text", ["last week", "2026-13-01", "7x", "2026-03-31..2026-03-01"])
 def test_bad_dates_say_what_is_accepted(text):
-    with pytest.raises(DateRangeError):
+    with pytest.raises(DateRangeError, match="FROM..TO|swap"):
         parse_date_range(text, now=NOW)
+
+
+def test_the_filter_reads_dates_as_the_command_line_does():
+    """One date reader (optout_tui.dates): its other forms work in the filter too."""
+    assert parse_date_range("yesterday", now=NOW)[0].day == 27
+    assert parse_date_range("2026/01/31..2026-02-01 12:00", now=NOW)[1].hour == 12
+    assert parse_date_range("12h", now=NOW)[0].hour == 3
 
 
 def test_searches_are_normalised_per_list():

@@ -188,6 +188,20 @@ class EntryList(ScrollView, can_focus=True):
         self.flt = flt
         self.reload()
 
+    def show_entries(self, entries: list[Entry]) -> None:
+        """Show these entries (snapshot search results) instead of the vendor's pages."""
+        self._generation += 1
+        self.workers.cancel_group(self, "pages")
+        self._reset_pages()
+        self._sequential = list(entries)
+        self._rows, self._exact = len(self._sequential), True
+        self._page_sizes[0] = self._rows
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+        self._update_virtual_size()
+        self.refresh()
+        self._post_state()
+
     def reload(self) -> None:
         self._generation += 1
         self.workers.cancel_group(self, "pages")
@@ -212,7 +226,26 @@ class EntryList(ScrollView, can_focus=True):
     # ------------------------------------------------------------ lifecycle
 
     def on_mount(self) -> None:
+        early, self._first_page = self._first_page, None
+        if early is not None:  # taken as soon as it lands (no worker to wait for): rows in the first frame
+            if early.done():
+                self._take_first_page(self._generation, early)
+            else:
+                self._in_flight.add(0)
+                early.add_done_callback(partial(self._take_first_page, self._generation))
         self._update_virtual_size()
+        self._request_visible()
+
+    def _take_first_page(self, generation: int, future: asyncio.Future[Page]) -> None:
+        error = None if future.cancelled() else future.exception()
+        if generation != self._generation or future.cancelled() or not self.is_attached:
+            return  # the filter changed meanwhile: this page is stale
+        self._in_flight.discard(0)
+        if error is not None:
+            self._fail(error if isinstance(error, ApiError)
+                       else ApiError(self.lst.name, f"unexpected {type(error).__name__}: {error}"))
+            return
+        self._store(future.result())
         self._request_visible()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -281,13 +314,7 @@ class EntryList(ScrollView, can_focus=True):
                     return
                 if index not in self._visible_pages():
                     return  # scrolled away while waiting: fetch again if it comes back
-                early, self._first_page = self._first_page, None
-                if early is not None and generation == 1 and index == 0:
-                    page = await early
-                else:
-                    if early is not None:
-                        early.cancel()
-                    page = await self.lst.fetch_page(self.flt, index)
+                page = await self.lst.fetch_page(self.flt, index)
         except ApiError as error:
             if generation == self._generation:
                 self._fail(error)

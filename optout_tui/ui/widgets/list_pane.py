@@ -1,4 +1,10 @@
-"""One tab's content: the filter bar, the column header, the virtual list and its status line."""
+"""One tab's content: the filter bar, the column header, the virtual list and its status line.
+
+On SMS and Email, text typed in the search field that is not a complete number or address is
+searched in the local snapshot as you type (debounced, in a thread, stale searches dropped); the
+list then shows those matches and the status line their age. Enter on a complete value asks the
+vendor, which is the truth. The 080 search is the vendor's own LIKE search.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,8 @@ from textual.widgets import Input, Select, Static
 
 from ...api.base import Entry, ListKind, OptOutList
 from ..cells import header_text
-from ..filters import FilterError, FilterInput, build_filter, describe_filter
+from ..dates import DateRangeError, parse_date_range
+from ..filters import FilterError, FilterInput, build_filter, describe_filter, search_value
 from .entry_list import EntryList
 from .filter_bar import FilterBar
 from .status_line import StatusLine
@@ -31,12 +38,22 @@ class ListPane(Vertical):
         Binding("r", "retry", "Retry", show=False, id="list.retry"),
     ]
 
+    SEARCH_DEBOUNCE = 0.12  # seconds of quiet typing before the snapshot is searched
+
     def __init__(self, lst: OptOutList, *, first_page=None, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lst = lst
         self._first_page = first_page
         self.kind: ListKind = lst.kind
         self._note = ""
+        self._snapshot_line = ""  # set while the list shows snapshot matches
+        self._search_generation = 0
+        self._debounce = None
+
+    @property
+    def snapshot_mode(self) -> bool:
+        """The list shows matches from the local snapshot, not the vendor's pages."""
+        return bool(self._snapshot_line)
 
     def compose(self) -> ComposeResult:
         yield FilterBar(self.kind)
@@ -63,7 +80,10 @@ class ListPane(Vertical):
 
     def _show_state(self) -> None:
         entry_list = self.entry_list
-        self.status_line.show(entry_list.state, describe_filter(self.kind, entry_list.flt), self._note)
+        if self.snapshot_mode:
+            self.status_line.show(entry_list.state, "esc clears", self._note, snapshot=self._snapshot_line)
+        else:
+            self.status_line.show(entry_list.state, describe_filter(self.kind, entry_list.flt), self._note)
 
     def set_note(self, note: str) -> None:
         """A line of its own in the status (a bad filter, say); cleared by the next good filter."""
@@ -85,6 +105,11 @@ class ListPane(Vertical):
         )
 
     def apply_filter(self) -> bool:
+        """Show what the filter bar says: snapshot matches for a fragment, else the vendor's pages."""
+        if self._wants_snapshot():
+            self.search_snapshot()
+            return True
+        self._leave_snapshot()
         try:
             flt = build_filter(self.kind, self.filter_input())
         except FilterError as exc:
@@ -99,6 +124,87 @@ class ListPane(Vertical):
         event.stop()
         if self.apply_filter():
             self.entry_list.focus()
+
+    # ------------------------------------------------------------ snapshot search
+
+    def _search_text(self) -> str:
+        return self.query_one("#search", Input).value.strip()
+
+    def _complete(self, text: str) -> bool:
+        """A whole number or address: the vendor can look it up exactly."""
+        try:
+            return search_value(self.kind, text) is not None
+        except FilterError:
+            return False
+
+    def _searchable(self, text: str) -> bool:
+        """The snapshot can match this text (digits for SMS, anything for Email; never 080)."""
+        if self.kind is ListKind.N080 or not text:
+            return False
+        from ...snapshot.search import normalize_query
+
+        return normalize_query(self.kind, text) is not None
+
+    def _wants_snapshot(self) -> bool:
+        text = self._search_text()
+        return self._searchable(text) and not self._complete(text)
+
+    @on(Input.Changed, "#search")
+    def _search_typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.kind is ListKind.N080:
+            return
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(self.SEARCH_DEBOUNCE, self._search_settled)
+
+    def _search_settled(self) -> None:
+        self._debounce = None
+        text = self._search_text()
+        if self._searchable(text):  # complete values too: Enter then asks the vendor
+            self.search_snapshot()
+        elif not text and self.snapshot_mode:  # the field was emptied: back to the vendor's list
+            self.apply_filter()
+
+    def search_snapshot(self) -> None:
+        """Search the snapshot for the typed text now (a newer search makes this one's answer stale)."""
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        try:
+            since, until = parse_date_range(self.query_one("#dates", Input).value)
+        except DateRangeError as exc:
+            self.set_note(str(exc))
+            return
+        self._search_generation += 1
+        self.run_worker(
+            self._search_snapshot(self._search_generation, self._search_text(), since, until),
+            group="snapshot-search", exclusive=True, name=f"{self.kind.value} snapshot search",
+            exit_on_error=False,
+        )
+
+    async def _search_snapshot(self, generation: int, text: str, since, until) -> None:
+        from ..snapshot_search import describe_result
+
+        searcher = self.app.snapshot_searcher()
+        try:
+            result = await searcher.search(self.kind, text, since=since, until=until)
+        except Exception as exc:  # noqa: BLE001 - a damaged cache file must not break the list
+            if generation == self._search_generation:
+                self.set_note(f"the snapshot cannot be searched ({exc}): press 4 then S for a full sync")
+            return
+        if generation != self._search_generation or self._search_text() != text:
+            return  # typed on meanwhile: a newer search is coming
+        self._note = ""
+        self._snapshot_line = describe_result(result, complete=self._complete(text))
+        self.entry_list.show_entries(result.entries)  # its StateChanged redraws the status line
+
+    def _leave_snapshot(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        self._search_generation += 1  # an answer still on its way is now stale
+        self._snapshot_line = ""
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
@@ -133,7 +239,17 @@ class ListPane(Vertical):
             self.clear_filter()
 
     def action_retry(self) -> None:
-        self.entry_list.retry()
+        if self.snapshot_mode:
+            self.search_snapshot()
+        else:
+            self.entry_list.retry()
+
+    def reload(self) -> None:
+        """Fetch again what is shown: the snapshot matches, or the vendor's pages from the top."""
+        if self.snapshot_mode:
+            self.search_snapshot()
+        else:
+            self.entry_list.reload()
 
     # ------------------------------------------------------------ selection
 

@@ -8,14 +8,18 @@ from textual.widgets import Static
 from .entry_list import ListState
 
 
-def describe(state: ListState, filter_label: str = "") -> Text:
+def describe(state: ListState, filter_label: str = "", snapshot: str = "") -> Text:
     text = Text()
-    if state.exact:
+    if snapshot:  # rows from the local snapshot: what they are and how old, instead of the counts
+        text.append(snapshot, style="bold")
+    elif state.exact:
         text.append(f"{state.loaded:,} loaded of {state.rows:,}", style="bold")
     else:
         text.append(f"{state.loaded:,} loaded", style="bold")
         text.append(" · total not given by the vendor, more on scroll (End finds the end)")
-    if state.finding_end:
+    if snapshot:
+        pass  # no pages are loading: the snapshot answered at once
+    elif state.finding_end:
         text.append(" · finding the end…", style="italic")
     elif state.loading:
         text.append(" · loading…", style="italic")
@@ -39,8 +43,8 @@ class StatusLine(Static):
 
     plain = ""  # what it says now, as plain text
 
-    def show(self, state: ListState, filter_label: str = "", note: str = "") -> None:
-        text = describe(state, filter_label)
+    def show(self, state: ListState, filter_label: str = "", note: str = "", snapshot: str = "") -> None:
+        text = describe(state, filter_label, snapshot)
         if note:
             text.append(f"  {note}", style="bold red")
         self.plain = text.plain
