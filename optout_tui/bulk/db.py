@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from ..private_files import create_private
+
 T = TypeVar("T")
 
 DB_FILENAME = "journal.sqlite3"
@@ -104,14 +106,10 @@ def connect(path: Path | str | None = None, *, timeout: float = BUSY_TIMEOUT_S) 
     """Open (creating if needed) the database; raises JournalError with a clear line."""
     db_path = Path(path) if path is not None else default_path()
     try:
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        db_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise JournalError(f"cannot create the folder for the journal at {db_path}: {exc.strerror}") from None
-    if not db_path.exists():
-        try:  # it holds people's phone numbers and addresses: readable by this user only
-            db_path.touch(mode=0o600)
-        except OSError:
-            pass  # connect() below says what is wrong
+    create_private(db_path)
     try:
         conn = sqlite3.connect(db_path, timeout=timeout, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..api.base import ListKind
+from ..private_files import create_private
 
 SCHEMA_VERSION = 1
 
@@ -109,6 +110,7 @@ CREATE TABLE IF NOT EXISTS sync_state (
 
 def connect(path: Path | str) -> sqlite3.Connection:
     """A connection tuned for bulk writes and fast reads; autocommit, transactions are explicit."""
+    create_private(Path(path))
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last commit on power loss is fine
