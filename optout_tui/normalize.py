@@ -120,8 +120,8 @@ def _national_digits(text: object) -> str | Rejected:
         if parsed.country_code != 82:
             return Rejected(f"not a Korean number (country code +{parsed.country_code})")
         return "0" + str(parsed.national_number)
-    if body[0] != "0" and _is_mobile("0" + body):
-        return "0" + body  # a spreadsheet dropped the leading zero: 1012345678
+    if body[0] != "0" and (_is_mobile("0" + body) or _N080.fullmatch("0" + body)):
+        return "0" + body  # a spreadsheet dropped the leading zero: 1012345678, 801234567
     return body
 
 

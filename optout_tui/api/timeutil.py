@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 KST = timezone(timedelta(hours=9), "KST")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MS = timedelta(milliseconds=1)
 
 
 def to_ms(moment: datetime) -> int:
-    """Epoch milliseconds; a naive datetime is taken as Korean time (the vendors' zone)."""
+    """Exact epoch milliseconds (integer arithmetic, no float rounding); naive means Korean time."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=KST)
-    return int(moment.timestamp() * 1000)
+    return (moment - _EPOCH) // _MS
 
 
 def from_ms(ms: int | float) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=KST)
+    return (_EPOCH + timedelta(milliseconds=ms)).astimezone(KST)
 
 
 def parse_vendor_time(text: str | None) -> datetime | None:

@@ -5,26 +5,20 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+from ..api import timeutil
 from ..api.base import EmailEntry, Entry, ListKind, Number080Entry, SmsEntry
+from ..api.timeutil import KST  # noqa: F401 - the vendors' zone; entries read back carry it
 
-KST = timezone(timedelta(hours=9), "KST")  # the vendors' zone; entries read back carry it
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MS = timedelta(milliseconds=1)
 
 
 def to_ms(moment: datetime | None) -> int | None:
-    """Exact epoch ms (integer arithmetic: no float rounding); naive means Korean time."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=KST)
-    return (moment - _EPOCH) // _MS
+    return None if moment is None else timeutil.to_ms(moment)
 
 
 def from_ms(ms: int | None) -> datetime | None:
-    if ms is None:
-        return None
-    return (_EPOCH + ms * _MS).astimezone(KST)
+    return None if ms is None else timeutil.from_ms(ms)
 
 
 def at_ms(ms: int) -> datetime:

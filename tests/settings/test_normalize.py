@@ -104,7 +104,8 @@ def test_mobile_rejections_say_why(text, reason):
 
 
 @pytest.mark.parametrize("text", ["080-123-4567", "0801234567", "+82 80-123-4567", "82-80-123-4567",
-                                  "(080) 123-4567", "０８０－１２３－４５６７", "+82-080-123-4567"])
+                                  "(080) 123-4567", "０８０－１２３－４５６７", "+82-080-123-4567",
+                                  "801234567", "80-123-4567"])  # a spreadsheet dropped the leading zero
 def test_080_forms(text):
     assert normalize_080(text) == Normalized(ListKind.N080, "0801234567")
 
