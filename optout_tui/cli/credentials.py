@@ -113,6 +113,9 @@ def set_command(profile_name: str | None, from_stdin: bool, sens_service_id: str
     elif sens_service_id or nhn_app_key:
         values = {}
     else:
+        status = keyring_status()  # before asking for anything the keyring could not keep
+        if not status.usable:
+            fail(f"the OS keyring can't be used here ({status.problem}); {_env_advice()}")
         values = _prompt_values(config, name)
     if sens_service_id:
         values["sens_service_id"] = sens_service_id.strip()
