@@ -263,10 +263,15 @@ def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], fi
 def _confirm(question: str, stdin_used: bool) -> bool:
     if stdin_used:
         fail("the values come from stdin, so there is no way to confirm: add --yes", EXIT_USAGE)
+    click.echo(f"{question} [y/N]: ", nl=False, err=True)
     try:
-        return click.confirm(question, default=False, err=True)
-    except click.Abort:
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
         return False
+    if not answer:  # end of input: nobody there to answer
+        click.echo("", err=True)
+        fail("cannot ask for confirmation here (no input to read): add --yes", EXIT_USAGE)
+    return answer.strip().lower() in ("y", "yes")
 
 
 def _print_plan(lst, profile, action: str, preview, label, plan) -> int:

@@ -70,7 +70,7 @@ def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt
         else:
             results = search_all(store, text, limit)
             if not results and not any(store.state(k) or store.has_data(k) for k in ListKind):
-                fail(f"no snapshot yet: {SYNC_HINT} (`optout-tui {_demo_flag(ctx)}sync`)")
+                fail(f"no snapshot yet: run `optout-tui {_demo_flag(ctx)}sync` first")
     except sqlite3.Error as exc:
         fail(f"the snapshot at {store.path} cannot be read ({exc}): delete it and {SYNC_HINT}")
     finally:
