@@ -12,6 +12,7 @@ from .timeutil import KST, parse_vendor_time, to_ms
 
 SOURCES = {"C": "ARS", "M": "manual"}
 MAX_BATCH = 1000  # the API takes at most 1,000 numbers a call
+SPLIT_BUDGET = 64  # extra calls allowed per batch to find the values behind a 400
 
 
 class SensSmsList(BatchedList):
@@ -58,16 +59,20 @@ class SensSmsList(BatchedList):
                 return entry  # type: ignore[return-value]
         return None
 
-    async def _send_batch(self, action: str, chunk: list[str]) -> list[Outcome]:
-        """One call for the chunk; a 400 on several values is split in halves to find the bad ones."""
+    async def _send_batch(self, action: str, chunk: list[str], budget: list[int] | None = None) -> list[Outcome]:
+        """One call for the chunk. A 400 on several values is split in halves to find the bad ones,
+        within a budget of extra calls, so a 400 that refuses every value costs tens of calls, not thousands."""
+        budget = budget if budget is not None else [SPLIT_BUDGET]
         method = "POST" if action == "register" else "DELETE"
         try:
             await self._http.request(method, self._path, content=_body(chunk), headers=_JSON_BODY)
         except ApiError as exc:
-            if exc.status == 400 and len(chunk) > 1:
+            if exc.status == 400 and len(chunk) > 1 and budget[0] >= 2:
+                budget[0] -= 2
                 half = len(chunk) // 2
-                return await self._send_batch(action, chunk[:half]) + await self._send_batch(action, chunk[half:])
-            status = OutcomeStatus.INVALID if exc.status == 400 else OutcomeStatus.FAILED
+                left = await self._send_batch(action, chunk[:half], budget)
+                return left + await self._send_batch(action, chunk[half:], budget)
+            status = OutcomeStatus.INVALID if exc.status == 400 and len(chunk) == 1 else OutcomeStatus.FAILED
             return [Outcome(v, status, error=exc, detail=exc.message) for v in chunk]
         return [Outcome(v, OutcomeStatus.DONE) for v in chunk]
 

@@ -132,3 +132,16 @@ def test_a_register_body_is_json_whatever_the_values():
     odd = ['010"1\\2', "", "０１０"]
     assert json.loads(_body(odd)) == [{"clientTelNo": v} for v in odd]
     assert _body([]) == b"[]"
+
+
+async def test_a_refused_value_in_a_batch_is_found_by_halving_and_the_rest_go_through(emulator, lists):
+    numbers = [f"0108{i:07d}" for i in range(64)]
+    numbers[37] = "0108x000037"  # the vendor refuses non-digits with a 400 for the whole batch
+    before = control(emulator, "stats")["by_route"].get("sens.register", 0)
+    outcomes = await lists.sms.register(numbers)
+    sent = control(emulator, "stats")["by_route"]["sens.register"] - before
+    assert [o.value for o in outcomes] == numbers
+    assert outcomes[37].status is OutcomeStatus.INVALID
+    assert all(o.status is OutcomeStatus.DONE for i, o in enumerate(outcomes) if i != 37)
+    assert sent <= 1 + 2 * 6  # one batch, then two halves per level down to the bad value
+    await lists.sms.remove([n for i, n in enumerate(numbers) if i != 37])
