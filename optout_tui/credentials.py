@@ -543,17 +543,10 @@ def _make_memory_keyring() -> type:
 
 
 def mask(secret: str | None) -> str:
-    """A recognisable but useless form: at most 4 characters shown, e.g. ``AK…7Q (20 chars)``."""
+    """Enough to tell two keys apart, nothing to guess with: the last 2 characters, no length (``set, …7Q``)."""
     if not secret:
         return "(not set)"
-    n = len(secret)
-    if n >= 16:
-        shown = f"{secret[:2]}…{secret[-2:]}"
-    elif n >= 10:
-        shown = f"…{secret[-2:]}"
-    else:
-        shown = "…"
-    return f"{shown} ({n} chars)"
+    return f"set, …{secret[-2:]}" if len(secret) >= 10 else "set"
 
 
 REDACTED = "[redacted]"

@@ -66,7 +66,7 @@ def test_set_prompts_with_hidden_input_and_enter_keeps_current(memory_keyring, c
     result = invoke(config_path, "--profile", "prod", "credentials", "set", input=answers)
     assert result.exit_code == 0, result.output
     assert "NEWSECRETVALUE000000000000" not in result.output  # hidden input is not echoed
-    assert "NC…01 (20 chars), from keyring" in result.output  # the current one, masked
+    assert "set, …01, from keyring" in result.output  # the current one, masked
     assert_no_secret_in(result.output)
     loaded = load_secrets("prod")
     assert loaded.ncloud_secret_key == "NEWSECRETVALUE000000000000"
@@ -110,7 +110,7 @@ def test_show_masks_secrets_and_says_where_they_came_from(memory_keyring, config
     out = result.output
     assert_no_secret_in(out)
     assert "profile    default" in out
-    assert "NC…01 (20 chars)" in out and "nc…01 (40 chars)" in out
+    assert out.count("set, …01") >= 2
     assert "env NHN_USER_ACCESS_KEY_ID" in out and "env OPTOUT_NHN_APP_KEY" in out
     assert "missing: `optout-tui credentials set` or NHN_SECRET_ACCESS_KEY" in out
     assert "keyring    optout_tui.credentials.MemoryKeyring" in out
