@@ -117,8 +117,8 @@ def print_result(result: Any, kind_title: str, *, profile: str, preview: Any = N
              ("already absent" if removing else "already on the list", f"{result.already:,}"),
              ("refused as invalid", f"{result.invalid:,}"),
              ("failed", f"{result.failed:,}")]
-    if result.pending:
-        rows.append(("not sent yet", f"{result.pending:,}"))
+    if result.pending:  # a request cut off in flight may still have reached the vendor
+        rows.append(("not confirmed", f"{result.pending:,} (resuming re-sends them; that is safe)"))
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         click.echo(f"  {name + ':':<{width + 1}} {value}")
@@ -126,10 +126,13 @@ def print_result(result: Any, kind_title: str, *, profile: str, preview: Any = N
         bad = preview.invalid_lines()
         echo_limited("invalid input", [f"{labels(line.line_no)}: {_shown(line.raw)} - {line.reason}" for line in bad[:SHOW_AT_MOST]],
                      len(bad))
-    refused = [o for o in result.outcomes if o.status == OutcomeStatus.INVALID]
-    echo_limited("refused by the vendor as invalid", [f"{o.value}: {o.detail}" for o in refused[:SHOW_AT_MOST]], len(refused))
-    failed = [o for o in result.outcomes if o.status == OutcomeStatus.FAILED]
-    echo_limited("failed", [f"{o.value}: {o.detail}" for o in failed[:SHOW_AT_MOST]], len(failed))
+    if result.invalid:
+        refused = [o for o in result.outcomes if o.status == OutcomeStatus.INVALID]
+        echo_limited("refused by the vendor as invalid", [f"{o.value}: {o.detail}" for o in refused[:SHOW_AT_MOST]],
+                     len(refused))
+    if result.failed:
+        failed = [o for o in result.outcomes if o.status == OutcomeStatus.FAILED]
+        echo_limited("failed", [f"{o.value}: {o.detail}" for o in failed[:SHOW_AT_MOST]], len(failed))
     if result.stopped:
         click.echo(f"stopped: {result.stopped}")
     if result.cancelled:

@@ -133,7 +133,7 @@ def test_a_job_killed_midway_is_resumed_and_the_list_equals_the_input_exactly(cl
     job_id = re.search(r"^(\S+)\s.*\binterrupted\b", listing.stdout, re.M).group(1)
     resumed = cli("jobs", "resume", job_id)
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
-    assert re.search(r"not sent yet", resumed.stdout) is None
+    assert re.search(r"not confirmed", resumed.stdout) is None
     assert [n for n in listed(cli, "sms") if n.startswith("0106")] == values
     shown = cli("jobs", "show", job_id, "--format", "csv").stdout.splitlines()
     assert len(shown) == 24_001 and all(",done," in row or ",already," in row for row in shown[1:])
