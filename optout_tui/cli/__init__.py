@@ -1,59 +1,47 @@
 """The command line: the bare command opens the dashboard; subcommands do the same jobs headless.
 
-Each subcommand lives in its own module and imports its heavy dependencies inside the command,
-so `optout-tui --help` and the dashboard start fast.
+Each subcommand lives in its own module (loaded on first use by `group.LazyGroup`) and imports its
+heavy dependencies inside the command. The bare dashboard invocation skips click altogether, so
+the first frame comes sooner.
 """
 
 from __future__ import annotations
 
-import click
-
-from .common import CliContext, EXIT_USAGE
-
-
-# Command name -> the module under optout_tui/cli that registers it. Modules load on first use, so
-# the dashboard and each subcommand import only what they need.
-COMMAND_MODULES = {
-    "lookup": "lookup", "list": "listing", "add": "changes", "remove": "changes", "jobs": "jobs",
-    "audit": "jobs", "credentials": "credentials", "emulator": "emulator", "search": "search",
-    "sync": "search", "export": "search",
-}
+import sys
+from typing import Any
 
 
-class LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(self.commands) | set(COMMAND_MODULES))
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in self.commands and name in COMMAND_MODULES:
-            import importlib
-
-            module = f"{__name__}.{COMMAND_MODULES[name]}"
-            try:
-                importlib.import_module(module).register(self)
-            except ModuleNotFoundError as exc:  # a command module that is not installed
-                if exc.name != module:
-                    raise
-        return self.commands.get(name)
-
-
-@click.group(cls=LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (TOML).")
-@click.option("--profile", "profile_name", help="Profile to use (default: the config's default).")
-@click.option("--demo", is_flag=True, help="Use the built-in emulator with sample data and demo credentials.")
-@click.version_option(package_name="optout-tui")
-@click.pass_context
-def cli(ctx: click.Context, config_path: str | None, profile_name: str | None, demo: bool) -> None:
-    """Look up, list, register and remove advertising opt-outs (SMS, email, 080)."""
-    ctx.obj = CliContext(config_path=config_path, profile_name=profile_name, demo=demo)
-    if ctx.invoked_subcommand is None:
-        from .dashboard import run_dashboard
-
-        run_dashboard(ctx.obj)
+def _dashboard_options(argv: list[str]) -> dict[str, Any] | None:
+    """`[--demo] [--profile NAME] [--config PATH]` and nothing else opens the dashboard; else None."""
+    options: dict[str, Any] = {"config_path": None, "profile_name": None, "demo": False}
+    names = {"--profile": "profile_name", "--config": "config_path"}
+    args = iter(argv)
+    for arg in args:
+        if arg == "--demo":
+            options["demo"] = True
+            continue
+        name, eq, value = arg.partition("=")
+        if name not in names:
+            return None
+        if not eq:
+            value = next(args, "")
+        if not value or value.startswith("-"):
+            return None  # let click say what is missing
+        options[names[name]] = value
+    return options
 
 
 def main() -> None:
     try:
+        options = _dashboard_options(sys.argv[1:])
+        if options is not None:
+            from .common import CliContext
+            from .dashboard import run_dashboard
+
+            run_dashboard(CliContext(**options))
+            return
+        from .group import cli
+
         cli(prog_name="optout-tui")
     except BrokenPipeError:  # output piped into `head` and closed early
         from .common import stdout_gone
@@ -61,4 +49,9 @@ def main() -> None:
         stdout_gone()
 
 
-__all__ = ["cli", "main", "EXIT_USAGE"]
+def __getattr__(name: str) -> Any:
+    if name == "cli":  # the click group, for tests and embedding
+        from .group import cli
+
+        return cli
+    raise AttributeError(name)

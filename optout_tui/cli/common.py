@@ -9,8 +9,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, NoReturn, TypeVar
 
-import click
-
 from ..settings import ConfigError
 
 EXIT_OK = 0
@@ -31,7 +29,7 @@ def stdout_gone() -> NoReturn:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    click.echo(f"optout-tui: {message}", err=True)
+    print(f"optout-tui: {message}", file=sys.stderr, flush=True)
     sys.exit(code)
 
 
