@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from .base import BatchedList, Column, EmailEntry, ListFilter, ListKind, ListLimits, Outcome, OutcomeStatus, Page
+from .answers import as_int, json_answer
 from .errors import ApiError
 from .http import VendorHttp
 from .timeutil import from_ms, parse_vendor_time, to_ms
@@ -43,10 +44,10 @@ class MailerEmailList(BatchedList):
 
     async def fetch_page(self, flt: ListFilter, index: int) -> Page:
         response = await self._http.request("GET", "/unsubscribers", params=self._params(flt, index))
-        data = _json_object(response, self._http.service)
+        data = json_answer(response, self._http.service)
         content = data.get("content") or []
         entries = [_entry(row) for row in content if isinstance(row, dict)]
-        total_pages = _int(data.get("totalPages"))
+        total_pages = as_int(data.get("totalPages"))
         # Page by the answer's own fields; the requested size may not have been honoured.
         if isinstance(data.get("last"), bool):
             last = data["last"]
@@ -55,7 +56,7 @@ class MailerEmailList(BatchedList):
         else:
             last = not entries
         return Page(
-            index=index, entries=entries, last=last, total=_int(data.get("totalElements")), page_count=total_pages
+            index=index, entries=entries, last=last, total=as_int(data.get("totalElements")), page_count=total_pages
         )
 
     async def lookup(self, value: str) -> EmailEntry | None:
@@ -76,9 +77,9 @@ class MailerEmailList(BatchedList):
                 return await self._send_batch(action, chunk[:half]) + await self._send_batch(action, chunk[half:])
             status = OutcomeStatus.INVALID if exc.status == 400 and exc.code == "77102" else OutcomeStatus.FAILED
             return [Outcome(v, status, error=exc, detail=exc.message) for v in chunk]
-        counts = _json_object(response, self._http.service) if response.content else {}
-        changed = _int(counts.get("count"))
-        ignored = _int(counts.get("ignoreCount")) or 0
+        counts = json_answer(response, self._http.service) if response.content else {}
+        changed = as_int(counts.get("count"))
+        ignored = as_int(counts.get("ignoreCount")) or 0
         # The Mailer answers with counts only. All changed, or all ignored, is exact; a mix is
         # reported on every value of the batch, since the vendor does not say which were ignored.
         if ignored == 0:
@@ -91,23 +92,6 @@ class MailerEmailList(BatchedList):
 
     async def aclose(self) -> None:
         await self._http.aclose()
-
-
-def _json_object(response, service: str) -> dict:
-    try:
-        data = response.json()
-    except ValueError:
-        raise ApiError(service, "the answer was not JSON", status=response.status_code) from None
-    if not isinstance(data, dict):
-        raise ApiError(service, "the answer was not a JSON object", status=response.status_code)
-    return data
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _entry(row: dict) -> EmailEntry:

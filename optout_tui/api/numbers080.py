@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import httpx
 
 from .base import Column, ListFilter, ListKind, ListLimits, Number080Entry, OptOutList, Outcome, OutcomeStatus, Page
+from .answers import as_int, json_answer
 from .errors import ApiError
 from .http import VendorHttp
 from .nhn_token import NhnTokenProvider
@@ -67,7 +68,7 @@ class Hub080List(OptOutList):
         data = _body(response, self._http.service)
         rows = data.get("unsubscribePhoneNumbers") or []
         entries = [_entry(row) for row in rows if isinstance(row, dict)]
-        total = _int(data.get("totalCount"))
+        total = as_int(data.get("totalCount"))
         if total is not None:
             last = (index + 1) * size >= total or not entries
             page_count = max(1, -(-total // size))
@@ -128,25 +129,14 @@ def _within(entry: Number080Entry, flt: ListFilter) -> bool:
 
 
 def _body(response, service: str) -> dict:
-    try:
-        data = response.json()
-    except ValueError:
-        raise ApiError(service, "the answer was not JSON", status=response.status_code) from None
-    if not isinstance(data, dict):
-        raise ApiError(service, "the answer was not a JSON object", status=response.status_code)
+    """The answer, after NHN's `header.isSuccessful` says it succeeded."""
+    data = json_answer(response, service)
     header = data.get("header")
     if isinstance(header, dict) and header.get("isSuccessful") is False:
         code = header.get("resultCode")
         raise ApiError(service, str(header.get("resultMessage") or "request failed"), status=response.status_code,
                        code=None if code is None else str(code), retryable=False)
     return data
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _number(value) -> str:

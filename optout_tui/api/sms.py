@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from .base import BatchedList, Column, ListFilter, ListKind, ListLimits, Outcome, OutcomeStatus, Page, SmsEntry
+from .answers import json_answer
 from .errors import ApiError
 from .http import VendorHttp
 from .timeutil import KST, parse_vendor_time, to_ms
@@ -45,7 +46,7 @@ class SensSmsList(BatchedList):
         size = self.limits.page_size
         params = {**self._params(flt), "pageSize": size, "pageIndex": index}
         response = await self._http.request("GET", self._path, params=params)
-        rows = _json_list(response, self._http.service)
+        rows = json_answer(response, self._http.service, list)
         entries = _entries(rows)
         self._longest_page = max(self._longest_page, len(entries))
         full = min(size, self._longest_page)
@@ -78,18 +79,6 @@ class SensSmsList(BatchedList):
 
     async def aclose(self) -> None:
         await self._http.aclose()
-
-
-def _json_list(response, service: str) -> list[dict]:
-    try:
-        data = response.json()
-    except ValueError:
-        raise ApiError(service, "the list answer was not JSON", status=response.status_code) from None
-    if isinstance(data, dict):  # tolerate a wrapped list
-        data = next((v for v in data.values() if isinstance(v, list)), [])
-    if not isinstance(data, list):
-        raise ApiError(service, "the list answer was not a JSON array", status=response.status_code)
-    return data
 
 
 _JSON_BODY = {"Content-Type": "application/json"}
