@@ -46,37 +46,41 @@ def list_command(ctx: CliContext, kind: str, since, until, search, by, oldest_fi
 
 
 async def _stream(ctx: CliContext, kind, flt, limit, fmt) -> int:
-    import csv
-    import json
-
     from ..api.factory import require
-    from ..records import FIELDS, as_display, as_record
+    from ..records import FIELDS, EntryWriter, as_display
 
     out = click.get_text_stream("stdout")
-    fields = FIELDS[kind]
     count = 0
     async with ctx.lists() as lists:
         lst = require(lists, kind)
-        if fmt == "csv":
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(fields)
-        elif fmt == "table":
-            widths = [c.width for c in lst.columns]
-            out.write("  ".join(f"{f.upper():<{w}}" for f, w in zip(fields, widths)).rstrip() + "\n")
         try:
-            async for entry in lst.entries(flt, limit=limit):
-                count += 1
-                if fmt == "jsonl":
-                    out.write(json.dumps(as_record(entry), ensure_ascii=False) + "\n")
-                elif fmt == "csv":
-                    record = as_record(entry)
-                    writer.writerow(["" if record[f] is None else record[f] for f in fields])
-                else:
-                    cells = as_display(entry)
-                    out.write("  ".join(f"{c:<{w}}" for c, w in zip(cells, widths)).rstrip() + "\n")
+            if fmt == "table":
+                widths = [c.width for c in lst.columns]
+                out.write("  ".join(f"{f.upper():<{w}}" for f, w in zip(FIELDS[kind], widths)).rstrip() + "\n")
+                async for entry in lst.entries(flt, limit=limit):
+                    count += 1
+                    out.write("  ".join(f"{c:<{w}}" for c, w in zip(as_display(entry), widths)).rstrip() + "\n")
+            else:
+                writer = EntryWriter(out, kind, fmt)
+                async for page in _pages_up_to(lst, flt, limit):
+                    writer.write(page)
+                count = writer.count
         except BrokenPipeError:  # `| head`
             stdout_gone()
     return count
+
+
+async def _pages_up_to(lst, flt, limit):
+    """The entries page by page, cut at `limit`."""
+    left = limit
+    async for page in lst.pages(flt):
+        entries = page.entries if left is None else page.entries[:left]
+        if entries:
+            yield entries
+        if left is not None:
+            left -= len(entries)
+            if left <= 0:
+                return
 
 
 def register(group: click.Group) -> None:

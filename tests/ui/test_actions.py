@@ -243,7 +243,7 @@ async def test_export_of_a_filtered_email_view_to_json(emulator, tmp_path):
         await settle(pilot)
     data = json.loads(target.read_text(encoding="utf-8"))
     assert len(data) == expected < EMAIL_COUNT
-    assert all(item["by_admin"] is True for item in data)
+    assert all(item["registered_by"] == "admin" for item in data)
 
 
 # ---------------------------------------------------------------- help, keys, palette
