@@ -1,0 +1,121 @@
+"""The one "write this to a file" dialog: a path, a progress bar, a status line; streamed, cancellable.
+
+Subclasses say what the rows are (`heading`, `total`, `make_writer`) and stream them (`produce`);
+the dialog opens the file, reports progress, turns any failure into one line and always closes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, ProgressBar, Static
+
+from ...records import RecordWriter, format_for
+
+
+class SaveFileScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    SaveFileScreen { align: center middle; }
+    SaveFileScreen > Vertical > Static, SaveFileScreen > Vertical > Label { width: 100%; }
+    SaveFileScreen > Vertical { width: 90; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    SaveFileScreen .status { height: auto; margin-top: 1; }
+    SaveFileScreen ProgressBar { visibility: hidden; }
+    SaveFileScreen ProgressBar.started { visibility: visible; }
+    SaveFileScreen .hint { color: $text-muted; }
+    """
+
+    prefix = "save"  # widget ids: #<prefix>-path, #<prefix>-bar, #<prefix>-status
+    start_hint = "enter saves · esc cancels"
+
+    def __init__(self, default_name: str) -> None:
+        super().__init__()
+        self.default_name = default_name
+        self.running = False
+        self.written = 0
+        self.path: Path | None = None
+
+    # ------------------------------------------------ what subclasses say
+    def heading(self) -> str:
+        raise NotImplementedError
+
+    def total(self) -> int | None:
+        return None
+
+    def make_writer(self, fh: Any, fmt: str) -> RecordWriter:
+        raise NotImplementedError
+
+    def produce(self, writer: RecordWriter) -> AsyncIterator[str]:
+        """Write rows through `writer`; yield a progress line after each batch."""
+        raise NotImplementedError
+
+    def error_line(self, exc: Exception) -> str:
+        return str(exc)
+
+    # ------------------------------------------------ the dialog
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.heading())
+            yield Label("A file name ending in .json writes JSON; anything else writes CSV.", classes="hint")
+            yield Input(value=self.default_name, id=f"{self.prefix}-path")
+            total = self.total()
+            yield ProgressBar(total=None if total is None else max(1, total), show_eta=False, id=f"{self.prefix}-bar")
+            yield Static(self.start_hint, id=f"{self.prefix}-status", classes="status")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _start(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.running or not event.value.strip():
+            return
+        self.path = Path(event.value.strip()).expanduser().absolute()  # say where it went, not just a name
+        self.running = True
+        self.query_one(ProgressBar).add_class("started")
+        self._write(self.path)
+
+    @work(exclusive=True, group="save-file", exit_on_error=False)
+    async def _write(self, path: Path) -> None:
+        status = self.query_one(f"#{self.prefix}-status", Static)
+        bar = self.query_one(ProgressBar)
+        fmt = format_for(path)
+        try:
+            fh = await asyncio.to_thread(open, path, "w", encoding="utf-8", newline="")
+        except OSError as exc:
+            self.running = False
+            status.update(Text(f"✖ cannot write {path}: {exc.strerror or exc}; choose another path", style="bold red"))
+            return
+        writer = self.make_writer(fh, fmt)
+        try:
+            async for line in self.produce(writer):
+                self.written = writer.count
+                total = self.total()
+                bar.update(total=None if total is None else max(1, total), progress=writer.count)
+                status.update(f"{line} to {path} …")
+        except asyncio.CancelledError:
+            status.update(f"cancelled after {writer.count:,} rows; {path} holds them")
+            raise
+        except Exception as exc:  # noqa: BLE001 - a vendor error, a locked journal, a full disk: one line
+            status.update(Text(f"✖ stopped after {writer.count:,} rows: {self.error_line(exc)}", style="bold red"))
+            return
+        finally:
+            writer.close()
+            await asyncio.to_thread(fh.close)
+            self.running = False
+        bar.update(total=max(1, writer.count), progress=max(1, writer.count))
+        status.update(Text(f"✔ {writer.count:,} rows written to {path} ({fmt.upper()}) · esc closes",
+                           style="bold green"))
+
+    def action_close(self) -> None:
+        if self.running:
+            self.workers.cancel_group(self, "save-file")
+            return
+        self.dismiss(None)
