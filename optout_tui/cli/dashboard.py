@@ -18,6 +18,9 @@ def run_dashboard(ctx: CliContext, *, app_class: Any = None, **run_options: Any)
     The settings (in demo mode: starting the emulator, mostly waiting on its thread) load in a
     thread while this one imports the UI, so the two overlap.
     """
+    import gc
+
+    gc.disable()  # start-up allocates only long-lived objects (modules, widgets): no cycles to hunt yet
     ctx.spawn_emulator()  # first thing: it builds its data on the other core while we import the UI
     from concurrent.futures import ThreadPoolExecutor
 
@@ -27,8 +30,6 @@ def run_dashboard(ctx: CliContext, *, app_class: Any = None, **run_options: Any)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="optout-settings") as pool:
             loading = pool.submit(_load, ctx)
             from ..ui.app import OptOutApp
-
-            import gc
 
             gc.freeze()  # the modules just imported live as long as the process: never scan them again
             if not loading.done():
@@ -43,8 +44,10 @@ def run_dashboard(ctx: CliContext, *, app_class: Any = None, **run_options: Any)
             lists, profile, keymap=keymap, secrets=secrets, lists_factory=build_lists, owns_lists=True,
             config_path=ctx.config_path,
         )
+        app.call_later(gc.enable)  # once the first frame is queued
         return app.run(**run_options)
     finally:
+        gc.enable()
         ctx.close()
 
 

@@ -16,8 +16,10 @@ class LeavesWhenRowsArrive(OptOutApp):
     @on(EntryList.StateChanged)
     def _rows(self, event: EntryList.StateChanged) -> None:
         if event.state.loaded:
+            import gc
+
             self.exit({"profile": self.profile.name, "demo": self.profile.demo, "rows": event.state.loaded,
-                       "keymap": dict(self._keymap)})
+                       "keymap": dict(self._keymap), "gc": gc.isenabled()})
 
 
 def test_demo_mode_shows_sample_rows_and_stops_the_emulator(tmp_path):
@@ -25,6 +27,7 @@ def test_demo_mode_shows_sample_rows_and_stops_the_emulator(tmp_path):
     seen = run_dashboard(ctx, app_class=LeavesWhenRowsArrive, headless=True, size=(120, 36))
     assert seen["demo"] is True and seen["profile"] == "demo" and seen["rows"] > 0
     assert ctx._emulator is None  # stopped on exit
+    assert seen["gc"] is True  # paused for start-up only
 
 
 def test_keys_from_the_config_file_are_applied(tmp_path):
