@@ -321,6 +321,9 @@ def classify(text: str) -> Result:
         return normalize_email(text)
     national = _national_digits(text)
     if isinstance(national, Rejected):
+        if national.reason.startswith("contains letters"):
+            return Rejected("contains letters: not a phone number or an email address "
+                            "(expected 010-1234-5678, 080-123-4567 or name@example.kr)")
         return national
     if _is_mobile(national):
         return Normalized(ListKind.SMS, national)
