@@ -364,13 +364,18 @@ def _assemble(values: dict[str, str], sources: dict[str, str], status: KeyringSt
     return SecretsReport(Secrets(**values), ordered, status)
 
 
+def _still_wanted(profile: Profile | str, session: SessionStore | None):
+    """What the environment and the session give, and which secrets are left for the keyring."""
+    name = _profile_name(profile)
+    values, sources = _from_env_and_session(name, session or SESSION)
+    return name, values, sources, [n for n in SECRET_ENV if n not in values]
+
+
 def load_secrets_report(
     profile: Profile | str, *, session: SessionStore | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> SecretsReport:
     """Every secret of the profile with its source. Never raises for keyring trouble."""
-    name = _profile_name(profile)
-    values, sources = _from_env_and_session(name, session or SESSION)
-    wanted = [n for n in SECRET_ENV if n not in values]
+    name, values, sources, wanted = _still_wanted(profile, session)
     if not wanted:
         return _assemble(values, sources, None, {})
     try:
@@ -383,9 +388,7 @@ def load_secrets_report(
 async def aload_secrets_report(
     profile: Profile | str, *, session: SessionStore | None = None, timeout: float = DEFAULT_TIMEOUT
 ) -> SecretsReport:
-    name = _profile_name(profile)
-    values, sources = _from_env_and_session(name, session or SESSION)
-    wanted = [n for n in SECRET_ENV if n not in values]
+    name, values, sources, wanted = _still_wanted(profile, session)
     if not wanted:
         return _assemble(values, sources, None, {})
     try:

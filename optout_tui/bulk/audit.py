@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import getpass
 import json
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
 from . import db
 
@@ -50,15 +48,7 @@ class AuditEntry:
         }
 
 
-class AuditLog:
-    def __init__(self, path: Path | str | None = None, *, timeout: float = db.BUSY_TIMEOUT_S) -> None:
-        self._conn, self.path = db.connect(path, timeout=timeout)
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
+class AuditLog(db.Store):
     def append(
         self,
         *,

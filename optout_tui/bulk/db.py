@@ -127,3 +127,17 @@ def guarded(path: Path, fn: Callable[[], T]) -> T:
         return fn()
     except sqlite3.Error as exc:
         raise explain(exc, path) from None
+
+
+class Store:
+    """One connection to the journal database, shared by threads under a lock (calls are short)."""
+
+    def __init__(self, path: Path | str | None = None, *, timeout: float = BUSY_TIMEOUT_S) -> None:
+        import threading
+
+        self._conn, self.path = connect(path, timeout=timeout)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

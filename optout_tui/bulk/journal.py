@@ -13,12 +13,10 @@ import os
 import secrets
 import socket
 import sqlite3
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import StrEnum
-from pathlib import Path
 
 from . import db
 
@@ -135,16 +133,8 @@ def value_runs(items: Sequence[tuple[int, str, str]]) -> Iterator[tuple[int, int
         yield run_first, run_last, run_status, run_detail
 
 
-class Journal:
+class Journal(db.Store):
     """Jobs and per-value outcomes in the local database (thread-safe; calls are short)."""
-
-    def __init__(self, path: Path | str | None = None, *, timeout: float = db.BUSY_TIMEOUT_S) -> None:
-        self._conn, self.path = db.connect(path, timeout=timeout)
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
 
     def _do(self, fn):
         with self._lock:
