@@ -156,6 +156,36 @@ class Outcome:
         return self.status in (OutcomeStatus.DONE, OutcomeStatus.ALREADY)
 
 
+class UniformOutcomes(Sequence[Outcome]):
+    """The same outcome for every value of a batch, the usual answer to a 1,000-value call. Each
+    `Outcome` is made only when someone looks: a bulk run of 100,000 values mostly never does."""
+
+    __slots__ = ("values", "status", "error", "detail")
+
+    def __init__(self, values: Sequence[str], status: OutcomeStatus, error: ApiError | None = None,
+                 detail: str = "") -> None:
+        self.values = values
+        self.status = status
+        self.error = error
+        self.detail = detail
+
+    @property
+    def plain(self) -> bool:
+        """Accepted (or already so) with nothing more to say: no detail, no error."""
+        return self.status is not OutcomeStatus.FAILED and not self.detail and self.error is None
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return UniformOutcomes(self.values[index], self.status, self.error, self.detail)
+        return Outcome(self.values[index], self.status, self.error, self.detail)
+
+    def __repr__(self) -> str:
+        return f"UniformOutcomes({len(self.values)} values, {self.status.value})"
+
+
 RetryHook = Callable[[ApiError, int, float], None]
 """Called before a retry with (error, attempt number, delay in seconds): progress, not an error."""
 
@@ -226,11 +256,11 @@ class OptOutList(ABC):
         """The entry for one canonical value, or None when it is not on the list."""
 
     @abstractmethod
-    async def register(self, values: Sequence[str], **extra: str) -> list[Outcome]:
+    async def register(self, values: Sequence[str], **extra: str) -> Sequence[Outcome]:
         """Add canonical values; one outcome per value. Chunks by `limits.batch_size` itself."""
 
     @abstractmethod
-    async def remove(self, values: Sequence[str]) -> list[Outcome]:
+    async def remove(self, values: Sequence[str]) -> Sequence[Outcome]:
         """Remove canonical values; one outcome per value."""
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook
@@ -240,21 +270,23 @@ class OptOutList(ABC):
 class BatchedList(OptOutList):
     """A list whose vendor takes register/remove as batches: one `_send_batch` per `batch_size` values."""
 
-    async def register(self, values: Sequence[str], **extra: str) -> list[Outcome]:
+    async def register(self, values: Sequence[str], **extra: str) -> Sequence[Outcome]:
         return await self._send_batches("register", values)
 
-    async def remove(self, values: Sequence[str]) -> list[Outcome]:
+    async def remove(self, values: Sequence[str]) -> Sequence[Outcome]:
         return await self._send_batches("remove", values)
 
-    async def _send_batches(self, action: str, values: Sequence[str]) -> list[Outcome]:
-        outcomes: list[Outcome] = []
+    async def _send_batches(self, action: str, values: Sequence[str]) -> Sequence[Outcome]:
         size = max(1, self.limits.batch_size)
+        if len(values) <= size:  # one call (what the bulk engine sends): its answer as it came
+            return await self._send_batch(action, list(values))
+        outcomes: list[Outcome] = []
         for start in range(0, len(values), size):
             outcomes += await self._send_batch(action, list(values[start : start + size]))
         return outcomes
 
     @abstractmethod
-    async def _send_batch(self, action: str, chunk: list[str]) -> list[Outcome]:
+    async def _send_batch(self, action: str, chunk: list[str]) -> Sequence[Outcome]:
         """One vendor call for `chunk` ("register" or "remove"); one outcome per value."""
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 
-from .base import BatchedList, Column, EmailEntry, ListFilter, ListKind, ListLimits, Outcome, OutcomeStatus, Page
+from .base import (BatchedList, Column, EmailEntry, ListFilter, ListKind, ListLimits, Outcome, OutcomeStatus,
+                   Page, UniformOutcomes)
 from .answers import as_int, json_answer
 from .errors import ApiError
 from .http import VendorHttp
@@ -67,28 +69,28 @@ class MailerEmailList(BatchedList):
                 return entry  # type: ignore[return-value]
         return None
 
-    async def _send_batch(self, action: str, chunk: list[str]) -> list[Outcome]:
+    async def _send_batch(self, action: str, chunk: list[str]) -> Sequence[Outcome]:
         method = "POST" if action == "register" else "DELETE"
         try:
             response = await self._http.request(method, "/unsubscribers", json={"blockedReceivers": chunk})
         except ApiError as exc:
             if exc.status == 400 and exc.code == "77102" and len(chunk) > 1:
                 half = len(chunk) // 2
-                return await self._send_batch(action, chunk[:half]) + await self._send_batch(action, chunk[half:])
+                return [*await self._send_batch(action, chunk[:half]), *await self._send_batch(action, chunk[half:])]
             status = OutcomeStatus.INVALID if exc.status == 400 and exc.code == "77102" else OutcomeStatus.FAILED
-            return [Outcome(v, status, error=exc, detail=exc.message) for v in chunk]
+            return UniformOutcomes(chunk, status, error=exc, detail=exc.message)
         counts = json_answer(response, self._http.service) if response.content else {}
         changed = as_int(counts.get("count"))
         ignored = as_int(counts.get("ignoreCount")) or 0
         # The Mailer answers with counts only. All changed, or all ignored, is exact; a mix is
         # reported on every value of the batch, since the vendor does not say which were ignored.
         if ignored == 0:
-            return [Outcome(v, OutcomeStatus.DONE) for v in chunk]
+            return UniformOutcomes(chunk, OutcomeStatus.DONE)
         if changed == 0:
             why = "already on the list" if method == "POST" else "not on the list"
-            return [Outcome(v, OutcomeStatus.ALREADY, detail=why) for v in chunk]
+            return UniformOutcomes(chunk, OutcomeStatus.ALREADY, detail=why)
         note = f"batch of {len(chunk)}: {changed} changed, {ignored} ignored (already in that state)"
-        return [Outcome(v, OutcomeStatus.DONE, detail=note) for v in chunk]
+        return UniformOutcomes(chunk, OutcomeStatus.DONE, detail=note)
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 
-from .base import BatchedList, Column, ListFilter, ListKind, ListLimits, Outcome, OutcomeStatus, Page, SmsEntry
+from .base import (BatchedList, Column, ListFilter, ListKind, ListLimits, Outcome, OutcomeStatus, Page, SmsEntry,
+                   UniformOutcomes)
 from .answers import json_answer
 from .errors import ApiError
 from .http import VendorHttp
@@ -60,7 +62,7 @@ class SensSmsList(BatchedList):
                 return entry  # type: ignore[return-value]
         return None
 
-    async def _send_batch(self, action: str, chunk: list[str], budget: list[int] | None = None) -> list[Outcome]:
+    async def _send_batch(self, action: str, chunk: list[str], budget: list[int] | None = None) -> Sequence[Outcome]:
         """One call for the chunk. A 400 on several values is split in halves to find the bad ones,
         within a budget of extra calls, so a 400 that refuses every value costs tens of calls, not thousands."""
         budget = budget if budget is not None else [SPLIT_BUDGET]
@@ -72,10 +74,10 @@ class SensSmsList(BatchedList):
                 budget[0] -= 2
                 half = len(chunk) // 2
                 left = await self._send_batch(action, chunk[:half], budget)
-                return left + await self._send_batch(action, chunk[half:], budget)
+                return [*left, *await self._send_batch(action, chunk[half:], budget)]
             status = OutcomeStatus.INVALID if exc.status == 400 and len(chunk) == 1 else OutcomeStatus.FAILED
-            return [Outcome(v, status, error=exc, detail=exc.message) for v in chunk]
-        return [Outcome(v, OutcomeStatus.DONE) for v in chunk]
+            return UniformOutcomes(chunk, status, error=exc, detail=exc.message)
+        return UniformOutcomes(chunk, OutcomeStatus.DONE)
 
     async def aclose(self) -> None:
         await self._http.aclose()

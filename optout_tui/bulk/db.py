@@ -18,6 +18,8 @@ T = TypeVar("T")
 DB_FILENAME = "journal.sqlite3"
 BUSY_TIMEOUT_S = 5.0
 
+SCHEMA_VERSION = 2  # 2: values stored per chunk (one row a chunk, not a row a value)
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
     id         TEXT PRIMARY KEY,
@@ -38,21 +40,30 @@ CREATE TABLE IF NOT EXISTS jobs (
     note       TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS job_chunks (
-    job_id   TEXT NOT NULL REFERENCES jobs(id),
-    chunk    INTEGER NOT NULL,
-    state    TEXT NOT NULL DEFAULT 'pending',
-    attempts INTEGER NOT NULL DEFAULT 0,
+    job_id    TEXT NOT NULL REFERENCES jobs(id),
+    chunk     INTEGER NOT NULL,
+    state     TEXT NOT NULL DEFAULT 'pending',
+    attempts  INTEGER NOT NULL DEFAULT 0,
+    first_seq INTEGER NOT NULL,             -- seq of the chunk's first value
+    size      INTEGER NOT NULL,
+    vals      TEXT NOT NULL,                -- the chunk's values in seq order, a JSON array
+    status    TEXT,                         -- the outcome of each value with no row in job_outcomes
+    detail    TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (job_id, chunk)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS job_values (
-    job_id TEXT NOT NULL REFERENCES jobs(id),
+CREATE TABLE IF NOT EXISTS job_outcomes (   -- a value whose outcome differs from its chunk's
+    job_id TEXT NOT NULL,
     seq    INTEGER NOT NULL,
-    chunk  INTEGER NOT NULL,
-    value  TEXT NOT NULL,
-    status TEXT,
+    status TEXT NOT NULL,
     detail TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (job_id, seq)
 ) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS job_values (job_id, seq, chunk, value, status, detail) AS
+SELECT c.job_id, c.first_seq + v.key, c.chunk, v.value,
+       CASE WHEN o.seq IS NULL THEN c.status ELSE o.status END,
+       CASE WHEN o.seq IS NULL THEN c.detail ELSE o.detail END
+FROM job_chunks AS c JOIN json_each(c.vals) AS v
+LEFT JOIN job_outcomes AS o ON o.job_id = c.job_id AND o.seq = c.first_seq + v.key;
 CREATE TABLE IF NOT EXISTS audit (
     id      INTEGER PRIMARY KEY AUTOINCREMENT,
     at      TEXT NOT NULL,
@@ -115,10 +126,48 @@ def connect(path: Path | str | None = None, *, timeout: float = BUSY_TIMEOUT_S) 
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
-        conn.executescript(SCHEMA)
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            _migrate(conn)
+            conn.executescript(SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        else:
+            conn.executescript(SCHEMA)
     except sqlite3.Error as exc:
         raise explain(exc, db_path) from None
     return conn, db_path
+
+
+# Version 1 held a row per value (job_values) and chunk states alone (job_chunks): 100,000 rows
+# written before a 100,000-value job could send, and 100,000 updated as it went.
+_FROM_V1 = """
+ALTER TABLE job_chunks RENAME TO job_chunks_v1;
+ALTER TABLE job_values RENAME TO job_values_v1;
+""" + SCHEMA + """
+INSERT INTO job_chunks (job_id, chunk, state, attempts, first_seq, size, vals)
+SELECT c.job_id, c.chunk, c.state, c.attempts,
+       coalesce((SELECT min(seq) FROM job_values_v1 AS v WHERE v.job_id = c.job_id AND v.chunk = c.chunk), 0),
+       (SELECT count(*) FROM job_values_v1 AS v WHERE v.job_id = c.job_id AND v.chunk = c.chunk),
+       coalesce((SELECT json_group_array(value) FROM (SELECT value FROM job_values_v1 AS v
+                 WHERE v.job_id = c.job_id AND v.chunk = c.chunk ORDER BY seq)), '[]')
+FROM job_chunks_v1 AS c;
+INSERT INTO job_outcomes (job_id, seq, status, detail)
+SELECT job_id, seq, status, detail FROM job_values_v1 WHERE status IS NOT NULL;
+DROP TABLE job_values_v1;
+DROP TABLE job_chunks_v1;
+"""
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a journal written by an older version to this layout, keeping every job."""
+    kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'job_values'").fetchone()
+    if kind is None or kind[0] != "table":
+        return  # a new database
+    try:  # one transaction: a migration cut off midway leaves version 1 as it was
+        conn.executescript(f"BEGIN IMMEDIATE; {_FROM_V1} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def guarded(path: Path, fn: Callable[[], T]) -> T:

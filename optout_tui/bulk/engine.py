@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from ..api.base import OptOutList, Outcome, OutcomeStatus
+from ..api.base import OptOutList, Outcome, OutcomeStatus, UniformOutcomes
 from ..api.errors import ApiError
 from ..settings import Profile
 from .audit import AuditLog, os_user as current_os_user
@@ -48,7 +48,7 @@ class Progress:
 class JobResult:
     job_id: str | None
     action: Action
-    outcomes: list[Outcome]
+    outcomes: Sequence[Outcome]
     done: int
     already: int
     invalid: int
@@ -122,7 +122,8 @@ class _Run:
     note: str = ""
     # The outcome of every value, by seq, as journalled in this run; only kept for a fresh job, whose
     # summary then needs no read-back of the journal (None: not answered; a resume reads the journal).
-    answers: list[Outcome | None] | None = None
+    # A plain answer is kept as its status alone (see _Answers).
+    answers: list[Outcome | OutcomeStatus | None] | None = None
     answered: Counter[str] = field(default_factory=Counter)  # status -> values answered in this run
 
 
@@ -130,11 +131,41 @@ _TEXT = {status: status.value for status in OutcomeStatus}
 _STATUS = {status.value: status for status in OutcomeStatus}
 
 
+class _Answers(Sequence[Outcome]):
+    """A job's outcomes in seq order, where a plain answer is held as its status alone: 100,000
+    values answered "done" are a list of references, and an `Outcome` is made when looked at."""
+
+    __slots__ = ("_values", "_slots")
+
+    def __init__(self, values: Sequence[str], slots: Sequence[Outcome | OutcomeStatus]) -> None:
+        self._values = values
+        self._slots = slots
+
+    @classmethod
+    def answered(cls, values: Sequence[str], slots: list[Outcome | OutcomeStatus | None]) -> "_Answers":
+        """The values that have an answer (all of them, unless the run was cut short)."""
+        if None not in slots:
+            return cls(values, slots)  # type: ignore[arg-type]
+        keep = [i for i, slot in enumerate(slots) if slot is not None]
+        return cls([values[i] for i in keep], [slots[i] for i in keep])  # type: ignore[misc]
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        slot = self._slots[index]
+        return slot if isinstance(slot, Outcome) else Outcome(self._values[index], slot)
+
+
 def _uniform_status(outcomes: Sequence[Outcome], values: Sequence[str]) -> OutcomeStatus | None:
     """The one status of `outcomes` when they answer `values` in order, all alike and plain (not
     failed, no detail, no error); else None."""
     if not outcomes or len(outcomes) != len(values):
         return None
+    if isinstance(outcomes, UniformOutcomes):  # the usual answer, already known to be all alike
+        return outcomes.status if outcomes.plain and outcomes.values == values else None
     status = outcomes[0].status
     if status is OutcomeStatus.FAILED:
         return None
@@ -406,7 +437,7 @@ class BulkEngine:
                 # The usual answer: every value of a run of seqs got the same plain outcome (all done,
                 # say). One run for the journal, no per-value bookkeeping.
                 if run.answers is not None:
-                    run.answers[first_seq : last_seq + 1] = outcomes
+                    run.answers[first_seq : last_seq + 1] = [status] * len(values)
                 run.successes += 1
                 run.consecutive_failures = 0
                 settle(part, [(first_seq, last_seq, _TEXT[status], "")], len(values), [], None, False)
@@ -521,22 +552,24 @@ class BulkEngine:
         if journal_broken and not isinstance(fatal, JournalError):
             raise fatal
         counts: dict[str, int] = {}
-        outcomes: list[Outcome] = []
+        outcomes: Sequence[Outcome] = []
         if journal_broken:
             pass
         elif run.answers is not None:  # what this run journalled is the whole job
             counts = {status: n for status, n in run.answered.items() if n}
             answered = sum(counts.values())
-            outcomes = run.answers if answered == run.values_total else [o for o in run.answers if o is not None]
+            outcomes = _Answers.answered(sent_values, run.answers)
             if answered < run.values_total:
                 counts["pending"] = run.values_total - answered
         else:
             rows = await self._db(lambda: list(self.journal.results(run.job_id)))
+            read_back: list[Outcome] = []
             for row in rows:
                 key = row.status or "pending"
                 counts[key] = counts.get(key, 0) + 1
                 if row.status:
-                    outcomes.append(Outcome(row.value, _STATUS[row.status], detail=row.detail))
+                    read_back.append(Outcome(row.value, _STATUS[row.status], detail=row.detail))
+            outcomes = read_back
         stopped = ""
         if isinstance(fatal, ApiError):
             stopped = fatal.line

@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import socket
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -99,21 +98,13 @@ def _alive(job_id: str, pid: int | None, host: str | None) -> bool:
     return True
 
 
-def _insert_values(conn, job_id: str, size: int, values: Sequence[str]) -> None:
-    """Every value of a job as one row each. SQLite expands one JSON array itself (json_each), so
-    100,000 values take one statement instead of 100,000 bound from Python."""
-    try:
-        conn.execute(
-            "INSERT INTO job_values (job_id, seq, chunk, value) SELECT ?, key, key / ?, value FROM json_each(?)",
-            (job_id, size, json.dumps(list(values), ensure_ascii=False)),
-        )
-    except sqlite3.OperationalError as exc:  # an SQLite built without JSON functions
-        if "json_each" not in str(exc):
-            raise
-        conn.executemany(
-            "INSERT INTO job_values (job_id, seq, chunk, value) VALUES (?,?,?,?)",
-            ((job_id, i, i // size, v) for i, v in enumerate(values)),
-        )
+def _json_array(values: Sequence[str]) -> str:
+    """A chunk's values as a JSON array. Canonical numbers and addresses seldom need escaping, so
+    the usual chunk is one join; anything else goes through the encoder."""
+    joined = "".join(values)
+    if joined.isascii() and joined.isprintable() and '"' not in joined and "\\" not in joined:
+        return '["' + '","'.join(values) + '"]' if values else "[]"
+    return json.dumps(list(values), ensure_ascii=False)
 
 
 def value_runs(items: Sequence[tuple[int, str, str]]) -> Iterator[tuple[int, int, str, str]]:
@@ -131,6 +122,32 @@ def value_runs(items: Sequence[tuple[int, str, str]]) -> Iterator[tuple[int, int
         run_status, run_detail = status, detail
     if run_first >= 0:
         yield run_first, run_last, run_status, run_detail
+
+
+def _record_run(conn, job_id: str, chunk: int, first: int, last: int, status: str, detail: str) -> None:
+    """One outcome for seqs first..last of a chunk: on the chunk itself when the run covers it
+    whole (the usual answer), else a row per value in job_outcomes."""
+    covers = conn.execute(
+        "UPDATE job_chunks SET status = ?, detail = ? WHERE job_id = ? AND chunk = ? AND first_seq = ?"
+        " AND first_seq + size - 1 = ?", (status, detail, job_id, chunk, first, last)).rowcount
+    if covers:
+        conn.execute("DELETE FROM job_outcomes WHERE job_id = ? AND seq BETWEEN ? AND ?", (job_id, first, last))
+    else:
+        conn.executemany(
+            "INSERT OR REPLACE INTO job_outcomes (job_id, seq, status, detail) VALUES (?, ?, ?, ?)",
+            ((job_id, seq, status, detail) for seq in range(first, last + 1)))
+
+
+# Values per status for one job, from chunk outcomes less their per-value exceptions.
+_COUNTS = """
+SELECT coalesce(status, 'pending'), sum(n) FROM (
+    SELECT c.status AS status, c.size - (SELECT count(*) FROM job_outcomes AS o WHERE o.job_id = c.job_id
+           AND o.seq BETWEEN c.first_seq AND c.first_seq + c.size - 1) AS n
+    FROM job_chunks AS c WHERE c.job_id = :job
+    UNION ALL
+    SELECT status, count(*) FROM job_outcomes WHERE job_id = :job GROUP BY status
+) GROUP BY 1 HAVING sum(n) > 0
+"""
 
 
 class Journal(db.Store):
@@ -184,10 +201,12 @@ class Journal(db.Store):
                 (job_id, now, now, os_user, profile, kind, action, reason, json.dumps(extra or {}),
                  size, len(values), chunks, JobState.RUNNING.value, os.getpid(), socket.gethostname()),
             )
+            # One row a chunk, its values a JSON array: 100,000 values are 100 rows, not 100,000.
             conn.executemany(
-                "INSERT INTO job_chunks (job_id, chunk) VALUES (?, ?)", ((job_id, c) for c in range(chunks))
+                "INSERT INTO job_chunks (job_id, chunk, first_seq, size, vals) VALUES (?, ?, ?, ?, ?)",
+                ((job_id, c, c * size, len(part), _json_array(part))
+                 for c in range(chunks) for part in (values[c * size : (c + 1) * size],)),
             )
-            _insert_values(conn, job_id, size, values)
 
         self._tx(body)
         _RUNNING_HERE.add(job_id)
@@ -226,10 +245,9 @@ class Journal(db.Store):
                 "UPDATE job_chunks SET state = ?, attempts = attempts + ? WHERE job_id = ? AND chunk = ?",
                 ((state, attempts, job_id, chunk) for chunk, state, attempts, _ in results),
             )
-            conn.executemany(
-                "UPDATE job_values SET status = ?, detail = ? WHERE job_id = ? AND seq BETWEEN ? AND ?",
-                ((status, detail, job_id, first, last) for _, _, _, runs in results for first, last, status, detail in runs),
-            )
+            for chunk, _, _, runs in results:
+                for first, last, status, detail in runs:
+                    _record_run(conn, job_id, chunk, first, last, status, detail)
             conn.execute("UPDATE jobs SET updated = ? WHERE id = ?", (utc_now(), job_id))
 
         self._tx(body)
@@ -269,11 +287,7 @@ class Journal(db.Store):
     def _info(self, row) -> JobInfo:
         (jid, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total, chunks,
          state, pid, host, note) = row
-        counts = dict(
-            self._conn.execute(
-                "SELECT coalesce(status, 'pending'), count(*) FROM job_values WHERE job_id = ? GROUP BY 1", (jid,)
-            ).fetchall()
-        )
+        counts = dict(self._conn.execute(_COUNTS, {"job": jid}).fetchall())
         shown = JobState(state)
         if shown == JobState.RUNNING and not _alive(jid, pid, host):
             shown = JobState.INTERRUPTED
@@ -318,15 +332,30 @@ class Journal(db.Store):
         return self._do(read)
 
     def results(self, job_id: str) -> Iterator[ValueResult]:
-        """Per-value results in input order (read in pages so a 100,000-value job streams)."""
+        """Per-value results in input order, read a few chunks at a time so a 100,000-value job streams."""
         jid = self.resolve(job_id)
         last = -1
         while True:
-            rows = self._do(lambda: self._conn.execute(
-                "SELECT seq, chunk, value, status, detail FROM job_values WHERE job_id = ? AND seq > ?"
-                " ORDER BY seq LIMIT 5000", (jid, last)).fetchall())
-            if not rows:
+            chunks, exceptions = self._do(lambda: self._chunks_after(jid, last))
+            if not chunks:
                 return
-            for row in rows:
-                yield ValueResult(*row)
-            last = rows[-1][0]
+            for chunk, first_seq, _, vals, status, detail in chunks:
+                for offset, value in enumerate(json.loads(vals)):
+                    seq = first_seq + offset
+                    own = exceptions.get(seq)
+                    yield ValueResult(seq, chunk, value, *(own or (status, detail)))
+            last = chunks[-1][0]
+
+    def _chunks_after(self, job_id: str, last: int, count: int = 10):
+        conn = self._conn
+        chunks = conn.execute(
+            "SELECT chunk, first_seq, size, vals, status, detail FROM job_chunks WHERE job_id = ? AND chunk > ?"
+            " ORDER BY chunk LIMIT ?", (job_id, last, count)).fetchall()
+        if not chunks:
+            return [], {}
+        low = min(c[1] for c in chunks)
+        high = max(c[1] + c[2] - 1 for c in chunks)
+        exceptions = {seq: (status, detail) for seq, status, detail in conn.execute(
+            "SELECT seq, status, detail FROM job_outcomes WHERE job_id = ? AND seq BETWEEN ? AND ?",
+            (job_id, low, high))}
+        return chunks, exceptions

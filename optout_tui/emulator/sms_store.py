@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import deque
+from itertools import compress, repeat
+from operator import is_
 
 from .clock import sens_time
 from .sample_data import POS_BITS, SmsArrays
@@ -37,6 +40,7 @@ class SmsStore:
         self.dead: list[int] = []  # sorted positions of deleted entries
         self._later: dict[int, int] = {}  # number -> position, for entries added after generation
         self._filter: tuple[bytearray, int] | None = None  # see _sample_filter
+        self._sample_filter()  # built now, not on the first registration a client times
 
     def __len__(self) -> int:
         return len(self.times) - len(self.dead)
@@ -60,9 +64,9 @@ class SmsStore:
     def _sample_filter(self) -> tuple[bytearray, int]:
         """A byte per slot of (number & mask), set for every sample number: most numbers sent to
         register are new, and a zero byte says so without bisecting the index. Built on the first
-        registration: four bytes per sample number, ~10 ms per 100,000."""
+        registration: eight to sixteen bytes per sample number, ~10 ms per 100,000."""
         if self._filter is None:
-            mask = (1 << max(12, (4 * self._index_len).bit_length())) - 1
+            mask = (1 << max(12, (8 * self._index_len).bit_length())) - 1  # ~1 in 10 slots set
             table = bytearray(mask + 1)
             for packed in self._index:
                 table[(packed >> POS_BITS) & mask] = 1
@@ -173,18 +177,17 @@ class SmsStore:
                 if j < size and index[j] >> POS_BITS == key and alive[index[j] & mask]:
                     out[i] = index[j] & mask
             i = in_sample.find(1, i + 1)
-        missing = [i for i, pos in enumerate(out) if pos is None]
+        missing = list(compress(range(len(out)), map(is_, out, repeat(None))))
         placed = range(len(times), len(times) + len(missing))
         if len(missing) == len(out):  # all new: the usual import
             out = list(placed)
             new = keys
         else:
-            new = [keys[i] for i in missing]
-            for i, pos in zip(missing, placed):
-                out[i] = pos
+            new = list(map(keys.__getitem__, missing))
+            deque(map(out.__setitem__, missing, placed), maxlen=0)  # out[i] = pos, in C
         later.update(zip(new, placed))
         if new:
-            times.extend([now] * len(new))
+            times.extend(array(times.typecode, (now,)) * len(new))
             self.numbers.extend(new)
             self.ars.extend(bytes(len(new)))
             self.alive.extend(b"\x01" * len(new))

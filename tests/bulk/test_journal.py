@@ -108,3 +108,49 @@ def test_outcomes_are_written_as_runs_of_alike_consecutive_values():
     assert list(value_runs(items)) == [(0, 1, "done", ""), (2, 3, "invalid", "bad"), (5, 5, "invalid", "bad"),
                                        (6, 6, "done", ""), (7, 7, "failed", "HTTP 503"), (8, 8, "failed", "timeout")]
     assert list(value_runs([])) == []
+
+
+def test_a_whole_chunk_answer_is_one_row_and_a_later_partial_answer_overrides_it(tmp_path):
+    journal = Journal(tmp_path / "j.sqlite3")
+    job = make_job(journal, ["b1", "b2", "b3", "b4"])
+    journal.record_runs(job, [(0, "failed", 1, [(0, 1, "failed", "HTTP 503")]), (1, "done", 1, [(2, 3, "done", "")])])
+    journal.record_runs(job, [(0, "done", 2, [(1, 1, "done", "")])])  # a resume got b2 through
+    assert [(r.value, r.status, r.detail) for r in journal.results(job)] == [
+        ("b1", "failed", "HTTP 503"), ("b2", "done", ""), ("b3", "done", ""), ("b4", "done", "")]
+    assert journal.job(job).counts == {"failed": 1, "done": 3}
+    journal.record_runs(job, [(0, "done", 3, [(0, 1, "done", "")])])  # the whole chunk again: no leftovers
+    assert journal.job(job).counts == {"done": 4}
+    assert journal.unresolved(job) == []
+
+
+def test_a_journal_written_by_version_1_is_migrated_with_every_job(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    old = sqlite3.connect(path, isolation_level=None)
+    old.executescript("""
+        CREATE TABLE jobs (id TEXT PRIMARY KEY, created TEXT NOT NULL, updated TEXT NOT NULL, os_user TEXT NOT NULL,
+            profile TEXT NOT NULL, kind TEXT NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
+            extra TEXT NOT NULL DEFAULT '{}', batch_size INTEGER NOT NULL, total INTEGER NOT NULL,
+            chunks INTEGER NOT NULL, state TEXT NOT NULL, pid INTEGER, host TEXT, note TEXT NOT NULL DEFAULT '');
+        CREATE TABLE job_chunks (job_id TEXT NOT NULL REFERENCES jobs(id), chunk INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (job_id, chunk)) WITHOUT ROWID;
+        CREATE TABLE job_values (job_id TEXT NOT NULL REFERENCES jobs(id), seq INTEGER NOT NULL,
+            chunk INTEGER NOT NULL, value TEXT NOT NULL, status TEXT, detail TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (job_id, seq)) WITHOUT ROWID;
+        INSERT INTO jobs VALUES ('20260101-aaaaaa', '2026-01-01', '2026-01-01', 'agent', 'p', 'sms', 'register', '',
+            '{}', 2, 3, 2, 'failed', NULL, NULL, '');
+        INSERT INTO job_chunks VALUES ('20260101-aaaaaa', 0, 'done', 1), ('20260101-aaaaaa', 1, 'failed', 3);
+        INSERT INTO job_values VALUES ('20260101-aaaaaa', 0, 0, '01000000001', 'done', ''),
+            ('20260101-aaaaaa', 1, 0, '01000000002', 'already', ''),
+            ('20260101-aaaaaa', 2, 1, '01000000003', 'failed', 'HTTP 503');
+    """)
+    old.close()
+    journal = Journal(path)
+    assert [(r.seq, r.chunk, r.value, r.status, r.detail) for r in journal.results("20260101-aaaaaa")] == [
+        (0, 0, "01000000001", "done", ""), (1, 0, "01000000002", "already", ""), (2, 1, "01000000003", "failed", "HTTP 503")]
+    assert journal.job("20260101").counts == {"done": 1, "already": 1, "failed": 1}
+    assert journal.unresolved("20260101-aaaaaa") == [(1, [(2, "01000000003")])]
+    journal.close()
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert check.execute("SELECT type FROM sqlite_master WHERE name = 'job_values'").fetchone()[0] == "view"

@@ -97,13 +97,15 @@ def seed_history(path) -> None:
             "INSERT INTO jobs (id, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total,"
             " chunks, state) VALUES (?,?,?,?,?,?,?,?,'{}',1000,?,?,?)",
             (job_id, at, at, "agent.kim", "demo", kind, action, reason, total, (total + 999) // 1000, state))
-        seq = 0
-        for status, count in outcomes:
-            for _ in range(count):
-                value = f"0102000{seq:04d}" if kind == "sms" else f"user{seq}@example.com"
-                conn.execute("INSERT INTO job_values (job_id, seq, chunk, value, status, detail) VALUES (?,?,?,?,?,?)",
-                             (job_id, seq, seq // 1000, value, status, "HTTP 503, gave up" if status == "failed" else ""))
-                seq += 1
+        statuses = [status for status, count in outcomes for _ in range(count)]
+        values = [f"0102000{seq:04d}" if kind == "sms" else f"user{seq}@example.com" for seq in range(total)]
+        for chunk, first in enumerate(range(0, total, 1000)):
+            conn.execute("INSERT INTO job_chunks (job_id, chunk, first_seq, size, vals) VALUES (?,?,?,?,?)",
+                         (job_id, chunk, first, len(values[first:first + 1000]), json.dumps(values[first:first + 1000])))
+        for seq, status in enumerate(statuses):
+            if status is not None:
+                conn.execute("INSERT INTO job_outcomes (job_id, seq, status, detail) VALUES (?,?,?,?)",
+                             (job_id, seq, status, "HTTP 503, gave up" if status == "failed" else ""))
         values = None if total > 100 else json.dumps([f"user{i}@example.com" for i in range(total)])
         conn.execute(
             "INSERT INTO audit (at, os_user, profile, list, action, count, vals, job_id, reason, answer)"
