@@ -130,6 +130,26 @@ def test_a_thousand_items_is_allowed(client):
     assert client.signed("DELETE", SENS_PATH, json=body).status_code == 204
 
 
+@pytest.mark.parametrize("content", [
+    b'[{"clientTelNo":"01066660001"},{"clientTelNo":"01066660002"}]',  # as clients write it (the fast path)
+    b'[ {"clientTelNo": "01066660001"},\n  {"clientTelNo": "01066660002"} ]',  # any other JSON spacing
+    b'[{"clientTelNo":"01066660001","memo":"x"},{"clientTelNo":"01066660002"}]',  # extra keys are ignored
+])
+def test_a_body_is_read_as_json_whatever_its_spacing(client, content):
+    response = client.signed("POST", SENS_PATH, content=content, headers={"Content-Type": "application/json"})
+    assert response.status_code == 202, response.text
+    assert [e["clientTelNo"] for e in response.json()] == ["01066660001", "01066660002"]
+
+
+@pytest.mark.parametrize("content", [
+    b'[{"clientTelNo":"0106666000a"}]', b'[{"clientTelNo":""}]', b'[{"clientTelNo":"' + b"1" * 19 + b'"}]',
+    b'[{"clientTelNo":"01066660001"},{"clientTelNo":"01066660002"}',
+])
+def test_a_compact_body_with_a_bad_number_is_still_refused(client, content):
+    response = client.signed("POST", SENS_PATH, content=content, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+
+
 def test_a_non_json_body_is_unsupported_media(client):
     response = client.signed("POST", SENS_PATH, content=b"clientTelNo=01011112222",
                              headers={"Content-Type": "application/x-www-form-urlencoded"})
