@@ -99,3 +99,14 @@ def test_reset_restores_the_starting_data(client):
     assert client.signed("GET", SENS_PATH).json() == []
     client.control("reset")
     assert len(client.signed("GET", f"{SENS_PATH}?pageSize=100").json()) == 40
+
+
+def test_latency_holds_every_answer_back_its_work_included(make_client):
+    import time
+
+    client = make_client(latency_ms=80)
+    started = time.monotonic()
+    response = client.signed("POST", SENS_PATH, json=[{"clientTelNo": "01077770000"}])
+    assert response.status_code == 202
+    assert time.monotonic() - started >= 0.08  # never sooner (a lower bound, not a speed test)
+    assert client.signed("GET", f"{SENS_PATH}?clientTelNo=01077770000").json()[0]["registerType"] == "M"
