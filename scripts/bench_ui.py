@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import os
 import pty
 import re
 import select
 import statistics
+import struct
 import subprocess
 import sys
+import termios
 import textwrap
 import time
 from pathlib import Path
@@ -43,6 +46,7 @@ MINIMAL_APP = textwrap.dedent(
     """
 )
 
+WINDOW_SIZE = struct.pack("HHHH", 36, 120, 0, 0)  # rows, columns (pixels unused)
 SMS_ROW = re.compile(rb"01\d-\d{3,4}-\d{4}\s+\d{4}-\d\d-\d\d")
 
 
@@ -50,17 +54,16 @@ SMS_ROW = re.compile(rb"01\d-\d{3,4}-\d{4}\s+\d{4}-\d\d-\d\d")
 
 
 def time_to_output(argv: list[str], marker: re.Pattern[bytes], env: dict[str, str], timeout: float = 30.0) -> float:
-    """Seconds from spawning `argv` in a 120x36 pty until `marker` appears in what it writes."""
-    pid, fd = pty.fork()
-    if pid == 0:  # child
-        os.execve(argv[0], argv, env)
-    started = time.perf_counter()
-    os.set_blocking(fd, False)
-    import fcntl
-    import struct
-    import termios
+    """Seconds from spawning `argv` in a 120x36 pty until `marker` appears in what it writes.
 
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 36, 120, 0, 0))
+    The window size is set by the child on its own terminal before it execs, so both programs
+    find 120x36 whenever they first ask (no race with the parent)."""
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # child: stdout is the pty's terminal end
+        fcntl.ioctl(1, termios.TIOCSWINSZ, WINDOW_SIZE)
+        os.execve(argv[0], argv, env)
+    os.set_blocking(fd, False)
     seen = b""
     try:
         while True:
@@ -78,8 +81,8 @@ def time_to_output(argv: list[str], marker: re.Pattern[bytes], env: dict[str, st
             if marker.search(seen):
                 return time.perf_counter() - started
     finally:
-        try:
-            os.kill(pid, 9)
+        try:  # the whole session the pty started (the demo's emulator too), so no leftover
+            os.killpg(pid, 9)  # process takes CPU from the next run
         except ProcessLookupError:
             pass
         os.waitpid(pid, 0)

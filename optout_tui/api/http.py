@@ -7,10 +7,10 @@
   the bytes sent; a 401 can trigger one credential refresh (NHN tokens).
 - Retries are reported to `retry_listener` (a context variable), so a bulk run shows them as progress.
 - Speed (issue 2: 1,000 pages, 8 in flight): requests go straight to one pooled transport per client
-  (no per-request cookie jar, redirect or URL-merging work), one TLS context is shared by every client
-  of the process (loading the CA bundle costs ~30 ms each time), and pooled connections remember their
-  socket so the pool's per-request liveness checks stay cheap. With proxy variables in the environment
-  requests go through `httpx.AsyncClient`, which honours them exactly as before.
+  (no per-request cookie jar, redirect or URL-merging work), `transport.AsyncioTransport` (HTTP/1.1 on
+  asyncio streams with h11; see there why not httpcore), and one TLS context is shared by every client
+  of the process (loading the CA bundle costs ~30 ms each time). With proxy variables in the
+  environment requests go through `httpx.AsyncClient`, which honours them exactly as before.
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ import asyncio
 import functools
 import ipaddress
 import random
-import select
 import ssl
-import sys
 import urllib.request
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -29,11 +27,11 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpcore
 import httpx
 
 from ..settings import ConfigError
 from .errors import ApiError, error_from_response
+from .transport import AsyncioTransport
 
 RetryListener = Callable[[ApiError, int, float], None]
 retry_listener: ContextVar[RetryListener | None] = ContextVar("optout_retry_listener", default=None)
@@ -94,74 +92,6 @@ def _proxies_in_environment() -> bool:
     return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
 
-def _socket_readable(sock) -> bool:
-    """True when an idle connection's socket has something to read: the server closed it."""
-    fd = sock.fileno() if sock is not None else -1
-    if fd < 0:
-        return True
-    if sys.platform == "win32" or not hasattr(select, "poll"):
-        return bool(select.select([fd], [], [], 0)[0])
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    return bool(poller.poll(0))
-
-
-class _Stream(httpcore.AsyncNetworkStream):
-    """httpcore's anyio stream, with its socket looked up once instead of on every pool check."""
-
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
-        self._inner = inner
-        self._socket = inner.get_extra_info("socket")
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, timeout)
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, timeout)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.AsyncNetworkStream:
-        return _Stream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
-
-    def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable":
-            return _socket_readable(self._socket)
-        if info == "socket":
-            return self._socket
-        return self._inner.get_extra_info(info)
-
-
-class _Backend(httpcore.AsyncNetworkBackend):
-    def __init__(self) -> None:
-        self._inner = httpcore.AnyIOBackend()
-
-    async def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
-        return _Stream(await self._inner.connect_tcp(*args, **kwargs))
-
-    async def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.AsyncNetworkStream:
-        return _Stream(await self._inner.connect_unix_socket(*args, **kwargs))
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class _PooledTransport(httpx.AsyncHTTPTransport):
-    """httpx's own HTTP transport (request/response mapping, exception mapping) over an httpcore
-    pool that uses `_Backend`; httpx does not take a network backend itself."""
-
-    def __init__(self, limits: httpx.Limits, *, tls: bool) -> None:
-        self._pool = httpcore.AsyncConnectionPool(
-            # No TLS context for plain http on loopback (the emulator): never used, ~30 ms to load.
-            ssl_context=tls_context() if tls else None,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=_Backend(),
-        )
-
-
 class VendorHttp:
     """An httpx client for one vendor service, with auth, retries and one-line errors."""
 
@@ -184,7 +114,12 @@ class VendorHttp:
         self.retry = retry or RetryPolicy()
         limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         if transport is None and not _proxies_in_environment():
-            transport = _PooledTransport(limits, tls=self.base_url.startswith("https:"))
+            transport = AsyncioTransport(
+                # No TLS context for plain http on loopback (the emulator): never used, ~30 ms to load.
+                ssl_context=tls_context() if self.base_url.startswith("https:") else None,
+                max_connections=max_connections,
+                keepalive_expiry=limits.keepalive_expiry or 5.0,
+            )
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,

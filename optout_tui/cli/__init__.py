@@ -35,10 +35,11 @@ def main() -> None:
     try:
         options = _dashboard_options(sys.argv[1:])
         if options is not None:
+            emulator = _spawn_demo_emulator() if options["demo"] else None
             from .common import CliContext
             from .dashboard import run_dashboard
 
-            run_dashboard(CliContext(**options))
+            run_dashboard(CliContext(**options, _emulator=emulator))
             return
         from .group import cli
 
@@ -47,6 +48,14 @@ def main() -> None:
         from .common import stdout_gone
 
         stdout_gone()
+
+
+def _spawn_demo_emulator():
+    """The demo's emulator process, started before anything else is imported: it builds its sample
+    data on the other core while this process loads Textual, and is ready by the first frame."""
+    from ..emulator.process import DemoEmulator
+
+    return DemoEmulator().spawn()
 
 
 def __getattr__(name: str) -> Any:

@@ -44,17 +44,25 @@ def run_dashboard(ctx: CliContext, *, app_class: Any = None, **run_options: Any)
             lists, profile, keymap=keymap, secrets=secrets, lists_factory=build_lists, owns_lists=True,
             config_path=ctx.config_path,
         )
-        app.call_later(gc.enable)  # once the first frame is queued
+        app.call_later(_collect_garbage_again)  # once the first frame is queued
         return app.run(**run_options)
     finally:
         gc.enable()
         ctx.close()
 
 
+def _collect_garbage_again() -> None:
+    """A Python function, not `gc.enable` itself: Textual inspects a callback's signature, and a
+    builtin's is parsed from text (the tokenizer's patterns compiled just for that)."""
+    import gc
+
+    gc.enable()
+
+
 def _warm_up() -> None:
     """Import now what the first frame and the first request need anyway (the terminal driver,
-    httpx's async backend), so none of it is left for after the first page has arrived."""
-    import anyio._backends._asyncio  # noqa: F401 - httpcore's first connection
+    the HTTP/1.1 parser), so none of it is left for after the first page has arrived."""
+    import h11  # noqa: F401 - the first request's transport (api/transport.py)
     import textual.drivers.linux_driver  # noqa: F401 - App.run's driver
 
 

@@ -10,58 +10,13 @@ import pytest
 
 from optout_tui.api.http import RetryPolicy, VendorHttp, tls_context
 
+from .loopback_vendor import LoopbackVendor
+
 NO_RETRY = RetryPolicy(attempts=1)
 
 
-class TinyServer:
-    """Answers every HTTP/1.1 request with `[]`; records request lines and connections;
-    `close_after_answer` closes each connection right after its answer (without saying so)."""
-
-    def __init__(self, close_after_answer: bool = False) -> None:
-        self.close_after_answer = close_after_answer
-        self.request_lines: list[str] = []
-        self.connections = 0
-        self.closed = asyncio.Event()  # set each time the server has closed a connection
-        self.url = ""
-        self._server: asyncio.base_events.Server | None = None
-        self._handlers: set[asyncio.Task] = set()
-
-    async def __aenter__(self) -> "TinyServer":
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
-        self.url = f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._server.close()
-        for task in self._handlers:
-            task.cancel()
-        await asyncio.gather(*self._handlers, return_exceptions=True)
-        await self._server.wait_closed()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.connections += 1
-        self._handlers.add(asyncio.current_task())
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                self.request_lines.append(head.split(b"\r\n", 1)[0].decode())
-                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]")
-                await writer.drain()
-                if self.close_after_answer:
-                    break
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
-            try:
-                await writer.wait_closed()
-            except (ConnectionError, asyncio.CancelledError):
-                pass
-            self.closed.set()
-
-
 async def test_requests_reuse_one_pooled_connection():
-    async with TinyServer() as server:
+    async with LoopbackVendor() as server:
         http = VendorHttp("SENS", server.url, retry=NO_RETRY)
         try:
             for i in range(5):
@@ -74,7 +29,7 @@ async def test_requests_reuse_one_pooled_connection():
 
 
 async def test_a_connection_the_server_closed_while_idle_is_replaced_not_an_error():
-    async with TinyServer(close_after_answer=True) as server:
+    async with LoopbackVendor(close_after_answer=True) as server:
         http = VendorHttp("SENS", server.url, retry=NO_RETRY)  # no retries: a stale connection would fail
         try:
             for _ in range(3):
@@ -87,7 +42,7 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced_not_an_erro
 
 
 async def test_an_encoded_body_is_sent_as_given_with_its_content_type():
-    async with TinyServer() as server:
+    async with LoopbackVendor() as server:
         http = VendorHttp("SENS", server.url, retry=NO_RETRY)
         try:
             response = await http.request("POST", "/add", content=b'[{"clientTelNo":"01012345678"}]',
@@ -99,7 +54,7 @@ async def test_an_encoded_body_is_sent_as_given_with_its_content_type():
 
 
 async def test_a_proxy_in_the_environment_is_still_used(monkeypatch):
-    async with TinyServer() as vendor, TinyServer() as proxy:
+    async with LoopbackVendor() as vendor, LoopbackVendor() as proxy:
         monkeypatch.setenv("HTTP_PROXY", proxy.url)
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.delenv("no_proxy", raising=False)

@@ -1,0 +1,67 @@
+"""A tiny HTTP/1.1 server on loopback standing in for a vendor, for the transport tests: it
+answers each request with `answer(request_head)` (bytes; None hangs up), records request lines
+and connections, and can speak TLS or hang up after each answer."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]"
+
+
+async def ok(_head: bytes) -> bytes:
+    return OK
+
+
+class LoopbackVendor:
+    def __init__(self, answer=ok, *, tls: ssl.SSLContext | None = None, close_after_answer: bool = False) -> None:
+        self.answer = answer
+        self.tls = tls
+        self.close_after_answer = close_after_answer
+        self.request_lines: list[str] = []
+        self.connections = 0
+        self.closed = asyncio.Event()  # set each time the server has closed a connection
+        self.url = ""
+        self._handlers: set[asyncio.Task] = set()
+
+    async def __aenter__(self) -> "LoopbackVendor":
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=self.tls)
+        port = self._server.sockets[0].getsockname()[1]
+        self.url = f"https://localhost:{port}" if self.tls else f"http://127.0.0.1:{port}"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._server.close()
+        for task in self._handlers:
+            task.cancel()
+        await asyncio.gather(*self._handlers, return_exceptions=True)
+        await self._server.wait_closed()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        self._handlers.add(asyncio.current_task())
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                self.request_lines.append(head.split(b"\r\n", 1)[0].decode())
+                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                               if line.lower().startswith(b"content-length:")), 0)
+                if length:
+                    await reader.readexactly(length)
+                out = await self.answer(head)
+                if out is None:
+                    break
+                writer.write(out)
+                await writer.drain()
+                if self.close_after_answer:
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError, ssl.SSLError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+            try:
+                await writer.wait_closed()
+            except (ConnectionError, ssl.SSLError, asyncio.CancelledError):
+                pass
+            self.closed.set()
