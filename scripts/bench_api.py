@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import httpx
+from benchlib import compile_package
 
 from optout_tui.api.base import ListFilter
 from optout_tui.api.factory import build_lists
@@ -161,16 +162,6 @@ def _sms_kind():
     from optout_tui.api.base import ListKind
 
     return ListKind.SMS
-
-
-def compile_package() -> None:
-    """Byte-compile the package first, as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as
-    on these machines) an editable install would otherwise compile every module on every run."""
-    import compileall
-
-    import optout_tui
-
-    compileall.compile_dir(Path(optout_tui.__file__).parent, quiet=1)
 
 
 def main() -> None:

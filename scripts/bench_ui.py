@@ -29,6 +29,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from benchlib import compile_package
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 OPTOUT = str(Path(PYTHON).with_name("optout-tui"))
@@ -198,11 +200,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--presses", type=int, default=30)
     parser.add_argument("--skip-launch", action="store_true")
+    parser.add_argument("--skip-keys", action="store_true")
     args = parser.parse_args()
     os.chdir(ROOT)
+    compile_package()
     if not args.skip_launch:
         bench_launch(args.runs)
-    asyncio.run(bench_keys(args.rows, args.presses))
+    if not args.skip_keys:
+        asyncio.run(bench_keys(args.rows, args.presses))
 
 
 if __name__ == "__main__":
