@@ -72,10 +72,25 @@ class DemoEmulator(EmulatorProcess):
         self.credentials = DEMO
 
     def spawn(self) -> "DemoEmulator":
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "optout_tui.emulator.process", "--watch-stdin", *self.args],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )
+        """Start the child. Where file descriptors can be passed (not Windows), the listening socket
+        is made here and handed over: the address is known at once, and a request sent before the
+        child serves waits in the socket's backlog instead of anyone waiting for the child."""
+        argv = [sys.executable, "-m", "optout_tui.emulator.process", "--watch-stdin", *self.args]
+        sock = None
+        if sys.platform != "win32":
+            from .server import listening_socket
+
+            sock = listening_socket()
+            argv += ["--fd", str(sock.fileno())]
+            self.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        try:
+            self.proc = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                pass_fds=(sock.fileno(),) if sock is not None else (),
+            )
+        finally:
+            if sock is not None:
+                sock.close()  # the child's copy is the only one: if it dies, connecting fails at once
         return self
 
     def start(self) -> "DemoEmulator":
@@ -118,6 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--email-count", type=int, default=1200)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes")
+    parser.add_argument("--fd", type=int, help="serve on this inherited listening socket")
     args = parser.parse_args(argv)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -129,7 +145,12 @@ def main(argv: list[str] | None = None) -> None:
 
         threading.Thread(target=watch, daemon=True).start()
     config = EmulatorConfig(sms_count=args.sms_count, email_count=args.email_count, latency_ms=args.latency_ms)
-    server = EmulatorServer(config, port=args.port).start()
+    sock = None
+    if args.fd is not None:
+        import socket
+
+        sock = socket.socket(fileno=args.fd)
+    server = EmulatorServer(config, port=args.port, sock=sock).start()
     print(f"listening on {server.base_url}", flush=True)
     try:
         while not stop.wait(0.5):

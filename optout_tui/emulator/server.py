@@ -11,6 +11,23 @@ from .config import EmulatorConfig
 START_TIMEOUT = 15.0
 
 
+def listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A TCP socket bound to `host:port` (0: any free port) and listening."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP,
+    # and without it every keep-alive response stalls ~40 ms (Nagle against delayed ACKs).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(512)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 class EmulatorServer:
     """uvicorn in a daemon thread; `start()` returns once the port accepts connections.
 
@@ -18,14 +35,18 @@ class EmulatorServer:
             httpx.get(server.base_url + "/_emulator/stats")
     """
 
-    def __init__(self, config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0,
+                 sock: socket.socket | None = None) -> None:
+        """`sock`: a listening socket to serve on, made by a parent process (see process.DemoEmulator)."""
         self.config = config if config is not None else EmulatorConfig()
         self.host = host
         self.port = port
         self._server = None
         self._thread: threading.Thread | None = None
         self._app = None
-        self._sock = None
+        self._sock = sock
+        if sock is not None:
+            self.host, self.port = sock.getsockname()[:2]
 
     @property
     def base_url(self) -> str:
@@ -47,19 +68,10 @@ class EmulatorServer:
         from .app import create_app
 
         self._app = create_app(self.config)
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP,
-        # and without it every keep-alive response stalls ~40 ms (Nagle against delayed ACKs).
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        try:
-            sock.bind((self.host, self.port))
-        except OSError:
-            sock.close()
-            raise
-        self.port = sock.getsockname()[1]
-        self._sock = sock
+        if self._sock is None:
+            self._sock = listening_socket(self.host, self.port)
+            self.port = self._sock.getsockname()[1]
+        sock = self._sock
         config = uvicorn.Config(
             self._app,
             log_level="warning",
