@@ -15,7 +15,8 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.containers import Vertical
+from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from ..api.base import Entry, ListFilter, ListKind, Lists
@@ -24,10 +25,12 @@ from ..settings import Profile, Secrets
 from .commands import DashboardCommands
 from .widgets.entry_list import EntryList
 from .widgets.list_pane import ListPane
+from .widgets.tab_strip import TabStrip
 from .widgets.top_bar import TopBar
 
 TAB_IDS = {ListKind.SMS: "tab-sms", ListKind.EMAIL: "tab-email", ListKind.N080: "tab-080"}
 OVERVIEW_TAB = "tab-overview"
+FIRST_TAB = TAB_IDS[ListKind.SMS]
 ListsFactory = Callable[[Profile, Secrets], Lists]
 
 
@@ -56,6 +59,9 @@ class OptOutApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
+
+    _first_kind: ListKind | None = None  # the list whose first page is asked for before the screen is built
+    _first_page: asyncio.Future | None = None
 
     def __init__(
         self,
@@ -89,26 +95,24 @@ class OptOutApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.profile)
-        first = True
-        with TabbedContent(id="tabs"):
-            for number, kind in enumerate(ListKind, start=1):
-                with TabPane(f"{number} {kind.title}", id=TAB_IDS[kind]):
-                    if self.lists.get(kind) is None:
-                        problem = self.lists.problems.get(kind, "this list is not available")
-                        yield Static(
-                            f"[b]{kind.title}[/b]: {problem}\n\nPress [b]c[/b] to enter credentials.",
-                            classes="problem",
-                        )
-                    elif first:  # the other lists are built when first shown: a faster start
-                        first = False
-                        yield self._make_pane(kind)
-            yield TabPane("4 Overview", id=OVERVIEW_TAB)  # built when first shown, like the lists
+        labels = [(TAB_IDS[kind], f"{number} {kind.title}") for number, kind in enumerate(ListKind, start=1)]
+        yield TabStrip([*labels, (OVERVIEW_TAB, "4 Overview")], FIRST_TAB, id="tab-strip")
+        with ContentSwitcher(id="tabs", initial=FIRST_TAB):  # the other tabs are built when first shown
+            yield self._tab_content(ListKind.SMS)
         yield Footer()
 
-    def _make_pane(self, kind: ListKind) -> ListPane:
-        early = self._first_page if kind is self._first_kind else None
-        self._first_page = None
-        return ListPane(self.lists.get(kind), first_page=early, id=f"pane-{kind.value}")  # type: ignore[arg-type]
+    def _tab_content(self, kind: ListKind) -> Widget:
+        """A list's tab (no container around it): its pane, or what is wrong with the list."""
+        if self.lists.get(kind) is None:
+            problem = self.lists.problems.get(kind, "this list is not available")
+            return Static(
+                f"[b]{kind.title}[/b]: {problem}\n\nPress [b]c[/b] to enter credentials.",
+                id=TAB_IDS[kind], classes="problem",
+            )
+        early = None
+        if kind is self._first_kind:  # its first page was asked for at start-up (once)
+            early, self._first_page = self._first_page, None
+        return ListPane(self.lists.get(kind), first_page=early, id=TAB_IDS[kind])  # type: ignore[arg-type]
 
     def on_load(self) -> None:
         """Ask for the first list's first page before the screen is even built (a faster start)."""
@@ -117,19 +121,16 @@ class OptOutApp(App[None]):
             self._first_kind = first[0].kind
             self._first_page = asyncio.ensure_future(first[0].fetch_page(ListFilter(), 0))
 
-    async def _ensure_pane(self, tab_id: str) -> None:
-        """Build a list's pane (or the overview) the first time its tab is shown."""
+    async def _ensure_tab(self, tab_id: str) -> None:
+        """Build a tab (a list's pane, or the overview) the first time it is shown."""
+        switcher = self.query_one("#tabs", ContentSwitcher)
+        if switcher.query_children(f"#{tab_id}"):
+            return
         if tab_id == OVERVIEW_TAB:
-            tab_pane = self.query_one(f"#{tab_id}", TabPane)
-            if not tab_pane.children:
-                await tab_pane.mount(self._overview_widget())
-            return
-        kind = next((k for k, t in TAB_IDS.items() if t == tab_id), None)
-        if kind is None or self.lists.get(kind) is None:
-            return
-        tab_pane = self.query_one(f"#{tab_id}", TabPane)
-        if not tab_pane.query(ListPane):
-            await tab_pane.mount(self._make_pane(kind))
+            tab = Vertical(self._overview_widget(), id=OVERVIEW_TAB)
+        else:
+            tab = self._tab_content(next(k for k, t in TAB_IDS.items() if t == tab_id))
+        await switcher.add_content(tab)
 
     def _overview_widget(self) -> Widget:
         """The snapshot overview (its chart library is imported only now)."""
@@ -209,12 +210,15 @@ class OptOutApp(App[None]):
     # ------------------------------------------------------------ helpers
 
     @property
+    def active_tab(self) -> Widget | None:
+        """The shown tab's content (a list's pane or problem, or the overview)."""
+        return self.query_one("#tabs", ContentSwitcher).visible_content
+
+    @property
     def active_pane(self) -> ListPane | None:
-        tabs = self.query_one(TabbedContent)
-        if tabs.active_pane is None:
-            return None
-        panes = tabs.active_pane.query(ListPane)
-        return panes.first() if panes else None
+        """The shown list's pane (None on the overview, or when the list is not available)."""
+        tab = self.active_tab
+        return tab if isinstance(tab, ListPane) else None
 
     def _focus_list(self) -> None:
         """Focus the shown tab's main widget (a list, or the overview) so its keys work."""
@@ -222,24 +226,26 @@ class OptOutApp(App[None]):
         if pane is not None:
             pane.entry_list.focus()
             return
-        tab = self.query_one(TabbedContent).active_pane
+        tab = self.active_tab
         if tab is not None and tab.id == OVERVIEW_TAB and tab.children and tab.children[0].can_focus:
             tab.children[0].focus()
 
     def pane_for(self, kind: ListKind) -> ListPane | None:
-        panes = self.query(f"#pane-{kind.value}")
-        return panes.first(ListPane) if panes else None
+        """A list's pane, if its tab has been shown."""
+        return next((pane for pane in self.query(ListPane) if pane.kind is kind), None)
 
     # ------------------------------------------------------------ tabs
 
     async def action_show_tab(self, tab: str) -> None:
-        tabs = self.query_one(TabbedContent)
-        if tabs.query(f"#{tab}"):
-            await self._ensure_pane(tab)
-            tabs.active = tab
-            self._focus_list()
-        else:
+        """Show a tab (keys 1-4, a click on its label, the command palette), building it if new."""
+        strip = self.query_one(TabStrip)
+        if tab not in (tab_id for tab_id, _ in strip.tabs):
             self.notify("that tab is not available here", severity="warning")
+            return
+        await self._ensure_tab(tab)
+        self.query_one("#tabs", ContentSwitcher).current = tab
+        strip.active = tab
+        self._focus_list()
 
     # Actions on the lists, refused while another view (audit, jobs) covers them, so that a key or
     # the command palette can never act on a list the person cannot see.
@@ -260,12 +266,6 @@ class OptOutApp(App[None]):
             self.notify("close this view first (esc) to act on the lists", severity="warning", timeout=4)
             return False
         return await super().run_action(action, default_namespace, namespaces)
-
-    @on(TabbedContent.TabActivated)
-    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        if event.pane.id:
-            await self._ensure_pane(event.pane.id)
-        self.call_after_refresh(self._focus_list)
 
     # ------------------------------------------------------------ list events
 

@@ -14,6 +14,7 @@ from optout_tui.ui.screens.help import HelpScreen
 from optout_tui.ui.screens.lookup import LookupScreen
 from optout_tui.ui.screens.register import RegisterScreen
 from optout_tui.ui.widgets.job_panel import JobPanel
+from optout_tui.ui.widgets.top_bar import TopBar
 
 from .conftest import EMAIL_COUNT, SIZE, SMS_COUNT, fill, make_app, settle
 
@@ -156,7 +157,7 @@ async def test_a_read_only_profile_refuses_changes(emulator, tmp_path):
         await pilot.press("d")
         assert not isinstance(app.screen, DeregisterScreen)
         assert any("read-only" in message for message in notifications(app))
-        assert app.query_one(".read-only")
+        assert "READ-ONLY" in app.query_one(TopBar).render().plain
 
 
 # ---------------------------------------------------------------- deregister

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from optout_tui.api.base import EmailEntry, ListKind
+from optout_tui.ui.widgets.tab_strip import TabStrip
 from optout_tui.ui.widgets.top_bar import TopBar
 
 from .conftest import EMAIL_COUNT, SIZE, SMS_COUNT, fill, make_app, settle, status_text
@@ -15,8 +16,9 @@ async def test_opens_on_the_sms_list_with_a_demo_badge(emulator, tmp_path):
         pane = app.active_pane
         assert pane.kind is ListKind.SMS
         assert pane.entry_list.has_focus
-        badge = app.query_one(TopBar).query_one("#mode-badge")
-        assert "DEMO" in str(badge.render())
+        top = app.query_one(TopBar)
+        assert top.badges == ["DEMO · built-in emulator, sample data"]
+        assert "DEMO · built-in emulator" in top.render().plain
         # only the pages near the view were fetched, not the whole list
         state = pane.entry_list.state
         assert 0 < state.loaded < SMS_COUNT
@@ -29,8 +31,9 @@ async def test_a_live_profile_says_live(emulator, tmp_path):
     app = make_app(emulator, tmp_path, profile_changes={"demo": False, "name": "work"})
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert str(app.query_one("#mode-badge").render()) == "LIVE"
-        assert "work" in str(app.query_one("#profile-name").render())
+        top = app.query_one(TopBar)
+        assert top.badges == ["LIVE"]
+        assert "profile: work" in top.render().plain and "DEMO" not in top.render().plain
 
 
 async def test_digits_switch_tabs_and_email_knows_its_total(emulator, tmp_path):
@@ -46,16 +49,23 @@ async def test_digits_switch_tabs_and_email_knows_its_total(emulator, tmp_path):
         await settle(pilot)
         assert app.active_pane.kind is ListKind.N080
         assert app.active_pane.entry_list.row_count > 0
+        assert app.query_one(TabStrip).active == "tab-080"  # the shown tab is the highlighted one
         await pilot.press("1")
         assert app.active_pane.kind is ListKind.SMS
+        assert app.query_one(TabStrip).active == "tab-sms"
 
 
 async def test_clicking_a_tab_switches_to_it(emulator, tmp_path):
     app = make_app(emulator, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.click("#--content-tab-tab-email")
+        strip = app.query_one(TabStrip)
+        await pilot.click(strip, offset=(strip.label_offset("tab-email") + 2, 0))
         await settle(pilot)
         assert app.active_pane.kind is ListKind.EMAIL
+        assert strip.active == "tab-email"
+        assert app.active_pane.entry_list.has_focus
+        await pilot.click(strip, offset=(strip.label_offset("tab-sms") + 2, 0))
+        assert app.active_pane.kind is ListKind.SMS and strip.active == "tab-sms"
 
 
 async def test_end_finds_the_end_of_a_list_without_a_total(emulator, tmp_path):

@@ -8,6 +8,7 @@ from textual.widgets import Button
 from optout_tui.api.base import ListKind
 from optout_tui.settings import Secrets
 from optout_tui.ui.screens.credentials import CredentialsScreen
+from optout_tui.ui.widgets.top_bar import TopBar
 
 from .conftest import SIZE, fill, make_app, settle, status_text
 
@@ -135,13 +136,13 @@ async def test_the_palette_switches_to_another_profile(emulator, tmp_path, monke
                     owns_lists=True, config_path=str(config))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.profile.name == "desk" and app.query_one(".read-only")
+        assert app.profile.name == "desk" and "READ-ONLY" in app.query_one(TopBar).badges
         await pilot.press("ctrl+p")
         await pilot.press(*"admin")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot)
         assert app.profile.name == "admin" and not app.profile.read_only
-        assert "admin" in str(app.query_one("#profile-name").render())
-        assert not app.query(".read-only")
+        assert "profile: admin" in app.query_one(TopBar).render().plain
+        assert "READ-ONLY" not in app.query_one(TopBar).badges
         assert app.active_pane.entry_list.row_count > 0

@@ -152,7 +152,7 @@ async def test_list_keys_do_nothing_while_the_audit_covers_the_lists(emulator, t
         await pilot.press("a", "d", "2")
         assert isinstance(app.screen, AuditScreen)
         assert not any(isinstance(s, RegisterScreen) for s in app.screen_stack)
-        assert app.query_one("#tabs").active == "tab-sms"
+        assert app.query_one("#tabs").current == "tab-sms"
 
 
 # ---------------------------------------------------------------- jobs

@@ -510,9 +510,20 @@ class EntryList(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------ drawing
 
+    _base_style: Style | None = None
+
+    def render_lines(self, crop):
+        # the widget's own style once per frame: working it out walks up the whole tree
+        self._base_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base_style = None
+
     def render_line(self, y: int) -> Strip:
         row = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
+        base = self._base_style or self.rich_style
         if row >= self._rows:
             if row == self._rows and not self._exact:
                 text = "  … loading more" if (self._in_flight or self._finding_end) else "  … more below"
@@ -520,9 +531,8 @@ class EntryList(ScrollView, can_focus=True):
             if row == 0 and self._exact:
                 return self._strip("  (no entries for this filter)", width,
                                    self.get_component_rich_style("entry-list--placeholder"))
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, base)
         entry = self.entry_at(row)
-        base = self.rich_style
         if entry is None:
             style = base + self.get_component_rich_style("entry-list--placeholder")
             text = "  …"
