@@ -27,7 +27,7 @@ __all__ = ["DEMO", "Credentials", "EmulatorConfig", "EmulatorServer", "create_ap
 
 
 def __getattr__(name: str) -> Any:
-    # Starlette and uvicorn load only when an emulator is actually built.
+    # Starlette loads only when an emulator is actually built.
     if name == "create_app":
         from .app import create_app
 

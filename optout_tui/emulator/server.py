@@ -29,7 +29,7 @@ def listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 
 
 class EmulatorServer:
-    """uvicorn in a daemon thread; `start()` returns once the port accepts connections.
+    """The emulator's HTTP server in a daemon thread; `start()` returns once it serves.
 
         with EmulatorServer(EmulatorConfig(sms_count=100)) as server:
             httpx.get(server.base_url + "/_emulator/stats")
@@ -63,40 +63,32 @@ class EmulatorServer:
     def start(self) -> "EmulatorServer":
         if self._thread is not None:
             return self
-        import uvicorn
-
         from .app import create_app
+        from .http_server import HttpServer
 
         self._app = create_app(self.config)
         if self._sock is None:
             self._sock = listening_socket(self.host, self.port)
             self.port = self._sock.getsockname()[1]
-        sock = self._sock
-        config = uvicorn.Config(
-            self._app,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=1,
-            timeout_keep_alive=30,
-            backlog=512,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="optout-emulator", daemon=True
-        )
+        self._server = HttpServer(self._app, self._sock)
+        self._thread = threading.Thread(target=self._run, name="optout-emulator", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"the emulator did not start on {self.host}:{self.port}")
-            time.sleep(0.005)
+            time.sleep(0.001)
         return self
+
+    def _run(self) -> None:
+        import asyncio  # here, not at the top: the dashboard imports this module first thing (demo)
+
+        asyncio.run(self._server.serve())  # type: ignore[union-attr]
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.should_exit = True
+            self._server.stop()
         if self._thread is not None:
             self._thread.join(timeout=5)
         if self._sock is not None:

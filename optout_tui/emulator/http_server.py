@@ -1,0 +1,163 @@
+"""The emulator's HTTP/1.1 server: the Starlette app served on asyncio streams with h11.
+
+Why not uvicorn: the emulator needs the plainest of servers (loopback, keep-alive, one ASGI
+app, whole bodies), and every request of the benchmarks and every demo launch pays for what it
+carries beyond that: ~25 ms of imports before the demo's first rows can be answered, and a share
+of the emulator's CPU per request, which bounds the bulk benchmark's send phase. h11 does the
+protocol (the same parser the clients use); this module only moves bytes and calls the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import unquote
+
+import h11
+
+App = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Awaitable[None]]
+
+READ_SIZE = 64 * 1024
+KEEP_ALIVE_S = 30.0
+_ERROR = b"Internal Server Error"
+
+
+class HttpServer:
+    """Serve `app` on a listening socket until `stop()`; run it with `serve()` on an event loop."""
+
+    def __init__(self, app: App, sock: socket.socket) -> None:
+        self.app = app
+        self.sock = sock
+        self.started = False
+        self._server: asyncio.base_events.Server | None = None
+        self._connections: set[asyncio.Task] = set()
+        self._stopping: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def serve(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        self._server = await asyncio.start_server(self._connection, sock=self.sock, limit=READ_SIZE, backlog=512)
+        self.started = True
+        try:
+            await self._stopping.wait()
+        finally:
+            self._server.close()
+            for task in list(self._connections):
+                task.cancel()
+            await asyncio.gather(*self._connections, return_exceptions=True)
+
+    def stop(self) -> None:
+        """From any thread: stop accepting, drop open connections, let `serve()` return."""
+        if self._loop is not None and self._stopping is not None:
+            self._loop.call_soon_threadsafe(self._stopping.set)
+
+    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        self._connections.add(task)  # type: ignore[arg-type]
+        conn = h11.Connection(h11.SERVER)
+        peer = writer.get_extra_info("peername")
+        local = writer.get_extra_info("sockname")
+        try:
+            while True:
+                request = await self._next_request(conn, reader)
+                if request is None:
+                    return
+                body = await self._body(conn, reader)
+                if body is None:
+                    return
+                keep = await self._respond(conn, writer, request, body, peer, local)
+                if not keep or conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
+                    return
+                conn.start_next_cycle()
+        except (ConnectionError, h11.ProtocolError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            self._connections.discard(task)  # type: ignore[arg-type]
+            writer.close()
+
+    async def _event(self, conn: h11.Connection, reader: asyncio.StreamReader):
+        while True:
+            event = conn.next_event()
+            if event is not h11.NEED_DATA:
+                return event
+            data = await asyncio.wait_for(reader.read(READ_SIZE), KEEP_ALIVE_S)
+            conn.receive_data(data)
+
+    async def _next_request(self, conn: h11.Connection, reader: asyncio.StreamReader) -> h11.Request | None:
+        event = await self._event(conn, reader)
+        return event if isinstance(event, h11.Request) else None
+
+    async def _body(self, conn: h11.Connection, reader: asyncio.StreamReader) -> bytes | None:
+        chunks: list[bytes] = []
+        while True:
+            event = await self._event(conn, reader)
+            if isinstance(event, h11.Data):
+                chunks.append(bytes(event.data))
+            elif isinstance(event, h11.EndOfMessage):
+                return b"".join(chunks)
+            else:
+                return None
+
+    async def _respond(self, conn: h11.Connection, writer: asyncio.StreamWriter, request: h11.Request,
+                       body: bytes, peer: Any, local: Any) -> bool:
+        target = bytes(request.target)
+        path, _, query = target.partition(b"?")
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": request.http_version.decode(),
+            "method": request.method.decode(),
+            "scheme": "http",
+            "path": _unquote(path),
+            "raw_path": path,
+            "query_string": query,
+            "root_path": "",
+            "headers": list(request.headers),
+            "client": peer[:2] if peer else None,
+            "server": local[:2] if local else None,
+        }
+        sent_body = False
+        start: dict | None = None
+        parts: list[bytes] = []
+
+        async def receive() -> dict:
+            nonlocal sent_body
+            if not sent_body:
+                sent_body = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await asyncio.Event().wait()  # nothing more will come: wait to be cancelled
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                parts.append(message.get("body", b""))
+
+        try:
+            await self.app(scope, receive, send)
+        except Exception:  # a bug in a handler: answer 500 like any server would, keep serving
+            start, parts = {"status": 500, "headers": [(b"content-type", b"text/plain")]}, [_ERROR]
+        if start is None:
+            start, parts = {"status": 500, "headers": [(b"content-type", b"text/plain")]}, [_ERROR]
+        content = b"".join(parts)
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+        if start["status"] not in (204, 304) and request.method != b"HEAD":
+            headers.append((b"content-length", str(len(content)).encode()))
+        out = conn.send(h11.Response(status_code=start["status"], headers=headers))
+        if content and request.method != b"HEAD":
+            out += conn.send(h11.Data(data=content))
+        out += conn.send(h11.EndOfMessage())
+        writer.write(out)
+        await writer.drain()
+        return True
+
+
+def _unquote(path: bytes) -> str:
+    """The path as ASGI gives it: percent-escapes and UTF-8 decoded (as uvicorn does)."""
+    text = path.decode("ascii", "replace")
+    return unquote(text) if "%" in text else text
