@@ -81,7 +81,10 @@ async def fill(pilot, selector: str, text: str, *, submit: bool = True) -> None:
     """Put text in an Input (as a paste would) and press enter."""
     app = pilot.app
     where = app.screen if len(app.screen_stack) > 1 else app.active_pane  # a modal, else this tab
-    widget = where.query_one(selector)
+    widget = where.query(selector).first() if where.query(selector) else where.query_one(f"{selector}-hint")
+    if not hasattr(widget, "value"):  # a filter field not used yet: open it as `/` or `f` would
+        widget = widget.parent.open(widget.field_id)
+        await pilot.pause()
     widget.focus()
     widget.value = text
     await pilot.pause()

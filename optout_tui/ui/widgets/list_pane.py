@@ -66,6 +66,10 @@ class ListPane(Vertical):
         return self.query_one(EntryList)
 
     @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    @property
     def status_line(self) -> StatusLine:
         return self.query_one(StatusLine)
 
@@ -98,8 +102,8 @@ class ListPane(Vertical):
             source = self.query_one("#source", Select).value
             sort = self.query_one("#sort", Select).value
         return FilterInput(
-            dates=self.query_one("#dates", Input).value,
-            search=self.query_one("#search", Input).value,
+            dates=self.filter_bar.value("dates"),
+            search=self.filter_bar.value("search"),
             source=str(source or "all"),
             sort=str(sort or "newest"),
         )
@@ -128,7 +132,7 @@ class ListPane(Vertical):
     # ------------------------------------------------------------ snapshot search
 
     def _search_text(self) -> str:
-        return self.query_one("#search", Input).value.strip()
+        return self.filter_bar.value("search").strip()
 
     def _complete(self, text: str) -> bool:
         """A whole number or address: the vendor can look it up exactly."""
@@ -172,7 +176,7 @@ class ListPane(Vertical):
             self._debounce.stop()
             self._debounce = None
         try:
-            since, until = parse_date_range(self.query_one("#dates", Input).value)
+            since, until = parse_date_range(self.filter_bar.value("dates"))
         except DateRangeError as exc:
             self.set_note(str(exc))
             return
@@ -223,10 +227,10 @@ class ListPane(Vertical):
     # ------------------------------------------------------------ actions
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.filter_bar.open("search").focus()
 
     def action_focus_dates(self) -> None:
-        self.query_one("#dates", Input).focus()
+        self.filter_bar.open("dates").focus()
 
     def action_back(self) -> None:
         """esc: from a filter field back to the list; on the list, clear the filter or the marks."""
