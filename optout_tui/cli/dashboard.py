@@ -26,27 +26,28 @@ def run_dashboard(ctx: CliContext, *, app_class: Any = None, **run_options: Any)
 
     from ..settings import ConfigError
 
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="optout-settings")
     try:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="optout-settings") as pool:
-            loading = pool.submit(_load, ctx)
-            from ..ui.app import OptOutApp
+        loading = pool.submit(_load, ctx, pool)
+        from ..ui.app import OptOutApp
 
-            gc.freeze()  # the modules just imported live as long as the process: never scan them again
-            if not loading.done():
-                _warm_up()  # while the settings (the demo's emulator) are still on their way
-            try:
-                profile, secrets, keymap, lists = loading.result()
-            except ConfigError as exc:
-                fail(str(exc), EXIT_USAGE)
+        gc.freeze()  # the modules just imported live as long as the process: never scan them again
+        if not loading.done():
+            _warm_up()  # while the settings (the demo's emulator) are still on their way
+        try:
+            profile, secrets, keymap, lists, first_page = loading.result()
+        except ConfigError as exc:
+            fail(str(exc), EXIT_USAGE)
         from ..api.factory import build_lists
 
         app = (app_class or OptOutApp)(
             lists, profile, keymap=keymap, secrets=secrets, lists_factory=build_lists, owns_lists=True,
-            config_path=ctx.config_path,
+            config_path=ctx.config_path, first_page=first_page,
         )
         app.call_later(_collect_garbage_again)  # once the first frame is queued
         return app.run(**run_options)
     finally:
+        pool.shutdown(wait=False)
         gc.enable()
         ctx.close()
 
@@ -66,12 +67,35 @@ def _warm_up() -> None:
     import textual.drivers.linux_driver  # noqa: F401 - App.run's driver
 
 
-def _load(ctx: CliContext):
-    """Settings, keys and lists (the clients are bound to no event loop until first used)."""
+def _load(ctx: CliContext, pool):
+    """Settings, keys and lists (the clients are bound to no event loop until first used), and the
+    first list's first page asked for at once, in this thread (see `_first_page`)."""
     from ..api.factory import build_lists  # first: imported while the demo's emulator starts
 
     profile, secrets = ctx.load()
-    return profile, secrets, _keymap(ctx), build_lists(profile, secrets)
+    lists = build_lists(profile, secrets)
+    available = lists.available()
+    first_page = pool.submit(_first_page, profile, secrets, available[0].kind) if available else None
+    return profile, secrets, _keymap(ctx), lists, first_page
+
+
+def _first_page(profile, secrets, kind):
+    """The first page of the first list, fetched while the UI is still being imported and built,
+    so the rows can be in the first frame. Its own client and event loop (the app's loop does not
+    exist yet); the app takes the answer, or the error, as if it had asked itself."""
+    import asyncio
+
+    from ..api.base import ListFilter
+    from ..api.factory import build_lists
+
+    async def fetch():
+        lists = build_lists(profile, secrets)
+        try:
+            return await lists.get(kind).fetch_page(ListFilter(), 0)  # type: ignore[union-attr]
+        finally:
+            await lists.aclose()
+
+    return asyncio.run(fetch())
 
 
 def _keymap(ctx: CliContext) -> dict[str, str]:

@@ -75,8 +75,12 @@ class OptOutApp(App[None]):
         open_credentials_on_start: bool | None = None,
         owns_lists: bool = False,
         config_path: str | None = None,
+        first_page: Any = None,
     ) -> None:
+        """`first_page`: the first list's first page already asked for by the caller (a
+        concurrent.futures.Future from another thread), so it can be on screen in the first frame."""
         super().__init__()
+        self._prefetched = first_page
         self.lists = lists
         self.profile = profile
         self.secrets = secrets or Secrets()
@@ -115,11 +119,16 @@ class OptOutApp(App[None]):
         return ListPane(self.lists.get(kind), first_page=early, id=TAB_IDS[kind])  # type: ignore[arg-type]
 
     def on_load(self) -> None:
-        """Ask for the first list's first page before the screen is even built (a faster start)."""
+        """Ask for the first list's first page before the screen is even built (a faster start),
+        unless the caller asked for it already."""
         first = self.lists.available()
         if first:
             self._first_kind = first[0].kind
-            self._first_page = asyncio.ensure_future(first[0].fetch_page(ListFilter(), 0))
+            if self._prefetched is not None:
+                self._first_page = asyncio.wrap_future(self._prefetched)
+            else:
+                self._first_page = asyncio.ensure_future(first[0].fetch_page(ListFilter(), 0))
+        self._prefetched = None
 
     async def _ensure_tab(self, tab_id: str) -> None:
         """Build a tab (a list's pane, or the overview) the first time it is shown."""

@@ -36,3 +36,28 @@ def test_keys_from_the_config_file_are_applied(tmp_path):
     seen = run_dashboard(CliContext(demo=True, config_path=str(config)), app_class=LeavesWhenRowsArrive,
                          headless=True, size=(120, 36))
     assert seen["keymap"] == {"app.lookup": "ctrl+k"}
+
+
+class LeavesOnTheFirstError(OptOutApp):
+    """The real app, which quits with the status line's error once the first page has failed."""
+
+    @on(EntryList.StateChanged)
+    def _state(self, event: EntryList.StateChanged) -> None:
+        if event.state.error:
+            self.exit(event.state.error)
+
+
+def test_a_first_page_asked_for_before_the_app_runs_brings_its_error_along(tmp_path, monkeypatch):
+    from optout_tui.emulator import EmulatorConfig, EmulatorServer
+
+    with EmulatorServer(EmulatorConfig(sms_count=20, email_count=5)) as server:
+        for name, value in {
+            "OPTOUT_SENS_URL": server.base_url, "OPTOUT_MAILER_URL": f"{server.base_url}/api/v1",
+            "OPTOUT_HUB_URL": server.base_url, "OPTOUT_NHN_OAUTH_URL": server.base_url,
+            "OPTOUT_SENS_SERVICE_ID": server.config.credentials.sens_service_id,
+            "NCLOUD_ACCESS_KEY": "WRONGACCESSKEY000001", "NCLOUD_SECRET_KEY": "wrong-secret",
+        }.items():
+            monkeypatch.setenv(name, value)
+        error = run_dashboard(CliContext(config_path=None), app_class=LeavesOnTheFirstError,
+                              headless=True, size=(120, 36))
+    assert error.is_auth and error.status == 401  # the prefetched page's own error, not a hang or a crash
