@@ -143,11 +143,25 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
                  keepalive_expiry: float = 5.0) -> None:
         self._ssl_context = ssl_context
         self._keepalive_expiry = keepalive_expiry
+        self._max_connections = max_connections
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self._slots = asyncio.Semaphore(max_connections)
         self._busy: set[_Connection] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _bind(self) -> None:
+        """Connections and the limit belong to one event loop; used from another (a second
+        `asyncio.run`), start afresh rather than touch the old loop's sockets."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            if self._loop is not None:
+                self._idle.clear()
+                self._busy.clear()
+                self._slots = asyncio.Semaphore(self._max_connections)
+            self._loop = loop
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self._bind()
         timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
         url = request.url
         origin = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))

@@ -113,3 +113,17 @@ async def test_no_more_connections_than_the_limit_and_a_pool_timeout_when_none_f
             results = await asyncio.gather(http.get(f"{vendor.url}/a"), http.get(f"{vendor.url}/b"),
                                            return_exceptions=True)
     assert sum(isinstance(r, httpx.PoolTimeout) for r in results) == 1
+
+
+def test_a_transport_used_again_from_a_new_event_loop_starts_afresh():
+    from optout_tui.emulator import EmulatorConfig, EmulatorServer
+
+    transport = AsyncioTransport(max_connections=1)  # the limit, like the idle connection, is per loop
+
+    async def once(url: str) -> int:
+        response = await transport.handle_async_request(httpx.Request("GET", f"{url}/_emulator/stats"))
+        return response.status_code  # the connection stays idle in the pool, the transport open
+
+    with EmulatorServer(EmulatorConfig(sms_count=0, email_count=0)) as server:  # its own thread: outlives a loop
+        assert asyncio.run(once(server.base_url)) == 200
+        assert asyncio.run(once(server.base_url)) == 200  # not the first loop's connection, nor its semaphore
