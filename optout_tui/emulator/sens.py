@@ -135,8 +135,9 @@ async def _changed(request: Request, state: EmulatorState, delete: bool) -> Resp
     if delete:
         state.sms.delete(numbers)
         return Response(status_code=204)
-    registered = state.sms.register(numbers, now_ms())
-    body = state.sms.to_json(registered, list(dict.fromkeys(numbers)))
+    distinct = list(dict.fromkeys(numbers))
+    registered = state.sms.register(distinct, now_ms())
+    body = state.sms.to_json(registered, distinct)
     return Response(body, state.config.sens_register_status, media_type=JSON)
 
 
