@@ -176,6 +176,8 @@ class VendorHttp:
                 response = await self._send(request)
             except httpx.TimeoutException:
                 error = ApiError(self.service, "the request timed out", retryable=True)
+            except httpx.LocalProtocolError as exc:  # ours to fix, not the network's: no retry
+                error = ApiError(self.service, f"the request could not be sent: {_describe(exc)}", retryable=False)
             except httpx.TransportError as exc:
                 error = ApiError(self.service, f"could not reach {self.base_url}: {_describe(exc)}", retryable=True)
             else:

@@ -11,7 +11,8 @@ timeouts (connect, read, write, pool), and the reuse rules.
 - An idle connection is reused only if its socket has nothing to read (the server did not close
   it) and it was used within `keepalive_expiry`.
 - A request that fails on a reused connection before any byte of an answer arrived is sent once
-  more on a new connection: the server closed it while idle, so it never saw the request.
+  more on a new connection when that is safe: its write failed, or its method is idempotent (a
+  server that closed after reading a POST may have acted on it; the caller's counted retries decide).
 - Anything unexpected (a timeout, a cancel, a protocol error) closes the connection: its state is
   unknown, so it is never handed to another request.
 - Failures are httpx's own exceptions (ConnectError, ReadTimeout, ...), so callers see no change.
@@ -30,6 +31,7 @@ import h11
 import httpx
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 _READ_SIZE = 64 * 1024
 
 
@@ -63,27 +65,40 @@ class _Connection:
         self.last_used = time.monotonic()
 
     def usable(self, expiry: float) -> bool:
+        """Idle, recent, and nothing arrived since its last answer: bytes the event loop already read
+        into the stream's buffer (a stray `408`, say) or on the socket, or its end."""
         return (self.h11.our_state is h11.IDLE and time.monotonic() - self.last_used < expiry
+                and not self.reader.at_eof() and not getattr(self.reader, "_buffer", b"")
                 and not _readable(self.socket))
 
     def close(self) -> None:
         self.writer.close()
 
     async def exchange(self, request: httpx.Request, timeouts: dict[str, float | None], reused: bool) -> httpx.Response:
-        """Send `request`, read the whole answer."""
+        """Send `request`, read the whole answer. On a reused connection, `_Stale` means it can go
+        again on a new one: the write failed, or the server closed before answering a request
+        that is safe to repeat (for a POST the server may have acted on it: that is for the
+        caller's own, counted, retries to decide)."""
         conn = self.h11
-        head = h11.Request(method=request.method, target=request.url.raw_path, headers=request.headers.raw)
-        body = request.content
-        out = conn.send(head) + (conn.send(h11.Data(data=body)) if body else b"") + conn.send(h11.EndOfMessage())
+        try:
+            head = h11.Request(method=request.method, target=request.url.raw_path, headers=request.headers.raw)
+            body = request.content
+            out = conn.send(head) + (conn.send(h11.Data(data=body)) if body else b"") + conn.send(h11.EndOfMessage())
+        except h11.LocalProtocolError:  # h11's message would quote the header's value: it may be a key
+            raise httpx.LocalProtocolError(
+                "a request header holds a character HTTP does not allow (a line break in a stored key?)",
+                request=request) from None
         try:
             self.writer.write(out)
-            await asyncio.wait_for(self.writer.drain(), timeouts.get("write"))
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(timeouts.get("write")):
+                await self.writer.drain()
+        except TimeoutError:
             raise httpx.WriteTimeout("timed out sending the request", request=request) from None
         except OSError as exc:
             if reused:
                 raise _Stale from exc
             raise httpx.WriteError(str(exc) or type(exc).__name__, request=request) from None
+        repeatable = reused and request.method in _IDEMPOTENT
 
         read_timeout = timeouts.get("read")
         got_bytes = False
@@ -96,15 +111,19 @@ class _Connection:
                 raise httpx.RemoteProtocolError(str(exc), request=request) from None
             if event is h11.NEED_DATA:
                 try:
-                    data = await asyncio.wait_for(self.reader.read(_READ_SIZE), read_timeout)
-                except asyncio.TimeoutError:
+                    async with asyncio.timeout(read_timeout):
+                        data = await self.reader.read(_READ_SIZE)
+                except TimeoutError:
                     raise httpx.ReadTimeout("timed out waiting for the answer", request=request) from None
                 except OSError as exc:
-                    if reused and not got_bytes:
+                    if repeatable and not got_bytes:
                         raise _Stale from exc
                     raise httpx.ReadError(str(exc) or type(exc).__name__, request=request) from None
-                if not data and reused and not got_bytes:
-                    raise _Stale
+                if not data and not got_bytes:
+                    if repeatable:
+                        raise _Stale
+                    raise httpx.RemoteProtocolError("the server closed the connection without answering",
+                                                    request=request)
                 got_bytes = got_bytes or bool(data)
                 conn.receive_data(data)  # b"" says the server closed: h11 then errors or ends the body
             elif isinstance(event, h11.Response):
@@ -127,9 +146,10 @@ class _Connection:
         )
 
     def finish(self) -> bool:
-        """After an answer: ready the connection for the next request; False if it cannot be reused."""
+        """After an answer: ready the connection for the next request; False if it cannot be reused
+        (either side is closing, or the server sent more than the answer)."""
         conn = self.h11
-        if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
+        if conn.our_state is h11.DONE and conn.their_state is h11.DONE and not conn.trailing_data[0]:
             conn.start_next_cycle()
             self.last_used = time.monotonic()
             return True
@@ -166,8 +186,9 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         url = request.url
         origin = (url.scheme, url.host, url.port or _DEFAULT_PORTS.get(url.scheme, 80))
         try:
-            await asyncio.wait_for(self._slots.acquire(), timeouts.get("pool"))
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(timeouts.get("pool")):
+                await self._slots.acquire()
+        except TimeoutError:
             raise httpx.PoolTimeout("timed out waiting for a free connection", request=request) from None
         try:
             connection = self._take_idle(origin)
@@ -212,12 +233,12 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         if scheme == "https" and tls is None:
             raise httpx.UnsupportedProtocol("https needs a TLS context", request=request)
         try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(host, port, ssl=tls, server_hostname=host if tls else None,
-                                        limit=_READ_SIZE), timeout)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(timeout):
+                reader, writer = await asyncio.open_connection(
+                    host, port, ssl=tls, server_hostname=host if tls else None, limit=_READ_SIZE)
+        except TimeoutError:
             raise httpx.ConnectTimeout(f"timed out connecting to {host}:{port}", request=request) from None
-        except (OSError, ssl.SSLError) as exc:
+        except (OSError, ssl.SSLError, UnicodeError) as exc:  # UnicodeError: a host name IDNA refuses
             raise httpx.ConnectError(str(exc) or type(exc).__name__, request=request) from None
         return _Connection(reader, writer)
 

@@ -127,3 +127,63 @@ def test_a_transport_used_again_from_a_new_event_loop_starts_afresh():
     with EmulatorServer(EmulatorConfig(sms_count=0, email_count=0)) as server:  # its own thread: outlives a loop
         assert asyncio.run(once(server.base_url)) == 200
         assert asyncio.run(once(server.base_url)) == 200  # not the first loop's connection, nor its semaphore
+
+
+async def test_a_connection_that_received_anything_while_idle_is_not_reused():
+    """A server may say `408 Request Timeout` on an idle connection before it closes it: that answer
+    must not be taken for the next request's."""
+    seen: list[bytes] = []
+
+    async def serve(reader, writer):
+        seen.append((await reader.readuntil(b"\r\n\r\n")).split(b"\r\n")[0])
+        writer.write(OK)
+        await writer.drain()
+        await asyncio.sleep(0.1)
+        writer.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        await asyncio.sleep(5)
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    try:
+        async with httpx.AsyncClient(transport=AsyncioTransport()) as http:
+            assert (await http.get(f"{url}/a")).status_code == 200
+            await asyncio.sleep(0.3)  # the 408 has arrived; the connection is not closed yet
+            assert (await http.get(f"{url}/b")).status_code == 200
+    finally:
+        server.close()
+    assert seen == [b"GET /a HTTP/1.1", b"GET /b HTTP/1.1"]
+
+
+async def test_a_post_the_server_read_then_dropped_is_not_sent_again_behind_the_callers_back():
+    bodies: list[bytes] = []
+
+    async def serve(reader, writer):
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            bodies.append(await reader.readexactly(length))
+            if len(bodies) > 1:  # reads the second request, then hangs up without answering
+                writer.close()
+                return
+            writer.write(OK)
+            await writer.drain()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    try:
+        async with httpx.AsyncClient(transport=AsyncioTransport()) as http:
+            await http.post(f"{url}/add", content=b"first")
+            with pytest.raises(httpx.RemoteProtocolError, match="without answering"):
+                await http.post(f"{url}/add", content=b"second")
+    finally:
+        server.close()
+    assert bodies == [b"first", b"second"]  # once: a repeat is the caller's (counted, reported) decision
+
+
+async def test_a_header_http_cannot_carry_fails_in_words_that_do_not_repeat_it():
+    async with LoopbackVendor() as vendor:
+        async with httpx.AsyncClient(transport=AsyncioTransport()) as http:
+            with pytest.raises(httpx.LocalProtocolError) as caught:
+                await http.get(f"{vendor.url}/list", headers={"x-ncp-apigw-signature-v2": "secret\nvalue"})
+    assert "secret" not in str(caught.value)
