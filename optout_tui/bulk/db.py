@@ -127,9 +127,7 @@ def connect(path: Path | str | None = None, *, timeout: float = BUSY_TIMEOUT_S) 
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            _migrate(conn)
-            conn.executescript(SCHEMA)
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _upgrade(conn)
         else:
             conn.executescript(SCHEMA)
     except sqlite3.Error as exc:
@@ -144,12 +142,12 @@ ALTER TABLE job_chunks RENAME TO job_chunks_v1;
 ALTER TABLE job_values RENAME TO job_values_v1;
 """ + SCHEMA + """
 INSERT INTO job_chunks (job_id, chunk, state, attempts, first_seq, size, vals)
-SELECT c.job_id, c.chunk, c.state, c.attempts,
-       coalesce((SELECT min(seq) FROM job_values_v1 AS v WHERE v.job_id = c.job_id AND v.chunk = c.chunk), 0),
-       (SELECT count(*) FROM job_values_v1 AS v WHERE v.job_id = c.job_id AND v.chunk = c.chunk),
-       coalesce((SELECT json_group_array(value) FROM (SELECT value FROM job_values_v1 AS v
-                 WHERE v.job_id = c.job_id AND v.chunk = c.chunk ORDER BY seq)), '[]')
-FROM job_chunks_v1 AS c;
+SELECT c.job_id, c.chunk, c.state, c.attempts, coalesce(g.first_seq, 0), coalesce(g.size, 0), coalesce(g.vals, '[]')
+FROM job_chunks_v1 AS c LEFT JOIN (
+    SELECT job_id, chunk, min(seq) AS first_seq, count(*) AS size, json_group_array(value) AS vals
+    FROM (SELECT job_id, chunk, seq, value FROM job_values_v1 ORDER BY job_id, chunk, seq)
+    GROUP BY job_id, chunk
+) AS g ON g.job_id = c.job_id AND g.chunk = c.chunk;
 INSERT INTO job_outcomes (job_id, seq, status, detail)
 SELECT job_id, seq, status, detail FROM job_values_v1 WHERE status IS NOT NULL;
 DROP TABLE job_values_v1;
@@ -157,13 +155,31 @@ DROP TABLE job_chunks_v1;
 """
 
 
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring a journal written by an older version to this layout, keeping every job."""
-    kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'job_values'").fetchone()
-    if kind is None or kind[0] != "table":
-        return  # a new database
-    try:  # one transaction: a migration cut off midway leaves version 1 as it was
-        conn.executescript(f"BEGIN IMMEDIATE; {_FROM_V1} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+def _statements(script: str) -> list[str]:
+    """A script's statements one by one (triggers kept whole), to run inside our own transaction:
+    `executescript` would commit it first."""
+    out, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    return [statement for statement in out if statement.strip(" ;\n")]
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Create the schema, or bring a journal written by an older version to it keeping every job:
+    in one transaction that holds the write lock, so another process doing the same at the same
+    moment finds the work done, and a migration cut off midway leaves version 1 as it was."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:  # again, under the lock
+            kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'job_values'").fetchone()
+            script = _FROM_V1 if kind is not None and kind[0] == "table" else SCHEMA
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -140,9 +140,9 @@ def test_a_journal_written_by_version_1_is_migrated_with_every_job(tmp_path):
         INSERT INTO jobs VALUES ('20260101-aaaaaa', '2026-01-01', '2026-01-01', 'agent', 'p', 'sms', 'register', '',
             '{}', 2, 3, 2, 'failed', NULL, NULL, '');
         INSERT INTO job_chunks VALUES ('20260101-aaaaaa', 0, 'done', 1), ('20260101-aaaaaa', 1, 'failed', 3);
-        INSERT INTO job_values VALUES ('20260101-aaaaaa', 0, 0, '01000000001', 'done', ''),
+        INSERT INTO job_values VALUES ('20260101-aaaaaa', 2, 1, '01000000003', 'failed', 'HTTP 503'),
             ('20260101-aaaaaa', 1, 0, '01000000002', 'already', ''),
-            ('20260101-aaaaaa', 2, 1, '01000000003', 'failed', 'HTTP 503');
+            ('20260101-aaaaaa', 0, 0, '01000000001', 'done', '');  -- stored out of order: read back in order
     """)
     old.close()
     journal = Journal(path)
