@@ -123,10 +123,7 @@ def test_a_whole_chunk_answer_is_one_row_and_a_later_partial_answer_overrides_it
     assert journal.unresolved(job) == []
 
 
-def test_a_journal_written_by_version_1_is_migrated_with_every_job(tmp_path):
-    path = tmp_path / "j.sqlite3"
-    old = sqlite3.connect(path, isolation_level=None)
-    old.executescript("""
+V1_SCHEMA = """
         CREATE TABLE jobs (id TEXT PRIMARY KEY, created TEXT NOT NULL, updated TEXT NOT NULL, os_user TEXT NOT NULL,
             profile TEXT NOT NULL, kind TEXT NOT NULL, action TEXT NOT NULL, reason TEXT NOT NULL DEFAULT '',
             extra TEXT NOT NULL DEFAULT '{}', batch_size INTEGER NOT NULL, total INTEGER NOT NULL,
@@ -137,14 +134,25 @@ def test_a_journal_written_by_version_1_is_migrated_with_every_job(tmp_path):
         CREATE TABLE job_values (job_id TEXT NOT NULL REFERENCES jobs(id), seq INTEGER NOT NULL,
             chunk INTEGER NOT NULL, value TEXT NOT NULL, status TEXT, detail TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (job_id, seq)) WITHOUT ROWID;
-        INSERT INTO jobs VALUES ('20260101-aaaaaa', '2026-01-01', '2026-01-01', 'agent', 'p', 'sms', 'register', '',
+"""
+
+
+def version_1_journal(path, rows_sql: str = "") -> None:
+    """A journal as version 1 wrote it (a row per value), with `rows_sql` inserted."""
+    old = sqlite3.connect(path, isolation_level=None)
+    old.executescript(V1_SCHEMA + rows_sql)
+    old.close()
+
+
+def test_a_journal_written_by_version_1_is_migrated_with_every_job(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    version_1_journal(path, """        INSERT INTO jobs VALUES ('20260101-aaaaaa', '2026-01-01', '2026-01-01', 'agent', 'p', 'sms', 'register', '',
             '{}', 2, 3, 2, 'failed', NULL, NULL, '');
         INSERT INTO job_chunks VALUES ('20260101-aaaaaa', 0, 'done', 1), ('20260101-aaaaaa', 1, 'failed', 3);
         INSERT INTO job_values VALUES ('20260101-aaaaaa', 2, 1, '01000000003', 'failed', 'HTTP 503'),
             ('20260101-aaaaaa', 1, 0, '01000000002', 'already', ''),
             ('20260101-aaaaaa', 0, 0, '01000000001', 'done', '');  -- stored out of order: read back in order
     """)
-    old.close()
     journal = Journal(path)
     assert [(r.seq, r.chunk, r.value, r.status, r.detail) for r in journal.results("20260101-aaaaaa")] == [
         (0, 0, "01000000001", "done", ""), (1, 0, "01000000002", "already", ""), (2, 1, "01000000003", "failed", "HTTP 503")]
@@ -154,3 +162,18 @@ def test_a_journal_written_by_version_1_is_migrated_with_every_job(tmp_path):
     check = sqlite3.connect(path)
     assert check.execute("PRAGMA user_version").fetchone()[0] == 2
     assert check.execute("SELECT type FROM sqlite_master WHERE name = 'job_values'").fetchone()[0] == "view"
+
+
+def test_two_processes_upgrading_one_journal_at_once_both_open_it(tmp_path):
+    path = tmp_path / "j.sqlite3"
+    values = ",".join(f"('j1', {i}, {i // 1000}, '010{i:08d}', 'done', '')" for i in range(20_000))
+    chunks = ",".join(f"('j1', {c}, 'done', 1)" for c in range(20))
+    version_1_journal(path, "INSERT INTO jobs VALUES ('j1', 't', 't', 'u', 'p', 'sms', 'register', '', '{}', 1000,"
+                            f" 20000, 20, 'done', NULL, NULL, ''); INSERT INTO job_chunks VALUES {chunks};"
+                            f" INSERT INTO job_values VALUES {values};")
+    code = "import sys; from optout_tui.bulk import db; db.connect(sys.argv[1]); print('opened')"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [out.strip() for out, _ in outs] == ["opened", "opened"], [err for _, err in outs]
+    assert Journal(path).job("j1").counts == {"done": 20_000}
