@@ -26,28 +26,30 @@ def run_dashboard(ctx: CliContext, *, app_class: Any = None, **run_options: Any)
 
     from ..settings import ConfigError
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="optout-settings")
+    first_page = None
     try:
-        loading = pool.submit(_load, ctx, pool)
-        from ..ui.app import OptOutApp
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="optout-settings") as pool:
+            loading = pool.submit(_load, ctx)
+            from ..ui.app import OptOutApp
 
-        gc.freeze()  # the modules just imported live as long as the process: never scan them again
-        if not loading.done():
-            _warm_up()  # while the settings (the demo's emulator) are still on their way
-        try:
-            profile, secrets, keymap, lists, first_page = loading.result()
-        except ConfigError as exc:
-            fail(str(exc), EXIT_USAGE)
+            gc.freeze()  # the modules just imported live as long as the process: never scan them again
+            if not loading.done():
+                _warm_up()  # while the settings (the demo's emulator) are still on their way
+            try:
+                profile, secrets, keymap, lists, first_page = loading.result()
+            except ConfigError as exc:
+                fail(str(exc), EXIT_USAGE)
         from ..api.factory import build_lists
 
         app = (app_class or OptOutApp)(
             lists, profile, keymap=keymap, secrets=secrets, lists_factory=build_lists, owns_lists=True,
-            config_path=ctx.config_path, first_page=first_page,
+            config_path=ctx.config_path, first_page=first_page.future if first_page else None,
         )
         app.call_later(_collect_garbage_again)  # once the first frame is queued
         return app.run(**run_options)
     finally:
-        pool.shutdown(wait=False)
+        if first_page is not None:
+            first_page.cancel()  # quit before it came (a slow vendor): do not wait for its retries
         gc.enable()
         ctx.close()
 
@@ -67,35 +69,71 @@ def _warm_up() -> None:
     import textual.drivers.linux_driver  # noqa: F401 - App.run's driver
 
 
-def _load(ctx: CliContext, pool):
+def _load(ctx: CliContext):
     """Settings, keys and lists (the clients are bound to no event loop until first used), and the
-    first list's first page asked for at once, in this thread (see `_first_page`)."""
+    first list's first page asked for at once (see `FirstPage`)."""
     from ..api.factory import build_lists  # first: imported while the demo's emulator starts
 
     profile, secrets = ctx.load()
     lists = build_lists(profile, secrets)
     available = lists.available()
-    first_page = pool.submit(_first_page, profile, secrets, available[0].kind) if available else None
+    first_page = FirstPage(profile, secrets, available[0].kind) if available else None
     return profile, secrets, _keymap(ctx), lists, first_page
 
 
-def _first_page(profile, secrets, kind):
-    """The first page of the first list, fetched while the UI is still being imported and built,
-    so the rows can be in the first frame. Its own client and event loop (the app's loop does not
-    exist yet); the app takes the answer, or the error, as if it had asked itself."""
-    import asyncio
+class FirstPage:
+    """The first list's first page, fetched while the UI is still being imported and built, so the
+    rows can be in the first frame: on a daemon thread with its own client and event loop (the
+    app's loop does not exist yet). The app takes `future`'s answer, or its error, as if it had
+    asked itself; `cancel()` stops the fetch when the app ends first (a slow or unreachable vendor
+    must not keep the process alive through its retries)."""
 
-    from ..api.base import ListFilter
-    from ..api.factory import build_lists
+    def __init__(self, profile, secrets, kind) -> None:
+        import threading
+        from concurrent.futures import Future
 
-    async def fetch():
-        lists = build_lists(profile, secrets)
+        self.future: Future = Future()
+        self._loop = None
+        self._task = None
+        threading.Thread(target=self._run, args=(profile, secrets, kind), name="optout-first-page",
+                         daemon=True).start()
+
+    def _run(self, profile, secrets, kind) -> None:
+        import asyncio
+        from concurrent.futures import InvalidStateError
+
+        from ..api.base import ListFilter
+        from ..api.factory import build_lists
+
+        async def fetch():
+            self._task, self._loop = asyncio.current_task(), asyncio.get_running_loop()
+            if self.future.cancelled():
+                raise asyncio.CancelledError
+            lists = build_lists(profile, secrets)
+            try:
+                return await lists.get(kind).fetch_page(ListFilter(), 0)
+            finally:
+                await lists.aclose()
+
         try:
-            return await lists.get(kind).fetch_page(ListFilter(), 0)  # type: ignore[union-attr]
-        finally:
-            await lists.aclose()
+            page = asyncio.run(fetch())
+        except BaseException as exc:  # noqa: BLE001 - handed over whole, as the app's own fetch would raise it
+            outcome = (self.future.set_exception, exc)
+        else:
+            outcome = (self.future.set_result, page)
+        try:
+            outcome[0](outcome[1])
+        except InvalidStateError:
+            pass  # cancelled meanwhile: nobody is waiting
 
-    return asyncio.run(fetch())
+    def cancel(self) -> None:
+        self.future.cancel()
+        loop, task = self._loop, self._task
+        if loop is not None and task is not None:
+            try:
+                loop.call_soon_threadsafe(task.cancel)
+            except RuntimeError:
+                pass  # its loop has already finished
 
 
 def _keymap(ctx: CliContext) -> dict[str, str]:

@@ -61,3 +61,30 @@ def test_a_first_page_asked_for_before_the_app_runs_brings_its_error_along(tmp_p
         error = run_dashboard(CliContext(config_path=None), app_class=LeavesOnTheFirstError,
                               headless=True, size=(120, 36))
     assert error.is_auth and error.status == 401  # the prefetched page's own error, not a hang or a crash
+
+
+class LeavesAtOnce(OptOutApp):
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.exit)
+
+
+def test_leaving_before_a_silent_vendor_answers_leaves_no_fetch_behind(monkeypatch):
+    import socket
+    import threading
+
+    silent = socket.socket()  # accepts connections, never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        monkeypatch.setenv("OPTOUT_SENS_URL", f"http://127.0.0.1:{silent.getsockname()[1]}")
+        monkeypatch.setenv("OPTOUT_SENS_SERVICE_ID", "ncp:sms:kr:1:x")
+        monkeypatch.setenv("NCLOUD_ACCESS_KEY", "AK")
+        monkeypatch.setenv("NCLOUD_SECRET_KEY", "SK")
+        before = set(threading.enumerate())
+        run_dashboard(CliContext(), app_class=LeavesAtOnce, headless=True, size=(120, 36))
+        started = [t for t in threading.enumerate() if t not in before]
+        for thread in started:
+            thread.join(timeout=10)  # the fetch is cancelled: it ends at once, not after ~2 minutes of retries
+        assert [t.name for t in started if t.is_alive()] == []
+    finally:
+        silent.close()
