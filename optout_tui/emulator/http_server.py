@@ -62,9 +62,18 @@ class HttpServer:
         local = writer.get_extra_info("sockname")
         try:
             while True:
-                request = await self._next_request(conn, reader)
+                try:
+                    request = await self._next_request(conn, reader)
+                except h11.RemoteProtocolError as exc:  # not HTTP/1.1 as h11 reads it: say so, then close
+                    if conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
+                        writer.write(conn.send(h11.Response(status_code=exc.error_status_hint or 400,
+                                                            headers=[(b"content-length", b"0")])))
+                        await writer.drain()
+                    return
                 if request is None:
                     return
+                if conn.client_is_waiting_for_100_continue:  # curl does this for bodies over 1 KB
+                    writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])))
                 body = await self._body(conn, reader)
                 if body is None:
                     return

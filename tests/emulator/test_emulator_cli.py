@@ -67,3 +67,21 @@ def test_a_port_in_use_is_one_line_not_a_traceback():
     finally:
         proc.terminate()
         proc.communicate(timeout=15)
+
+
+def test_the_emulator_server_speaks_plain_http_to_other_clients():
+    """curl and friends: `Expect: 100-continue` is answered, a request that is not HTTP gets a 400."""
+    import socket
+
+    from optout_tui.emulator import EmulatorConfig, EmulatorServer
+
+    with EmulatorServer(EmulatorConfig(sms_count=0, email_count=0)) as server:
+        with socket.create_connection((server.host, server.port), timeout=5) as sock:
+            sock.sendall(b"POST /_emulator/reset-stats HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+            assert sock.recv(1024).startswith(b"HTTP/1.1 100 ")  # before the body is sent
+            sock.sendall(b"{}")
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200 ")
+        with socket.create_connection((server.host, server.port), timeout=5) as sock:
+            sock.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+            assert sock.recv(1024).startswith(b"HTTP/1.1 400 ")
