@@ -195,3 +195,22 @@ async def test_space_marks_rows_and_esc_clears_marks(emulator, tmp_path):
         assert "2 marked" in status_text(app)
         await pilot.press("escape")
         assert not entry_list.marked
+
+
+async def test_a_filter_field_opens_where_its_hint_was_on_a_click_or_its_key(emulator, tmp_path):
+    from textual.widgets import Input
+
+    app = make_app(emulator, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.active_pane
+        assert not pane.query(Input)  # hints only, until a field is used
+        await pilot.click("#search-hint")
+        await pilot.pause()
+        assert isinstance(app.focused, Input) and app.focused.id == "search"
+        assert not pane.query("#search-hint")
+        await pilot.press("escape")
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.focused, Input) and app.focused.id == "dates"
+        assert app.focused.placeholder.startswith("f dates")
