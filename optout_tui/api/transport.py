@@ -3,13 +3,13 @@
 Why not httpx's own transport: it goes through httpcore, whose connection pool and locks run on
 anyio, and whose network backend is anyio's. For the two jobs this tool is judged on that is the
 largest cost left: ~35 ms of imports before the dashboard's first rows (httpcore, anyio and its
-asyncio backend), and about half the client's CPU per request in a 1,000-number bulk call. This
+asyncio backend), and about a third of the client's CPU per request in a 1,000-number bulk call. This
 transport keeps httpx's requests, responses and exceptions, and h11's parser; what it adds is the
 small part in between: a keep-alive pool per origin with a connection limit, the four httpx
 timeouts (connect, read, write, pool), and the reuse rules.
 
-- An idle connection is reused only if its socket has nothing to read (the server did not close
-  it) and it was used within `keepalive_expiry`.
+- An idle connection is reused only if nothing arrived on it while idle (no stray bytes, no close
+  from the server) and it was used within `keepalive_expiry`.
 - A request that fails on a reused connection before any byte of an answer arrived is sent once
   more on a new connection when that is safe: its write failed, or its method is idempotent (a
   server that closed after reading a POST may have acted on it; the caller's counted retries decide).

@@ -73,19 +73,18 @@ def endpoint(
         state.stats.count(route)
         cfg = state.config
         if cfg.latency_ms <= 0:
-            return await answer(request, state)
+            return await answer(handler, request, state)
         # The answer leaves `latency_ms` after the request came in, the emulator's own work included:
         # a vendor's latency does not grow with the requests in flight, as a single-threaded
         # emulator's would if it slept first and then worked through the queue.
         loop = asyncio.get_running_loop()
         due = loop.time() + cfg.latency_ms / 1000
-        response = await answer(request, state)
+        response = await answer(handler, request, state)
         if (wait := due - loop.time()) > 0:
             await asyncio.sleep(wait)
         return response
 
-    async def answer(request: Request, state: EmulatorState) -> Response:
-        _, handler = methods[request.method]
+    async def answer(handler: Handler, request: Request, state: EmulatorState) -> Response:
         cfg = state.config
         fault = state.faults.pick(vendor, cfg.fault_rate, cfg.retry_after)
         if fault is not None:

@@ -77,11 +77,11 @@ class HttpServer:
                 body = await self._body(conn, reader)
                 if body is None:
                     return
-                keep = await self._respond(conn, writer, request, body, peer, local)
-                if not keep or conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
-                    return
+                await self._respond(conn, writer, request, body, peer, local)
+                if conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
+                    return  # either side asked to close
                 conn.start_next_cycle()
-        except (ConnectionError, h11.ProtocolError, asyncio.TimeoutError, asyncio.IncompleteReadError):
+        except (ConnectionError, h11.ProtocolError, TimeoutError, asyncio.IncompleteReadError):
             pass
         finally:
             self._connections.discard(task)  # type: ignore[arg-type]
@@ -92,7 +92,8 @@ class HttpServer:
             event = conn.next_event()
             if event is not h11.NEED_DATA:
                 return event
-            data = await asyncio.wait_for(reader.read(READ_SIZE), KEEP_ALIVE_S)
+            async with asyncio.timeout(KEEP_ALIVE_S):  # an idle connection is closed after this
+                data = await reader.read(READ_SIZE)
             conn.receive_data(data)
 
     async def _next_request(self, conn: h11.Connection, reader: asyncio.StreamReader) -> h11.Request | None:
@@ -111,7 +112,7 @@ class HttpServer:
                 return None
 
     async def _respond(self, conn: h11.Connection, writer: asyncio.StreamWriter, request: h11.Request,
-                       body: bytes, peer: Any, local: Any) -> bool:
+                       body: bytes, peer: Any, local: Any) -> None:
         target = bytes(request.target)
         path, _, query = target.partition(b"?")
         scope = {
@@ -150,7 +151,7 @@ class HttpServer:
         try:
             await self.app(scope, receive, send)
         except Exception:  # a bug in a handler: answer 500 like any server would, keep serving
-            start, parts = {"status": 500, "headers": [(b"content-type", b"text/plain")]}, [_ERROR]
+            start = None
         if start is None:
             start, parts = {"status": 500, "headers": [(b"content-type", b"text/plain")]}, [_ERROR]
         content = b"".join(parts)
@@ -163,7 +164,6 @@ class HttpServer:
         out += conn.send(h11.EndOfMessage())
         writer.write(out)
         await writer.drain()
-        return True
 
 
 def _unquote(path: bytes) -> str:

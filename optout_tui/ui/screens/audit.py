@@ -17,14 +17,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from ...bulk.audit import AuditEntry
 from ...normalize import format_number
 from ..dates import DateRangeError, describe_range, parse_date_range
-from ..history import AuditFilter, AuditRows, History, local_time
+from ..history import AuditFilter, AuditRows, local_time
 from ..widgets.row_list import Column, RowList
+from .history_screen import HistoryScreen
 
 WHAT_WIDTH = 30
 COLUMNS = [
@@ -85,7 +85,7 @@ def audit_detail(entry: AuditEntry | None) -> Text:
     return text
 
 
-class AuditScreen(ModalScreen[None]):
+class AuditScreen(HistoryScreen):
     DEFAULT_CSS = """
     AuditScreen { background: $background; }
     AuditScreen > Vertical { height: 1fr; }
@@ -108,9 +108,7 @@ class AuditScreen(ModalScreen[None]):
     ]
 
     def __init__(self, db_path) -> None:
-        super().__init__()
-        self.db_path = db_path
-        self.history: History | None = None
+        super().__init__(db_path)
         self.source: AuditRows | None = None
         self.flt = AuditFilter()
 
@@ -127,26 +125,17 @@ class AuditScreen(ModalScreen[None]):
             yield Static("opening the audit trail…", id="audit-status")
         yield Footer()
 
-    @property
-    def rows(self) -> RowList:
-        return self.query_one(RowList)
-
     def on_mount(self) -> None:
         self.rows.focus()
         self._open(self.flt)
-
-    def on_unmount(self) -> None:
-        if self.history is not None:
-            self.history.close()
 
     # ------------------------------------------------------------ loading
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _open(self, flt: AuditFilter) -> None:
         try:
-            if self.history is None:
-                self.history = await asyncio.to_thread(History, self.db_path)
-            source = await asyncio.to_thread(self.history.audit, flt)
+            history = await self.open_history()
+            source = await asyncio.to_thread(history.audit, flt)
         except Exception as exc:  # noqa: BLE001 - JournalError (locked, damaged) says what to do
             self._status(Text(f"✖ {exc}", style="bold red"))
             return

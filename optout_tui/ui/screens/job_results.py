@@ -12,13 +12,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Select, Static
 
 from ...bulk.journal import ValueResult
 from ...normalize import format_number
-from ..history import RESULT_STATUSES, History, JobResultRows
+from ..history import RESULT_STATUSES, JobResultRows
 from ..widgets.row_list import Column, RowList
+from .history_screen import HistoryScreen
 
 COLUMNS = [Column("#", 7), Column("Value", 32), Column("Outcome", 9), Column("Detail", 0)]
 STATUS_OPTIONS = [("Every value", "all")] + [(label.capitalize(), label) for label in RESULT_STATUSES]
@@ -29,7 +29,7 @@ def result_cells(row: ValueResult) -> list[str]:
     return [f"{row.seq + 1:,}", value, row.status or "not sent", row.detail or ""]
 
 
-class JobResultsScreen(ModalScreen[None]):
+class JobResultsScreen(HistoryScreen):
     DEFAULT_CSS = """
     JobResultsScreen { background: $background; }
     JobResultsScreen > Vertical { height: 1fr; }
@@ -50,10 +50,8 @@ class JobResultsScreen(ModalScreen[None]):
     ]
 
     def __init__(self, db_path, job) -> None:
-        super().__init__()
-        self.db_path = db_path
+        super().__init__(db_path)
         self.job = job
-        self.history: History | None = None
         self.source: JobResultRows | None = None
 
     def compose(self) -> ComposeResult:
@@ -70,25 +68,16 @@ class JobResultsScreen(ModalScreen[None]):
             yield Static("reading the journal…", id="results-status")
         yield Footer()
 
-    @property
-    def rows(self) -> RowList:
-        return self.query_one(RowList)
-
     def on_mount(self) -> None:
         self.rows.focus()
         self._open("all")
-
-    def on_unmount(self) -> None:
-        if self.history is not None:
-            self.history.close()
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _open(self, outcome: str) -> None:
         status = "" if outcome == "all" else RESULT_STATUSES[outcome]
         try:
-            if self.history is None:
-                self.history = await asyncio.to_thread(History, self.db_path)
-            source = await asyncio.to_thread(self.history.job_results, self.job.id, status)
+            history = await self.open_history()
+            source = await asyncio.to_thread(history.job_results, self.job.id, status)
         except Exception as exc:  # noqa: BLE001 - JournalError (locked, damaged) says what to do
             self.query_one("#results-status", Static).update(Text(f"✖ {exc}", style="bold red"))
             return
