@@ -107,7 +107,8 @@ def bench_add(server, count: int, latency_ms: float, in_flight: int) -> dict:
         from optout_tui.bulk.plan import preview_lines, read_values_file
 
         started = time.perf_counter()
-        preview = preview_lines(read_values_file(str(path)), _sms_kind())
+        # The command's own parse, as it runs it (in one process, ok lines not kept).
+        preview = preview_lines(read_values_file(str(path)), _sms_kind(), keep_ok_lines=False)
         t_parse = time.perf_counter() - started
 
         env = {

@@ -67,8 +67,11 @@ def _looks_like_header(text: str) -> bool:
     return bool(_HEADER_WORD.match(first.strip().strip("\"'")))
 
 
-def preview_lines(lines: Iterable[str], kind: ListKind) -> Preview:
+def preview_lines(lines: Iterable[str], kind: ListKind, *, keep_ok_lines: bool = True) -> Preview:
     """Normalise every line for `kind`; blank lines, `#` comments and a header row are skipped.
+
+    `keep_ok_lines=False` leaves the ok lines out of `lines` (their values are in `values`): the
+    command line reports only the others, and 100,000 ok lines cost time and memory.
 
     A header row is a first line that is not a value and whose first column is words only
     (`phone`, `번호`, `email,name`).
@@ -114,7 +117,8 @@ def preview_lines(lines: Iterable[str], kind: ListKind) -> Preview:
                 first_seen[value] = line_no
                 preview.values.append(value)
                 preview.ok += 1
-                preview.lines.append(PreviewLine(line_no, raw, value, "ok"))
+                if keep_ok_lines:
+                    preview.lines.append(PreviewLine(line_no, raw, value, "ok"))
             else:
                 preview.duplicate += 1
                 preview.lines.append(PreviewLine(line_no, raw, value, "duplicate", f"same as line {earlier}"))

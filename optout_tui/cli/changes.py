@@ -10,7 +10,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -198,14 +198,16 @@ def storage_errors(fn):
 # ---------------------------------------------------------------- add / remove
 
 
-def _gather_input(values: tuple[str, ...], file: str | None):
-    """Argument values first, then the file's lines; a label for each line number."""
-    from ..bulk.plan import NotTextError, read_values_file
+def _read_input(values: tuple[str, ...], file: str | None, list_kind, dry_run: bool):
+    """The input previewed (arguments first, then the file's lines), a label for each line number,
+    and the journal and audit trail opened while a big file was parsed on the other core."""
+    from ..bulk.parse_ahead import ParseAhead
+    from ..bulk.plan import NotTextError
 
-    lines = list(values)
-    if file:
+    with ParseAhead(values, file, list_kind) as parsing:
+        stores = _get_ready(dry_run) if parsing.in_background else _Stores()
         try:
-            lines += list(read_values_file(file))
+            preview = parsing.result()
         except NotTextError as exc:
             fail(str(exc), EXIT_USAGE)
         except OSError as exc:
@@ -216,19 +218,47 @@ def _gather_input(values: tuple[str, ...], file: str | None):
     def label(line_no: int) -> str:
         return f"argument {line_no}" if line_no <= count else f"line {line_no - count}" + (f" of {source}" if source and count else "")
 
-    return lines, label
+    return preview, label, stores
+
+
+class _Stores(NamedTuple):
+    """The journal and audit trail, opened ahead; or why they could not be (raised where the
+    engine would have opened them, so the order of messages stays the same)."""
+
+    journal: Any = None
+    audit: Any = None
+    error: Exception | None = None
+
+
+def _get_ready(dry_run: bool) -> _Stores:
+    """Load what sending needs and, unless this is a dry run, open the journal and the audit trail."""
+    import asyncio  # noqa: F401  (loaded now, while the input is parsed)
+
+    from ..api import factory  # noqa: F401
+    from ..bulk import engine  # noqa: F401
+
+    if dry_run:
+        return _Stores()
+    from ..bulk.audit import AuditLog
+    from ..bulk.db import JournalError
+    from ..bulk.journal import Journal
+
+    try:
+        journal = Journal()
+        return _Stores(journal, AuditLog(journal.path))
+    except JournalError as exc:
+        return _Stores(error=exc)
 
 
 def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], file: str | None, reason: str,
             dry_run: bool, yes: bool, extra: dict[str, str]) -> None:
     from ..api.base import ListKind
-    from ..bulk.plan import plan_chunks, preview_lines
+    from ..bulk.plan import plan_chunks
 
     list_kind = ListKind(kind)
     if not values and not file:
         fail(f"give the values to {action} as arguments or with --file PATH (- for stdin)", EXIT_USAGE)
-    lines, label = _gather_input(values, file)
-    preview = preview_lines(lines, list_kind)
+    preview, label, stores = _read_input(values, file, list_kind, dry_run)
     if not preview.values:
         click.echo(f"nothing to send: {preview.read:,} values read, {preview.invalid:,} invalid, "
                    f"{preview.duplicate:,} duplicates")
@@ -251,7 +281,9 @@ def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], fi
                                 f"(profile {profile.name})?", file == "-"):
                     click.echo("nothing was removed.", err=True)
                     return EXIT_PARTIAL
-            engine = BulkEngine(lst, profile)
+            if stores.error is not None:
+                raise stores.error
+            engine = BulkEngine(lst, profile, journal=stores.journal, audit=stores.audit)
             printer = ProgressPrinter()
             try:
                 result = await run_engine(engine, lambda: engine.run(Action(action), preview.values, reason=reason,

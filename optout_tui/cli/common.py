@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -97,6 +96,8 @@ class CliContext:
 
 def run(coro_fn: Callable[[], Awaitable[T]], ctx: CliContext | None = None) -> T:
     """Run an async command body; turn every failure a user can cause into one line and an exit code."""
+    import asyncio
+
     from ..api.errors import ApiError
 
     try:

@@ -70,20 +70,23 @@ def journal_path() -> Path:
     return Path(os.environ["XDG_DATA_HOME"]) / "optout-tui" / "journal.sqlite3"
 
 
-def test_a_file_with_bad_lines_and_duplicates_is_accounted_for_line_by_line(cli, tmp_path):
-    lines = ["phone,name"] + [f"010-3{i // 100:03d}-{i:04d},Kim" for i in range(1500)]
+@pytest.mark.parametrize("rows", [1_500, 6_000], ids=["parsed in-process", "parsed by a forked child"])
+def test_a_file_with_bad_lines_and_duplicates_is_accounted_for_line_by_line(cli, tmp_path, rows):
+    prefix = "0103" if rows == 1_500 else "0104"
+    lines = ["phone,name"] + [f"{prefix[:3]}-{prefix[3]}{i // 1000:03d}-{i % 1000:04d},Kim" for i in range(rows)]
     lines[10] = "010-12,short"
     lines[20] = "hello,world"
     lines.append(lines[5])
     (tmp_path / "in.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert ((tmp_path / "in.csv").stat().st_size >= 64 * 1024) == (rows == 6_000)
     out = cli("add", "sms", "--file", "in.csv", "--reason", "complaint export")
     assert out.returncode == 1, out.stderr  # invalid lines make it a partial success
-    assert re.search(r"read:\s+1,501 values", out.stdout)
+    assert re.search(rf"read:\s+{rows + 1:,} values", out.stdout)
     assert re.search(r"invalid input:\s+2\b", out.stdout) and re.search(r"duplicates:\s+1\b", out.stdout)
-    assert re.search(r"accepted:\s+1,498\b", out.stdout) and "line 11 of in.csv" not in out.stdout
+    assert re.search(rf"accepted:\s+{rows - 2:,}\b", out.stdout) and "line 11 of in.csv" not in out.stdout
     assert "line 11: '010-12,short'" in out.stdout and "line 21:" in out.stdout
     assert "Traceback" not in out.stderr
-    assert len([n for n in listed(cli, "sms") if n.startswith("0103")]) == 1_498
+    assert len([n for n in listed(cli, "sms") if n.startswith(prefix)]) == rows - 2
 
 
 def test_remove_asks_first_and_then_takes_the_values_off(cli):
