@@ -7,7 +7,6 @@ authenticates and answers. Values passed in are already canonical (see `optout_t
 
 from __future__ import annotations
 
-import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
@@ -214,6 +213,8 @@ class OptOutList(ABC):
         Works without a total count: pages are fetched speculatively in a window and the walk
         stops at the first page marked last; requests past it are cancelled.
         """
+        import asyncio  # here, not at the top: the command line parses input before it loads asyncio
+
         window = max(1, in_flight or self.limits.max_in_flight)
         pending: dict[int, asyncio.Task[Page]] = {}
         next_to_start = 0

@@ -287,7 +287,8 @@ def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], fi
             printer = ProgressPrinter()
             try:
                 result = await run_engine(engine, lambda: engine.run(Action(action), preview.values, reason=reason,
-                                                                     extra=extra, on_progress=printer))
+                                                                     extra=extra, on_progress=printer,
+                                                                     distinct=True))
             finally:
                 printer.close()
             return print_result(result, lst.name, profile=profile.name, preview=preview, labels=label)
