@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .api.base import ListKind
+from .kinds import ListKind
 
 __all__ = [
     "Normalized",

@@ -13,17 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from ..kinds import ListKind  # noqa: F401  (re-exported: the API speaks of lists by kind)
 from .errors import ApiError
-
-
-class ListKind(StrEnum):
-    SMS = "sms"
-    EMAIL = "email"
-    N080 = "080"
-
-    @property
-    def title(self) -> str:
-        return {"sms": "SMS", "email": "Email", "080": "080"}[self.value]
 
 
 # ---------------------------------------------------------------- entries

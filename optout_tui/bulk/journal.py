@@ -98,11 +98,15 @@ def _alive(job_id: str, pid: int | None, host: str | None) -> bool:
     return True
 
 
+# Printable ASCII but the two characters JSON escapes: a string of only these is its own JSON body.
+_PLAIN = bytes(range(0x20, 0x7F)).replace(b'"', b"").replace(b"\\", b"")
+
+
 def _json_array(values: Sequence[str]) -> str:
     """A chunk's values as a JSON array. Canonical numbers and addresses seldom need escaping, so
     the usual chunk is one join; anything else goes through the encoder."""
     joined = "".join(values)
-    if joined.isascii() and joined.isprintable() and '"' not in joined and "\\" not in joined:
+    if joined.isascii() and not joined.encode("ascii").translate(None, _PLAIN):
         return '["' + '","'.join(values) + '"]' if values else "[]"
     return json.dumps(list(values), ensure_ascii=False)
 

@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Iterable
 
-from ..api.base import ListKind
+from ..kinds import ListKind
 from .plan import NotTextError, Preview, PreviewLine, preview_lines, read_values_file
 
 #: A regular file smaller than this is parsed in-process: the fork would cost more than it saves.

@@ -12,8 +12,12 @@ import math
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from ..api.base import ListKind, ListLimits
+from ..kinds import ListKind
+
+if TYPE_CHECKING:
+    from ..api.base import ListLimits
 
 _DELIMITERS = (",", "\t", ";")
 

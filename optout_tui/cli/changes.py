@@ -198,14 +198,14 @@ def storage_errors(fn):
 # ---------------------------------------------------------------- add / remove
 
 
-def _read_input(values: tuple[str, ...], file: str | None, list_kind, dry_run: bool):
+def _read_input(ctx: CliContext, values: tuple[str, ...], file: str | None, list_kind, dry_run: bool):
     """The input previewed (arguments first, then the file's lines), a label for each line number,
     and the journal and audit trail opened while a big file was parsed on the other core."""
     from ..bulk.parse_ahead import ParseAhead
     from ..bulk.plan import NotTextError
 
     with ParseAhead(values, file, list_kind) as parsing:
-        stores = _get_ready(dry_run) if parsing.in_background else _Stores()
+        stores = _get_ready(ctx, dry_run) if parsing.in_background else _Stores()
         try:
             preview = parsing.result()
         except NotTextError as exc:
@@ -230,12 +230,15 @@ class _Stores(NamedTuple):
     error: Exception | None = None
 
 
-def _get_ready(dry_run: bool) -> _Stores:
-    """Load what sending needs and, unless this is a dry run, open the journal and the audit trail."""
+def _get_ready(ctx: CliContext, dry_run: bool) -> _Stores:
+    """Load what sending needs (modules, settings) and, unless this is a dry run, open the journal
+    and the audit trail."""
     import asyncio  # noqa: F401  (loaded now, while the input is parsed)
 
     from ..api import factory  # noqa: F401
     from ..bulk import engine  # noqa: F401
+
+    ctx.preload()
 
     if dry_run:
         return _Stores()
@@ -258,7 +261,7 @@ def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], fi
     list_kind = ListKind(kind)
     if not values and not file:
         fail(f"give the values to {action} as arguments or with --file PATH (- for stdin)", EXIT_USAGE)
-    preview, label, stores = _read_input(values, file, list_kind, dry_run)
+    preview, label, stores = _read_input(ctx, values, file, list_kind, dry_run)
     if not preview.values:
         click.echo(f"nothing to send: {preview.read:,} values read, {preview.invalid:,} invalid, "
                    f"{preview.duplicate:,} duplicates")

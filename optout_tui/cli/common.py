@@ -38,6 +38,7 @@ class CliContext:
     profile_name: str | None = None
     demo: bool = False
     _emulator: Any = field(default=None, repr=False)
+    _loaded: Any = field(default=None, repr=False)  # see preload()
 
     def __post_init__(self) -> None:
         if self.demo:
@@ -47,8 +48,22 @@ class CliContext:
 
             os.environ[DEMO_ENV] = "1"  # the demo's journal, audit trail and snapshot live apart
 
+    def preload(self) -> None:
+        """Load the settings now, while this process would otherwise wait (a big file is parsed
+        on the other core; the keyring can take a while). The next `load()` returns them, or
+        raises what loading them raised, in its own place."""
+        try:
+            self._loaded = self.load()
+        except Exception as exc:  # noqa: BLE001 - kept for load() to raise
+            self._loaded = exc
+
     def load(self):
         """The active profile and its secrets (or the demo's)."""
+        loaded = self._loaded
+        if loaded is not None:
+            if isinstance(loaded, Exception):
+                raise loaded
+            return loaded
         if self.demo:
             from ..demo import demo_settings
 

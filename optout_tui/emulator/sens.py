@@ -136,7 +136,7 @@ async def _changed(request: Request, state: EmulatorState, delete: bool) -> Resp
         state.sms.delete(numbers)
         return Response(status_code=204)
     distinct = list(dict.fromkeys(numbers))
-    registered = state.sms.register(distinct, now_ms())
+    registered = state.sms.register(distinct, now_ms(), distinct=True)
     body = state.sms.to_json(registered, distinct)
     return Response(body, state.config.sens_register_status, media_type=JSON)
 

@@ -154,16 +154,17 @@ class SmsStore:
 
     # ------------------------------------------------------------ changes
 
-    def register(self, numbers: list[str], now: int) -> list[int]:
+    def register(self, numbers: list[str], now: int, *, distinct: bool = False) -> list[int]:
         """Add numbers not yet present (manual registration, time `now`); a number already present
-        keeps its original time. -> the position of every distinct number, in request order."""
+        keeps its original time. -> the position of every distinct number, in request order.
+        `distinct`: the caller has de-duplicated `numbers` already."""
         times = self.times
         if times and times[-1] > now:
             now = times[-1]  # keep times ascending even if the clock stepped back
         # This runs for every number of a 1,000-number request, so the per-number steps are done by
         # map() in C; only numbers the sample filter cannot rule out get a Python-level look.
         later = self._later
-        keys = list(map(int, map("1".__add__, dict.fromkeys(numbers))))  # encode(), distinct
+        keys = list(map(int, map("1".__add__, numbers if distinct else dict.fromkeys(numbers))))  # encode()
         out: list[int | None] = list(map(later.get, keys))
         maybe_sample, sample_mask = self._sample_filter()
         in_sample = bytes(map(maybe_sample.__getitem__, map(sample_mask.__and__, keys)))

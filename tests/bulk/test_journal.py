@@ -177,3 +177,20 @@ def test_two_processes_upgrading_one_journal_at_once_both_open_it(tmp_path):
     outs = [p.communicate(timeout=60) for p in procs]
     assert [out.strip() for out, _ in outs] == ["opened", "opened"], [err for _, err in outs]
     assert Journal(path).job("j1").counts == {"done": 20_000}
+
+
+@pytest.mark.parametrize("values", [
+    ["01012345678", "01098765432"],
+    ["kim@example.kr", "lee.minsu+ads@example.co.kr"],
+    ['"quoted"@example.kr', "back\\slash@example.kr"],
+    ["tab\there@example.kr", "bell\x07@example.kr", "del\x7f@example.kr"],
+    ["김민수@example.kr", "minsu@예시.kr"],
+    [],
+], ids=["numbers", "addresses", "quotes and backslashes", "control characters", "hangul", "empty"])
+def test_a_chunk_is_stored_as_the_json_array_of_its_values(values):
+    """Plain chunks are joined by hand (the usual case); anything JSON escapes goes through the encoder."""
+    import json
+
+    from optout_tui.bulk.journal import _json_array
+
+    assert json.loads(_json_array(values)) == values

@@ -1,0 +1,16 @@
+"""The three opt-out lists by name: a module of its own, so that parsing input (which needs only
+the kind) loads nothing of the API layer."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ListKind(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+    N080 = "080"
+
+    @property
+    def title(self) -> str:
+        return {"sms": "SMS", "email": "Email", "080": "080"}[self.value]
