@@ -128,6 +128,32 @@ class ParseAhead:
             os._exit(code)
 
 
+_EARLY: ParseAhead | None = None
+
+
+def start_early(values: Iterable[str], path: str, kind: ListKind | str) -> None:
+    """Start parsing a file named on the command line before the argument parser has even loaded
+    (see `cli.main`); the command claims it with `take`. Files only: stdin cannot be read twice."""
+    global _EARLY
+    if path != "-" and kind in {k.value for k in ListKind}:
+        import atexit
+
+        _EARLY = ParseAhead(values, path, ListKind(kind))
+        atexit.register(_EARLY.cancel)  # the command never got to it (--help, a usage error)
+
+
+def take(values: Iterable[str], path: str | None, kind: ListKind) -> ParseAhead:
+    """The parse started early for exactly this input, else a new one (an early one is stopped)."""
+    global _EARLY
+    early, _EARLY = _EARLY, None
+    values = list(values)
+    if early is not None:
+        if (early.values, early.path, early.kind) == (values, path, ListKind(kind)):
+            return early
+        early.cancel()
+    return ParseAhead(values, path, kind)
+
+
 def _big_enough(path: str) -> bool:
     try:
         st = os.stat(path) if path != "-" else os.fstat(sys.stdin.fileno())

@@ -31,6 +31,49 @@ def _dashboard_options(argv: list[str]) -> dict[str, Any] | None:
     return options
 
 
+_GLOBAL_VALUED = {"--profile", "--config"}
+_CHANGE_VALUED = {"--file", "-f", "--company", "--reason"}
+_CHANGE_FLAGS = {"--dry-run", "--yes", "-y"}
+
+
+def _bulk_input(argv: list[str]) -> tuple[list[str], str, str] | None:
+    """(values, path, kind) of `[--demo|--profile N|--config P] add|remove KIND [VALUE...] --file PATH
+    [--reason T|--company N|--dry-run|--yes]`; None for anything else, which click alone parses.
+    A guess that click reads differently costs nothing but a wasted parse: the command claims the
+    early parse only when its own arguments match it exactly."""
+    args = iter(argv)
+    for arg in args:
+        if arg == "--demo":
+            continue
+        if arg in _GLOBAL_VALUED:
+            next(args, None)
+            continue
+        if arg.partition("=")[0] in _GLOBAL_VALUED:
+            continue
+        if arg not in ("add", "remove"):
+            return None
+        break
+    else:
+        return None
+    kind = next(args, "")
+    values: list[str] = []
+    path = None
+    for arg in args:
+        name, eq, value = arg.partition("=")
+        if arg in _CHANGE_VALUED or (eq and name in _CHANGE_VALUED):
+            if not eq:
+                value = next(args, "")
+            if name in ("--file", "-f"):
+                path = value
+        elif arg in _CHANGE_FLAGS:
+            continue
+        elif arg.startswith("-"):
+            return None  # --help, an option we do not know, "--": leave it all to click
+        else:
+            values.append(arg)
+    return (values, path, kind) if path else None
+
+
 def main() -> None:
     try:
         options = _dashboard_options(sys.argv[1:])
@@ -41,6 +84,11 @@ def main() -> None:
 
             run_dashboard(CliContext(**options, _emulator=emulator))
             return
+        bulk = _bulk_input(sys.argv[1:])
+        if bulk is not None:  # `add`/`remove` with a file: parse it on the other core while click loads
+            from ..bulk.parse_ahead import start_early
+
+            start_early(*bulk)
         from .group import cli
 
         cli(prog_name="optout-tui")

@@ -201,10 +201,10 @@ def storage_errors(fn):
 def _read_input(ctx: CliContext, values: tuple[str, ...], file: str | None, list_kind, dry_run: bool):
     """The input previewed (arguments first, then the file's lines), a label for each line number,
     and the journal and audit trail opened while a big file was parsed on the other core."""
-    from ..bulk.parse_ahead import ParseAhead
+    from ..bulk.parse_ahead import take
     from ..bulk.plan import NotTextError
 
-    with ParseAhead(values, file, list_kind) as parsing:
+    with take(values, file, list_kind) as parsing:
         stores = _get_ready(ctx, dry_run) if parsing.in_background else _Stores()
         try:
             preview = parsing.result()

@@ -79,7 +79,7 @@ def test_a_file_with_bad_lines_and_duplicates_is_accounted_for_line_by_line(cli,
     lines.append(lines[5])
     (tmp_path / "in.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert ((tmp_path / "in.csv").stat().st_size >= 64 * 1024) == (rows == 6_000)
-    out = cli("add", "sms", "--file", "in.csv", "--reason", "complaint export")
+    out = cli("add", "sms", "--file" if rows == 1_500 else "-f", "in.csv", "--reason", "complaint export")
     assert out.returncode == 1, out.stderr  # invalid lines make it a partial success
     assert re.search(rf"read:\s+{rows + 1:,} values", out.stdout)
     assert re.search(r"invalid input:\s+2\b", out.stdout) and re.search(r"duplicates:\s+1\b", out.stdout)

@@ -23,10 +23,26 @@ pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "fork") or sys.pla
 SCRIPT = textwrap.dedent("""
     import json, os, signal, sys, threading, time
     from optout_tui.bulk.parse_ahead import ParseAhead
+    from optout_tui.bulk import parse_ahead
     mode, path, *args = sys.argv[1:]
     if mode == "thread":
         threading.Thread(target=time.sleep, args=(2,), daemon=True).start()
-    parsing = ParseAhead(args, path, "sms")
+    if mode in ("early", "early-other"):
+        parse_ahead.start_early(args, path, "sms")
+        early = parse_ahead._EARLY
+        early_pid = early._pid
+        parsing = parse_ahead.take(args + (["one more"] if mode == "early-other" else []), path, "sms")
+        if mode == "early":
+            assert parsing is early and early_pid
+        else:  # the command's input is not what was guessed: the early child is stopped and reaped
+            assert parsing is not early and early._pid == 0
+            try:
+                os.waitpid(early_pid, 0)
+                raise AssertionError("the early child was not reaped")
+            except ChildProcessError:
+                pass
+    else:
+        parsing = ParseAhead(args, path, "sms")
     forked = parsing.in_background
     if mode == "kill":
         os.kill(parsing._pid, signal.SIGKILL)
@@ -115,3 +131,11 @@ def test_no_fork_while_another_thread_runs(big_file):
     got = parse_in_child("thread", str(big_file))
     assert got["forked"] is False and got["counts"] == [29_997, 2, 1]
 
+
+
+@pytest.mark.parametrize("mode", ["early", "early-other"])
+def test_a_parse_started_before_click_is_claimed_only_by_the_same_input(big_file, mode):
+    got = parse_in_child(mode, str(big_file), "010-5555-0000")
+    want = parsed_here(big_file, *(["010-5555-0000"] + (["one more"] if mode == "early-other" else [])))
+    assert got["forked"] is True and got["reaped"] is True
+    assert (got["values"], got["counts"], got["lines"]) == (want["values"], want["counts"], want["lines"])
