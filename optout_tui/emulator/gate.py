@@ -78,7 +78,8 @@ def endpoint(
         # a vendor's latency does not grow with the requests in flight, as a single-threaded
         # emulator's would if it slept first and then worked through the queue.
         loop = asyncio.get_running_loop()
-        due = loop.time() + cfg.latency_ms / 1000
+        arrived = request.scope.get("state", {}).get("arrived")
+        due = (arrived if arrived is not None else loop.time()) + cfg.latency_ms / 1000
         response = await answer(handler, request, state)
         if (wait := due - loop.time()) > 0:
             await asyncio.sleep(wait)

@@ -24,6 +24,23 @@ KEEP_ALIVE_S = 30.0
 _ERROR = b"Internal Server Error"
 
 
+class StampedReader(asyncio.StreamReader):
+    """A stream reader that notes when bytes arrive while it is unstamped: the arrival of a request
+    as the event loop saw it, before the handlers of requests that came in with it have run. The
+    latency gate counts from there, so answers to eight requests sent at once all leave after the
+    configured latency (CPU permitting), not one handler's work later each."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.arrived: float | None = None
+        self._clock = asyncio.get_running_loop().time
+
+    def feed_data(self, data: bytes) -> None:
+        if self.arrived is None and data:
+            self.arrived = self._clock()
+        super().feed_data(data)
+
+
 class HttpServer:
     """Serve `app` on a listening socket until `stop()`; run it with `serve()` on an event loop."""
 
@@ -39,7 +56,12 @@ class HttpServer:
     async def serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
-        self._server = await asyncio.start_server(self._connection, sock=self.sock, limit=READ_SIZE, backlog=512)
+        loop = self._loop
+
+        def protocol() -> asyncio.StreamReaderProtocol:  # as asyncio.start_server builds it, with our reader
+            return asyncio.StreamReaderProtocol(StampedReader(limit=READ_SIZE), self._connection)
+
+        self._server = await loop.create_server(protocol, sock=self.sock, backlog=512)
         self.started = True
         try:
             await self._stopping.wait()
@@ -72,12 +94,16 @@ class HttpServer:
                     return
                 if request is None:
                     return
+                arrived = reader.arrived if isinstance(reader, StampedReader) else None
                 if conn.client_is_waiting_for_100_continue:  # curl does this for bodies over 1 KB
                     writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])))
                 body = await self._body(conn, reader)
                 if body is None:
                     return
-                await self._respond(conn, writer, request, body, peer, local)
+                if isinstance(reader, StampedReader):
+                    reader.arrived = None  # bytes from here on are the next request's (if already
+                    # buffered, that request counts from when it is read: later, never earlier)
+                await self._respond(conn, writer, request, body, peer, local, arrived)
                 if conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
                     return  # either side asked to close
                 conn.start_next_cycle()
@@ -112,7 +138,7 @@ class HttpServer:
                 return None
 
     async def _respond(self, conn: h11.Connection, writer: asyncio.StreamWriter, request: h11.Request,
-                       body: bytes, peer: Any, local: Any) -> None:
+                       body: bytes, peer: Any, local: Any, arrived: float | None = None) -> None:
         target = bytes(request.target)
         path, _, query = target.partition(b"?")
         scope = {
@@ -128,6 +154,7 @@ class HttpServer:
             "headers": list(request.headers),
             "client": peer[:2] if peer else None,
             "server": local[:2] if local else None,
+            "state": {"arrived": arrived},  # loop time the request's first bytes came in (see StampedReader)
         }
         sent_body = False
         start: dict | None = None
