@@ -63,10 +63,10 @@ class SmsStore:
 
     def _sample_filter(self) -> tuple[bytearray, int]:
         """A byte per slot of (number & mask), set for every sample number: most numbers sent to
-        register are new, and a zero byte says so without bisecting the index. Built on the first
-        registration: eight to sixteen bytes per sample number, ~10 ms per 100,000."""
+        register are new, and a zero byte says so without bisecting the index. Built with the store:
+        sixteen to thirty-two bytes per sample number, ~10 ms per 100,000."""
         if self._filter is None:
-            mask = (1 << max(12, (8 * self._index_len).bit_length())) - 1  # ~1 in 10 slots set
+            mask = (1 << max(12, (16 * self._index_len).bit_length())) - 1  # ~1 in 20 slots set
             table = bytearray(mask + 1)
             for packed in self._index:
                 table[(packed >> POS_BITS) & mask] = 1
@@ -165,25 +165,31 @@ class SmsStore:
         # map() in C; only numbers the sample filter cannot rule out get a Python-level look.
         later = self._later
         keys = list(map(int, map("1".__add__, numbers if distinct else dict.fromkeys(numbers))))  # encode()
-        out: list[int | None] = list(map(later.get, keys))
+        # Positions of numbers registered after generation; skipped when none of these is one.
+        known = None if not later or later.keys().isdisjoint(keys) else list(map(later.get, keys))
         maybe_sample, sample_mask = self._sample_filter()
         in_sample = bytes(map(maybe_sample.__getitem__, map(sample_mask.__and__, keys)))
         index, alive, size = self._index, self.alive, self._index_len
         mask = (1 << POS_BITS) - 1
+        in_index: dict[int, int] = {}  # i -> position of a live sample entry
         i = in_sample.find(1)
         while i >= 0:
-            if out[i] is None:
+            if known is None or known[i] is None:
                 key = keys[i]
                 j = bisect_left(index, key << POS_BITS)
                 if j < size and index[j] >> POS_BITS == key and alive[index[j] & mask]:
-                    out[i] = index[j] & mask
+                    in_index[i] = index[j] & mask
             i = in_sample.find(1, i + 1)
-        missing = list(compress(range(len(out)), map(is_, out, repeat(None))))
-        placed = range(len(times), len(times) + len(missing))
-        if len(missing) == len(out):  # all new: the usual import
-            out = list(placed)
+        if known is None and not in_index:  # all new: the usual import
+            placed = range(len(times), len(times) + len(keys))
+            out: list[int | None] = list(placed)
             new = keys
         else:
+            out = known if known is not None else [None] * len(keys)
+            for i, pos in in_index.items():
+                out[i] = pos
+            missing = list(compress(range(len(out)), map(is_, out, repeat(None))))
+            placed = range(len(times), len(times) + len(missing))
             new = list(map(keys.__getitem__, missing))
             deque(map(out.__setitem__, missing, placed), maxlen=0)  # out[i] = pos, in C
         later.update(zip(new, placed))
