@@ -112,9 +112,13 @@ class CliContext:
 def run(coro_fn: Callable[[], Awaitable[T]], ctx: CliContext | None = None) -> T:
     """Run an async command body; turn every failure a user can cause into one line and an exit code."""
     import asyncio
+    import gc
 
     from ..api.errors import ApiError
 
+    # What is loaded by now (modules, the command's parsed input) lives until exit: keep it out of
+    # the collections the run triggers (in a 100,000-value `add`, GC time 13-17 ms -> 9 ms).
+    gc.freeze()
     try:
         return asyncio.run(coro_fn())  # type: ignore[arg-type]
     except ApiError as exc:
@@ -129,6 +133,5 @@ def run(coro_fn: Callable[[], Awaitable[T]], ctx: CliContext | None = None) -> T
         # The command's work is done and flushed: spare the interpreter its last garbage collection
         # over everything the command held (after a 100,000-value job, ~35 ms of the exit).
         import atexit
-        import gc
 
         atexit.register(gc.freeze)
