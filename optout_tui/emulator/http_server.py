@@ -109,6 +109,8 @@ class HttpServer:
                 conn.start_next_cycle()
         except (ConnectionError, h11.ProtocolError, TimeoutError, asyncio.IncompleteReadError):
             pass
+        except asyncio.CancelledError:  # the server is stopping: end quietly (asyncio's stream
+            pass  # protocol would log a cancelled connection task as an unhandled exception)
         finally:
             self._connections.discard(task)  # type: ignore[arg-type]
             writer.close()
