@@ -6,8 +6,9 @@ by side: the child reads and parses and hands back what a command needs (the val
 the lines that were not ok), while this process imports and opens; then it waits for the child.
 
 Used only where fork is safe: POSIX but not macOS (its system libraries may not survive a fork),
-and only while this process has one thread. Elsewhere, and for small files, it parses in-process,
-so the result is the same everywhere. A child that dies without an answer is parsed again here.
+only while this process has one thread, and only for regular files (stdin and pipes cannot be
+read twice). Elsewhere, and for small files, it parses in-process, so the result is the same
+everywhere. A child that dies without an answer, or cannot be started, means parsing here.
 """
 
 from __future__ import annotations
@@ -55,9 +56,7 @@ class ParseAhead:
         if not self._pid:
             return self._parse()
         answer = self._collect()
-        if answer is None:  # the child died without a word: do it here (stdin was read by the child)
-            if self.path == "-":
-                raise OSError("the parser of standard input stopped unexpectedly; run the command again")
+        if answer is None:  # the child died without a word: parse here (only regular files are forked)
             return self._parse()
         return _from_wire(answer)
 
@@ -93,19 +92,32 @@ class ParseAhead:
             answer = marshal.loads(b"".join(chunks))
         except (EOFError, ValueError, TypeError):
             return None
-        return answer if status == 0 and isinstance(answer, tuple) else None
+        # A whole answer is a tuple (a cut-off one does not load). The exit status is unknown when
+        # SIGCHLD is ignored (the kernel reaps the child itself): then the answer alone decides.
+        return answer if status in (0, None) and isinstance(answer, tuple) else None
 
-    def _reap(self) -> int:
+    def _reap(self) -> int | None:
         pid, self._pid = self._pid, 0
         os.close(self._fd)
-        _, status = os.waitpid(pid, 0)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            return None
         return os.waitstatus_to_exitcode(status)
 
     # ------------------------------------------------------------ the child
 
     def _fork(self) -> None:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            read_end, write_end = os.pipe()
+        except OSError:  # out of file descriptors: parse in-process
+            return
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes or memory: parse in-process
+            os.close(read_end)
+            os.close(write_end)
+            return
         if pid:
             os.close(write_end)
             self._pid, self._fd = pid, read_end
@@ -155,13 +167,17 @@ def take(values: Iterable[str], path: str | None, kind: ListKind) -> ParseAhead:
 
 
 def _big_enough(path: str) -> bool:
+    """A regular file of MIN_BYTES or more. Not stdin, a pipe or a terminal: their input cannot be
+    read again if the child dies, and a child reading a pipe could outlive a killed parent."""
+    if path == "-":
+        return False
     try:
-        st = os.stat(path) if path != "-" else os.fstat(sys.stdin.fileno())
+        st = os.stat(path)
     except (OSError, ValueError):
         return False  # let the in-process read say what is wrong
     import stat
 
-    return not stat.S_ISREG(st.st_mode) or st.st_size >= MIN_BYTES
+    return stat.S_ISREG(st.st_mode) and st.st_size >= MIN_BYTES
 
 
 def _to_wire(preview: Preview) -> tuple:

@@ -261,13 +261,17 @@ def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], fi
     list_kind = ListKind(kind)
     if not values and not file:
         fail(f"give the values to {action} as arguments or with --file PATH (- for stdin)", EXIT_USAGE)
-    preview, label, stores = _read_input(ctx, values, file, list_kind, dry_run)
-    if not preview.values:
-        click.echo(f"nothing to send: {preview.read:,} values read, {preview.invalid:,} invalid, "
-                   f"{preview.duplicate:,} duplicates")
-        bad = preview.invalid_lines()
-        echo_limited("invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad))
-        sys.exit(EXIT_PARTIAL if preview.invalid else EXIT_USAGE)
+    try:
+        preview, label, stores = _read_input(ctx, values, file, list_kind, dry_run)
+        if not preview.values:
+            click.echo(f"nothing to send: {preview.read:,} values read, {preview.invalid:,} invalid, "
+                       f"{preview.duplicate:,} duplicates")
+            bad = preview.invalid_lines()
+            echo_limited("invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad))
+            sys.exit(EXIT_PARTIAL if preview.invalid else EXIT_USAGE)
+    except BaseException:
+        ctx.close()  # the demo's emulator, if the settings were loaded while the input was parsed
+        raise
 
     async def body() -> int:
         from ..api.factory import require

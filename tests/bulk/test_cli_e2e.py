@@ -70,7 +70,7 @@ def journal_path() -> Path:
     return Path(os.environ["XDG_DATA_HOME"]) / "optout-tui" / "journal.sqlite3"
 
 
-@pytest.mark.parametrize("rows", [1_500, 6_000], ids=["parsed in-process", "parsed by a forked child"])
+@pytest.mark.parametrize("rows", [1_500, 6_000], ids=["small file", "big file (parsed ahead, in a forked child where fork is safe)"])
 def test_a_file_with_bad_lines_and_duplicates_is_accounted_for_line_by_line(cli, tmp_path, rows):
     prefix = "0103" if rows == 1_500 else "0104"
     lines = ["phone,name"] + [f"{prefix[:3]}-{prefix[3]}{i // 1000:03d}-{i % 1000:04d},Kim" for i in range(rows)]

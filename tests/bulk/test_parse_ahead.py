@@ -7,6 +7,7 @@ process may have more.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -27,6 +28,12 @@ SCRIPT = textwrap.dedent("""
     mode, path, *args = sys.argv[1:]
     if mode == "thread":
         threading.Thread(target=time.sleep, args=(2,), daemon=True).start()
+    if mode == "sigchld ignored":  # as some launchers start programs: the kernel reaps children itself
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    if mode == "no fork":  # out of processes
+        def refuse():
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        os.fork = refuse
     if mode in ("early", "early-other"):
         parse_ahead.start_early(args, path, "sms")
         early = parse_ahead._EARLY
@@ -52,11 +59,13 @@ SCRIPT = textwrap.dedent("""
     except OSError as exc:
         print(json.dumps({"forked": forked, "error": type(exc).__name__, "message": str(exc)}))
         sys.exit(0)
-    try:
-        os.waitpid(child, os.WNOHANG) if child else None
-        reaped = True if child else None
-    except ChildProcessError:
-        reaped = True
+    reaped = None
+    if child:
+        try:
+            os.waitpid(child, 0)
+            reaped = False
+        except ChildProcessError:
+            reaped = True
     lines = [[x.line_no, x.raw, x.value, x.status, x.reason] for x in preview.lines]
     print(json.dumps({"forked": forked, "values": preview.values, "counts": [preview.ok, preview.invalid,
                       preview.duplicate], "lines": lines, "reaped": reaped}))
@@ -104,10 +113,26 @@ def test_a_small_file_is_parsed_in_this_process(tmp_path):
     assert got["forked"] is False and got["values"] == ["01012345678"] and got["counts"] == [1, 1, 0]
 
 
-def test_standard_input_is_read_by_the_child(big_file):
+def test_standard_input_and_pipes_are_parsed_in_this_process(big_file, tmp_path):
+    """They cannot be read again if a child dies, and a child reading a pipe could outlive its parent."""
     got = parse_in_child("plain", "-", stdin=big_file.read_bytes())
-    assert got["forked"] is True
-    assert got["values"] == parsed_here(big_file)["values"]
+    assert got["forked"] is False and got["values"] == parsed_here(big_file)["values"]
+    fifo = tmp_path / "numbers.fifo"
+    os.mkfifo(fifo)
+    import threading
+
+    writer = threading.Thread(target=fifo.write_bytes, args=(big_file.read_bytes(),))
+    writer.start()
+    got = parse_in_child("plain", str(fifo))
+    writer.join(timeout=30)
+    assert got["forked"] is False and got["values"] == parsed_here(big_file)["values"]
+
+
+@pytest.mark.parametrize("mode", ["sigchld ignored", "no fork"])
+def test_an_unusual_process_still_gets_the_same_answer(big_file, mode):
+    got = parse_in_child(mode, str(big_file))
+    assert got["forked"] is (mode == "sigchld ignored")
+    assert got["values"] == parsed_here(big_file)["values"] and got["counts"] == [29_997, 2, 1]
 
 
 def test_a_child_that_dies_without_an_answer_is_parsed_again_here(big_file):

@@ -91,4 +91,5 @@ async def test_the_gate_holds_an_answer_until_latency_after_arrival(monkeypatch,
     if expected_wait is None:
         assert waits == []
     else:
-        assert len(waits) == 1 and expected_wait - 0.05 < waits[0] <= expected_wait
+        # the cases differ by 0.2 s: a handler slower than 0.15 s would be needed to blur them
+        assert len(waits) == 1 and expected_wait - 0.15 < waits[0] <= expected_wait
