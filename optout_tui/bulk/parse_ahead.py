@@ -145,9 +145,9 @@ _EARLY: ParseAhead | None = None
 
 def start_early(values: Iterable[str], path: str, kind: ListKind | str) -> None:
     """Start parsing a file named on the command line before the argument parser has even loaded
-    (see `cli.main`); the command claims it with `take`. Files only: stdin cannot be read twice."""
+    (see `cli.main`); the command claims it with `take`."""
     global _EARLY
-    if path != "-" and kind in {k.value for k in ListKind}:
+    if kind in {k.value for k in ListKind}:
         import atexit
 
         _EARLY = ParseAhead(values, path, ListKind(kind))
@@ -186,10 +186,10 @@ def _to_wire(preview: Preview) -> tuple:
 
 
 def _from_wire(answer: tuple) -> Preview:
-    kind = answer[0]
-    if kind == "not text":
+    tag = answer[0]
+    if tag == "not text":
         raise NotTextError(answer[1])
-    if kind == "os error":
+    if tag == "os error":
         raise OSError(answer[1], answer[2], answer[3])
     _, values, ok, invalid, duplicate, lines = answer
     return Preview(lines=[PreviewLine(*x) for x in lines], values=values, ok=ok, invalid=invalid,

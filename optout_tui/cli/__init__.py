@@ -8,32 +8,38 @@ the first frame comes sooner.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 
-def _dashboard_options(argv: list[str]) -> dict[str, Any] | None:
-    """`[--demo] [--profile NAME] [--config PATH]` and nothing else opens the dashboard; else None."""
+_GLOBAL_VALUED = {"--profile": "profile_name", "--config": "config_path"}
+_CHANGE_VALUED = {"--file", "-f", "--company", "--reason"}
+_CHANGE_FLAGS = {"--dry-run", "--yes", "-y"}
+
+
+def _global_options(args: Iterator[str]) -> tuple[dict[str, Any], str | None] | None:
+    """`[--demo] [--profile NAME] [--config PATH]` taken from the front of `args`: the options and the
+    first other argument (None when there is none); None when an option's value is missing."""
     options: dict[str, Any] = {"config_path": None, "profile_name": None, "demo": False}
-    names = {"--profile": "profile_name", "--config": "config_path"}
-    args = iter(argv)
     for arg in args:
         if arg == "--demo":
             options["demo"] = True
             continue
         name, eq, value = arg.partition("=")
-        if name not in names:
-            return None
+        if name not in _GLOBAL_VALUED:
+            return options, arg
         if not eq:
             value = next(args, "")
         if not value or value.startswith("-"):
             return None  # let click say what is missing
-        options[names[name]] = value
-    return options
+        options[_GLOBAL_VALUED[name]] = value
+    return options, None
 
 
-_GLOBAL_VALUED = {"--profile", "--config"}
-_CHANGE_VALUED = {"--file", "-f", "--company", "--reason"}
-_CHANGE_FLAGS = {"--dry-run", "--yes", "-y"}
+def _dashboard_options(argv: list[str]) -> dict[str, Any] | None:
+    """`[--demo] [--profile NAME] [--config PATH]` and nothing else opens the dashboard; else None."""
+    found = _global_options(iter(argv))
+    return found[0] if found is not None and found[1] is None else None
 
 
 def _bulk_input(argv: list[str]) -> tuple[list[str], str, str] | None:
@@ -42,18 +48,8 @@ def _bulk_input(argv: list[str]) -> tuple[list[str], str, str] | None:
     A guess that click reads differently costs nothing but a wasted parse: the command claims the
     early parse only when its own arguments match it exactly."""
     args = iter(argv)
-    for arg in args:
-        if arg == "--demo":
-            continue
-        if arg in _GLOBAL_VALUED:
-            next(args, None)
-            continue
-        if arg.partition("=")[0] in _GLOBAL_VALUED:
-            continue
-        if arg not in ("add", "remove"):
-            return None
-        break
-    else:
+    found = _global_options(args)
+    if found is None or found[1] not in ("add", "remove"):
         return None
     kind = next(args, "")
     values: list[str] = []

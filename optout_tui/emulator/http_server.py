@@ -56,12 +56,11 @@ class HttpServer:
     async def serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
-        loop = self._loop
 
         def protocol() -> asyncio.StreamReaderProtocol:  # as asyncio.start_server builds it, with our reader
             return asyncio.StreamReaderProtocol(StampedReader(limit=READ_SIZE), self._connection)
 
-        self._server = await loop.create_server(protocol, sock=self.sock, backlog=512)
+        self._server = await self._loop.create_server(protocol, sock=self.sock, backlog=512)
         self.started = True
         try:
             await self._stopping.wait()
@@ -76,7 +75,7 @@ class HttpServer:
         if self._loop is not None and self._stopping is not None:
             self._loop.call_soon_threadsafe(self._stopping.set)
 
-    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _connection(self, reader: StampedReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         self._connections.add(task)  # type: ignore[arg-type]
         conn = h11.Connection(h11.SERVER)
@@ -94,15 +93,14 @@ class HttpServer:
                     return
                 if request is None:
                     return
-                arrived = reader.arrived if isinstance(reader, StampedReader) else None
+                arrived = reader.arrived
                 if conn.client_is_waiting_for_100_continue:  # curl does this for bodies over 1 KB
                     writer.write(conn.send(h11.InformationalResponse(status_code=100, headers=[])))
                 body = await self._body(conn, reader)
                 if body is None:
                     return
-                if isinstance(reader, StampedReader):
-                    reader.arrived = None  # bytes from here on are the next request's (if already
-                    # buffered, that request counts from when it is read: later, never earlier)
+                reader.arrived = None  # bytes from here on are the next request's (if already
+                # buffered, that request counts from when it is read: later, never earlier)
                 await self._respond(conn, writer, request, body, peer, local, arrived)
                 if conn.our_state is not h11.DONE or conn.their_state is not h11.DONE:
                     return  # either side asked to close
