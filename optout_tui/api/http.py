@@ -1,16 +1,20 @@
 """The one HTTP layer every vendor client goes through: timeouts, retries, endpoint safety.
 
-- Retries 429, 5xx and timeouts/connection errors with exponential backoff and full jitter,
-  honouring `Retry-After`, for a bounded number of attempts.
-- TLS verification is always on; plain `http://` is refused except on loopback (the emulator).
+- One `httpx.AsyncClient` per vendor on httpx's own transport, sized by the client's `limits`: the
+  pool keeps connections alive between requests and drops those the server closed while idle.
+  Proxy variables in the environment apply through httpx's `trust_env`: there is no separate path
+  for them, so a proxied request is built, signed and retried exactly like a direct one.
+- One verifying TLS context serves every client of the process (`verify=tls_context()`): building
+  one means loading the CA bundle, and every vendor needs the same one. Plain `http://` is refused
+  except on loopback (the emulator).
 - Each request is authenticated by a hook that sees the final request, so signatures cover exactly
   the bytes sent; a 401 can trigger one credential refresh (NHN tokens).
-- Retries are reported to `retry_listener` (a context variable), so a bulk run shows them as progress.
-- Speed (issue 2: 1,000 pages, 8 in flight): requests go straight to one pooled transport per client
-  (no per-request cookie jar, redirect or URL-merging work), `transport.AsyncioTransport` (HTTP/1.1 on
-  asyncio streams with h11; see there why not httpcore), and one TLS context is shared by every client
-  of the process (loading the CA bundle costs ~30 ms each time). With proxy variables in the
-  environment requests go through `httpx.AsyncClient`, which honours them exactly as before.
+- Retries 429, 5xx and timeouts/connection errors with exponential backoff and full jitter,
+  honouring `Retry-After`, for a bounded number of attempts. The transport never sends a request
+  twice, so a re-sent POST is always one of these retries, and each is reported to `retry_listener`
+  (a context variable): a bulk run shows them as progress.
+- Every failure is one line. A request HTTP cannot carry (a line break in a stored key) is refused
+  without quoting the offending value, which may be a secret, and is not retried.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ import functools
 import ipaddress
 import random
 import ssl
-import urllib.request
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -31,7 +34,6 @@ import httpx
 
 from ..settings import ConfigError
 from .errors import ApiError, error_from_response
-from .transport import AsyncioTransport
 
 RetryListener = Callable[[ApiError, int, float], None]
 retry_listener: ContextVar[RetryListener | None] = ContextVar("optout_retry_listener", default=None)
@@ -87,11 +89,6 @@ def tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context(verify=True)
 
 
-def _proxies_in_environment() -> bool:
-    proxies = urllib.request.getproxies()
-    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
-
-
 class VendorHttp:
     """An httpx client for one vendor service, with auth, retries and one-line errors."""
 
@@ -112,45 +109,15 @@ class VendorHttp:
         self._auth = auth
         self._refresh = refresh
         self.retry = retry or RetryPolicy()
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
-        if transport is None and not _proxies_in_environment():
-            transport = AsyncioTransport(
-                # No TLS context for plain http on loopback (the emulator): never used, ~30 ms to load.
-                ssl_context=tls_context() if self.base_url.startswith("https:") else None,
-                max_connections=max_connections,
-                keepalive_expiry=limits.keepalive_expiry or 5.0,
-            )
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
-            limits=limits,
+            limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-            verify=tls_context() if transport is None else True,  # with a transport given, httpx loads none
+            verify=tls_context(),
             transport=transport,
             follow_redirects=False,
         )
-        # Sent straight to this transport; None: through the client (it applies environment proxies).
-        self._transport = transport
-        self._headers = self._client.headers
-        self._extensions = {"timeout": self._client.timeout.as_dict()}
-
-    def _build(self, method: str, path: str, params: Any, json: Any, data: Any, content: Any,
-               headers: dict[str, str] | None) -> httpx.Request:
-        merged = self._headers
-        if headers:
-            merged = self._headers.copy()
-            merged.update(headers)
-        return httpx.Request(method, self.base_url + path, params=params, json=json, data=data, content=content,
-                             headers=merged, extensions=self._extensions)
-
-    async def _send(self, request: httpx.Request) -> httpx.Response:
-        if self._transport is None:
-            response = await self._client.send(request)
-        else:
-            response = await self._transport.handle_async_request(request)
-            response.request = request
-        await response.aread()
-        return response
 
     async def request(
         self,
@@ -169,15 +136,17 @@ class VendorHttp:
         refreshed = False
         while True:
             attempt += 1
-            request = self._build(method, path, params, json, data, content, headers)
+            request = self._client.build_request(method, path, params=params, json=json, data=data,
+                                                 content=content, headers=headers)
             if self._auth is not None:
                 await self._auth(request)
             try:
-                response = await self._send(request)
+                response = await self._client.send(request)
             except httpx.TimeoutException:
                 error = ApiError(self.service, "the request timed out", retryable=True)
-            except httpx.LocalProtocolError as exc:  # ours to fix, not the network's: no retry
-                error = ApiError(self.service, f"the request could not be sent: {_describe(exc)}", retryable=False)
+            except httpx.LocalProtocolError:  # ours to fix, not the network's: no retry; its text quotes the value
+                error = ApiError(self.service, "the request could not be sent: a header holds a character HTTP does "
+                                 "not allow (a line break in a stored key?)", retryable=False)
             except httpx.TransportError as exc:
                 error = ApiError(self.service, f"could not reach {self.base_url}: {_describe(exc)}", retryable=True)
             else:
@@ -201,8 +170,16 @@ class VendorHttp:
         await self._client.aclose()
 
 
-def _describe(exc: Exception) -> str:
-    text = str(exc).strip()
-    if not text:
-        return type(exc).__name__
-    return text.splitlines()[0][:160]
+def _describe(exc: BaseException) -> str:
+    """The first line of the innermost system error under `exc`, else of `exc`: httpx's error wraps
+    httpcore's, which wraps the socket's, and above a refused connection anyio says only "All
+    connection attempts failed"."""
+    found, inner = exc, exc.__cause__ or exc.__context__
+    for _ in range(8):  # a few wrappers deep; a chain is never a cycle, but stay bounded anyway
+        if inner is None:
+            break
+        if isinstance(inner, OSError):
+            found = inner
+        inner = inner.__cause__ or inner.__context__
+    text = str(found).strip()
+    return text.splitlines()[0][:160] if text else type(found).__name__
