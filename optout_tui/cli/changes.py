@@ -10,7 +10,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
-from typing import Any, NamedTuple
+from typing import Any
 
 import click
 
@@ -198,59 +198,20 @@ def storage_errors(fn):
 # ---------------------------------------------------------------- add / remove
 
 
-def _read_input(ctx: CliContext, values: tuple[str, ...], file: str | None, list_kind, dry_run: bool):
-    """The input previewed (arguments first, then the file's lines), a label for each line number,
-    and the journal and audit trail opened while a big file was parsed on the other core."""
-    from ..bulk.parse_ahead import take
-    from ..bulk.plan import NotTextError
+def read_input(values: tuple[str, ...], file: str | None, kind: Any) -> Any:
+    """The arguments, then the lines of `file` ("-" for stdin), previewed for `kind` with the ok lines
+    left out (see `preview_lines`); a file that cannot be read ends the command in one line."""
+    from itertools import chain
 
-    with take(values, file, list_kind) as parsing:
-        stores = _get_ready(ctx, dry_run) if parsing.in_background else _Stores()
-        try:
-            preview = parsing.result()
-        except NotTextError as exc:
-            fail(str(exc), EXIT_USAGE)
-        except OSError as exc:
-            fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE)
-    count = len(values)
-    source = "stdin" if file == "-" else file
-
-    def label(line_no: int) -> str:
-        return f"argument {line_no}" if line_no <= count else f"line {line_no - count}" + (f" of {source}" if source and count else "")
-
-    return preview, label, stores
-
-
-class _Stores(NamedTuple):
-    """The journal and audit trail, opened ahead; or why they could not be (raised where the
-    engine would have opened them, so the order of messages stays the same)."""
-
-    journal: Any = None
-    audit: Any = None
-    error: Exception | None = None
-
-
-def _get_ready(ctx: CliContext, dry_run: bool) -> _Stores:
-    """Load what sending needs (modules, settings) and, unless this is a dry run, open the journal
-    and the audit trail."""
-    import asyncio  # noqa: F401  (loaded now, while the input is parsed)
-
-    from ..api import factory  # noqa: F401
-    from ..bulk import engine  # noqa: F401
-
-    ctx.preload()
-
-    if dry_run:
-        return _Stores()
-    from ..bulk.audit import AuditLog
-    from ..bulk.db import JournalError
-    from ..bulk.journal import Journal
+    from ..bulk.plan import NotTextError, preview_lines, read_values_file
 
     try:
-        journal = Journal()
-        return _Stores(journal, AuditLog(journal.path))
-    except JournalError as exc:
-        return _Stores(error=exc)
+        lines = chain(values, read_values_file(file)) if file else values
+    except NotTextError as exc:
+        fail(str(exc), EXIT_USAGE)
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}", EXIT_USAGE)
+    return preview_lines(lines, kind, keep_ok_lines=False)
 
 
 def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], file: str | None, reason: str,
@@ -261,17 +222,18 @@ def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], fi
     list_kind = ListKind(kind)
     if not values and not file:
         fail(f"give the values to {action} as arguments or with --file PATH (- for stdin)", EXIT_USAGE)
-    try:
-        preview, label, stores = _read_input(ctx, values, file, list_kind, dry_run)
-        if not preview.values:
-            click.echo(f"nothing to send: {preview.read:,} values read, {preview.invalid:,} invalid, "
-                       f"{preview.duplicate:,} duplicates")
-            bad = preview.invalid_lines()
-            echo_limited("invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad))
-            sys.exit(EXIT_PARTIAL if preview.invalid else EXIT_USAGE)
-    except BaseException:
-        ctx.close()  # the demo's emulator, if the settings were loaded while the input was parsed
-        raise
+    preview = read_input(values, file, list_kind)
+    count, source = len(values), "stdin" if file == "-" else file
+
+    def label(line_no: int) -> str:
+        return f"argument {line_no}" if line_no <= count else f"line {line_no - count}" + (f" of {source}" if source and count else "")
+
+    if not preview.values:
+        click.echo(f"nothing to send: {preview.read:,} values read, {preview.invalid:,} invalid, "
+                   f"{preview.duplicate:,} duplicates")
+        bad = preview.invalid_lines()
+        echo_limited("invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad))
+        sys.exit(EXIT_PARTIAL if preview.invalid else EXIT_USAGE)
 
     async def body() -> int:
         from ..api.factory import require
@@ -283,14 +245,12 @@ def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], fi
             if dry_run:
                 return _print_plan(lst, profile, action, preview, label, plan_chunks(len(preview.values), lst.limits))
             check_writable(profile)
-            if action == Action.REMOVE and not yes:
-                if not _confirm(f"Remove {len(preview.values):,} value(s) from the {lst.name} opt-out list "
-                                f"(profile {profile.name})?", file == "-"):
-                    click.echo("nothing was removed.", err=True)
-                    return EXIT_PARTIAL
-            if stores.error is not None:
-                raise stores.error
-            engine = BulkEngine(lst, profile, journal=stores.journal, audit=stores.audit)
+            if action == Action.REMOVE and not yes and not _confirm(
+                    f"Remove {len(preview.values):,} value(s) from the {lst.name} opt-out list "
+                    f"(profile {profile.name})?", file == "-"):
+                click.echo("nothing was removed.", err=True)
+                return EXIT_PARTIAL
+            engine = BulkEngine(lst, profile)
             printer = ProgressPrinter()
             try:
                 result = await run_engine(engine, lambda: engine.run(Action(action), preview.values, reason=reason,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, AsyncIterator, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from ..settings import ConfigError
 
@@ -38,7 +38,6 @@ class CliContext:
     profile_name: str | None = None
     demo: bool = False
     _emulator: Any = field(default=None, repr=False)
-    _loaded: Any = field(default=None, repr=False)  # see preload()
 
     def __post_init__(self) -> None:
         if self.demo:
@@ -48,22 +47,8 @@ class CliContext:
 
             os.environ[DEMO_ENV] = "1"  # the demo's journal, audit trail and snapshot live apart
 
-    def preload(self) -> None:
-        """Load the settings now, while this process would otherwise wait (a big file is parsed
-        on the other core; the keyring can take a while). The next `load()` returns them, or
-        raises what loading them raised, in its own place."""
-        try:
-            self._loaded = self.load()
-        except Exception as exc:  # noqa: BLE001 - kept for load() to raise
-            self._loaded = exc
-
     def load(self):
         """The active profile and its secrets (or the demo's)."""
-        loaded = self._loaded
-        if loaded is not None:
-            if isinstance(loaded, Exception):
-                raise loaded
-            return loaded
         if self.demo:
             from ..demo import demo_settings
 
@@ -71,7 +56,7 @@ class CliContext:
         from pathlib import Path
 
         from ..config import load_profile
-        from ..credentials import load_secrets
+        from ..credentials.stores import load_secrets
 
         if self.config_path and not Path(self.config_path).exists():
             raise ConfigError(
@@ -112,13 +97,9 @@ class CliContext:
 def run(coro_fn: Callable[[], Awaitable[T]], ctx: CliContext | None = None) -> T:
     """Run an async command body; turn every failure a user can cause into one line and an exit code."""
     import asyncio
-    import gc
 
     from ..api.errors import ApiError
 
-    # What is loaded by now (modules, the command's parsed input) lives until exit: keep it out of
-    # the collections the run triggers (in a 100,000-value `add`, GC time 13-17 ms -> 9 ms).
-    gc.freeze()
     try:
         return asyncio.run(coro_fn())  # type: ignore[arg-type]
     except ApiError as exc:
@@ -130,8 +111,3 @@ def run(coro_fn: Callable[[], Awaitable[T]], ctx: CliContext | None = None) -> T
     finally:
         if ctx is not None:
             ctx.close()
-        # The command's work is done and flushed: spare the interpreter its last garbage collection
-        # over everything the command held (after a 100,000-value job, ~35 ms of the exit).
-        import atexit
-
-        atexit.register(gc.freeze)

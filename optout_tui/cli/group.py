@@ -6,7 +6,6 @@ import click
 
 from .common import CliContext
 
-
 # Command name -> the module under optout_tui/cli that registers it. Modules load on first use, so
 # the dashboard and each subcommand import only what they need.
 COMMAND_MODULES = {
@@ -38,6 +37,7 @@ def cli(ctx: click.Context, config_path: str | None, profile_name: str | None, d
     """Look up, list, register and remove advertising opt-outs (SMS, email, 080)."""
     ctx.obj = CliContext(config_path=config_path, profile_name=profile_name, demo=demo)
     if ctx.invoked_subcommand is None:
+        ctx.obj.spawn_emulator()  # demo: it builds its sample data on the other core while the UI loads
         from .dashboard import run_dashboard
 
         run_dashboard(ctx.obj)

@@ -1,56 +1,51 @@
-"""The bare dashboard invocation is recognised without click; anything else goes to the click group.
-`add`/`remove` with a file are recognised too, so the file is parsed while click loads."""
+"""The bare command opens the dashboard through the click group; anything else is a subcommand."""
+
+import subprocess
+import sys
 
 import pytest
+from click.testing import CliRunner
 
-from optout_tui.cli import _bulk_input, _dashboard_options
-
-
-@pytest.mark.parametrize(
-    "argv,expected",
-    [
-        ([], {"config_path": None, "profile_name": None, "demo": False}),
-        (["--demo"], {"config_path": None, "profile_name": None, "demo": True}),
-        (["--profile", "prod", "--config=c.toml"], {"config_path": "c.toml", "profile_name": "prod", "demo": False}),
-        (["--profile=prod"], {"config_path": None, "profile_name": "prod", "demo": False}),
-    ],
-)
-def test_dashboard_invocations(argv, expected):
-    assert _dashboard_options(argv) == expected
+from optout_tui.cli import cli
+from optout_tui.config import DEMO_ENV
 
 
-@pytest.mark.parametrize("argv", [["lookup", "x"], ["--help"], ["--version"], ["--profile"], ["--profile", "--demo"],
-                                  ["--demo", "list", "sms"], ["--bogus"]])
-def test_everything_else_goes_to_click(argv):
-    assert _dashboard_options(argv) is None
+@pytest.fixture
+def dashboard(monkeypatch):
+    """The dashboard replaced by a recorder of the context it was given (and of the demo's emulator)."""
+    calls = []
 
+    def record(ctx):
+        calls.append((ctx.config_path, ctx.profile_name, ctx.demo, ctx._emulator is not None))
+        ctx.close()
 
-def test_the_group_still_answers_as_optout_tui_cli():
-    from click.testing import CliRunner
-
-    from optout_tui.cli import cli
-
-    result = CliRunner().invoke(cli, ["--help"])
-    assert result.exit_code == 0 and "lookup" in result.output
+    monkeypatch.setattr("optout_tui.cli.dashboard.run_dashboard", record)
+    monkeypatch.delenv(DEMO_ENV, raising=False)  # --demo sets it; restored after the test
+    return calls
 
 
 @pytest.mark.parametrize(
     "argv,expected",
     [
-        (["add", "sms", "--file", "in.txt"], ([], "in.txt", "sms")),
-        (["--demo", "add", "sms", "-f", "in.csv", "--reason", "a complaint", "010-1234-5678"],
-         (["010-1234-5678"], "in.csv", "sms")),
-        (["--profile", "prod", "--config=c.toml", "remove", "email", "--file=out.txt", "--yes", "--dry-run"],
-         ([], "out.txt", "email")),
-        (["add", "080", "--company", "Example Co.", "--file", "n.txt"], ([], "n.txt", "080")),
+        ([], (None, None, False, False)),
+        (["--profile", "prod", "--config=c.toml"], ("c.toml", "prod", False, False)),
+        (["--profile=prod"], (None, "prod", False, False)),
+        (["--demo"], (None, None, True, True)),  # the emulator is on its way before the dashboard loads
     ],
 )
-def test_bulk_changes_from_a_file_are_recognised_before_click(argv, expected):
-    assert _bulk_input(argv) == expected
+def test_the_bare_command_opens_the_dashboard(dashboard, argv, expected):
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 0, result.output
+    assert dashboard == [expected]
 
 
-@pytest.mark.parametrize("argv", [["add", "sms", "010-1234-5678"], ["add", "sms", "--file", "x", "--help"],
-                                  ["add", "sms", "--file", "x", "--bogus"], ["list", "sms", "--file", "x"],
-                                  ["--bogus", "add", "sms", "--file", "x"], ["add"], []])
-def test_anything_else_is_left_to_click(argv):
-    assert _bulk_input(argv) is None
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["lookup", "--help"], ["--profile"], ["--bogus"]])
+def test_anything_else_leaves_the_dashboard_closed(dashboard, argv):
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code in (0, 2) and dashboard == []
+
+
+def test_the_installed_entry_point_is_the_click_group():
+    out = subprocess.run([sys.executable, "-m", "optout_tui", "--help"], check=False, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0 and out.stdout.startswith("Usage: optout-tui ") and "lookup" in out.stdout
