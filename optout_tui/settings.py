@@ -1,12 +1,13 @@
 """The settings one profile needs to reach the three lists: plain data, no I/O.
 
-`config.py` fills these from the TOML file and the environment, `credentials.py` fills `Secrets`
-from the keyring, the environment or the session; `api.factory` turns them into lists.
+`config.py` fills these from the TOML file and the environment, `credentials.stores` fills `Secrets`
+from the environment, the session or the keyring; `api.factory` turns them into lists.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+
 
 class ConfigError(Exception):
     """Settings are missing or wrong; the message says which and how to set them."""
@@ -39,6 +40,12 @@ SECRET_ENV = {
     "ncloud_secret_key": "NCLOUD_SECRET_KEY",
     "nhn_user_access_key_id": "NHN_USER_ACCESS_KEY_ID",
     "nhn_secret_access_key": "NHN_SECRET_ACCESS_KEY",
+}
+SECRET_LABELS = {
+    "ncloud_access_key": "NAVER Cloud access key ID",
+    "ncloud_secret_key": "NAVER Cloud secret key",
+    "nhn_user_access_key_id": "NHN Cloud user access key ID",
+    "nhn_secret_access_key": "NHN Cloud secret access key",
 }
 
 

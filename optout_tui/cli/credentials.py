@@ -75,7 +75,9 @@ def _parse_stdin(text: str) -> dict[str, str]:
 
 
 def _prompt_values(config, profile_name: str) -> dict[str, str]:
-    from ..credentials import SECRET_LABELS, load_secrets_report, mask
+    from ..credentials.redaction import mask
+    from ..credentials.stores import load_secrets_report
+    from ..settings import SECRET_LABELS
 
     values: dict[str, str] = {}
     current_profile = config.profiles.get(profile_name)
@@ -103,7 +105,8 @@ def _prompt_values(config, profile_name: str) -> dict[str, str]:
 def set_command(profile_name: str | None, from_stdin: bool, sens_service_id: str | None, nhn_app_key: str | None) -> None:
     """Store a profile's secrets in the OS keyring (prompts with hidden input, or --stdin)."""
     from ..config import update_profile
-    from ..credentials import KeyringUnavailable, keyring_status, store_secrets
+    from ..credentials.diagnosis import KeyringUnavailable, keyring_status
+    from ..credentials.stores import store_secrets
     from ..settings import SECRET_ENV, ConfigError, Secrets
 
     ctx = _context(profile_name)
@@ -157,7 +160,9 @@ def set_command(profile_name: str | None, from_stdin: bool, sens_service_id: str
 def show_command(profile_name: str | None) -> None:
     """Print the profile's settings, its secrets masked with their source, and the keyring in use."""
     from ..config import resolve_profile
-    from ..credentials import keyring_status, load_secrets_report, mask
+    from ..credentials.diagnosis import keyring_status
+    from ..credentials.redaction import mask
+    from ..credentials.stores import load_secrets_report
     from ..settings import SECRET_ENV, ConfigError
 
     ctx = _context(profile_name)
@@ -198,7 +203,8 @@ def show_command(profile_name: str | None) -> None:
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 def delete_command(profile_name: str | None, yes: bool) -> None:
     """Remove the profile's secrets from the OS keyring."""
-    from ..credentials import KeyringUnavailable, delete_secrets
+    from ..credentials.diagnosis import KeyringUnavailable
+    from ..credentials.stores import delete_secrets
 
     ctx = _context(profile_name)
     _, name = _active(ctx)
@@ -241,7 +247,7 @@ async def _test_all(ctx: CliContext) -> dict:
 
     from ..api.base import ListFilter, ListKind
     from ..api.errors import ApiError
-    from ..credentials import redact
+    from ..credentials.redaction import redact
 
     async def one(lst) -> tuple[bool, str]:
         try:

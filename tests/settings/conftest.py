@@ -4,8 +4,36 @@ from __future__ import annotations
 
 import keyring
 import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
 
-from optout_tui.credentials import SESSION, MemoryKeyring
+from optout_tui.credentials.stores import SESSION
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring in this process's memory. Its priority is below keyring's fail backend, so detection
+    never chooses it: only `keyring.set_keyring` does."""
+
+    priority = -10  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        try:
+            del self.items[(service, username)]
+        except KeyError:
+            raise PasswordDeleteError("not found") from None
+
+
+MEMORY_KEYRING_NAME = f"{MemoryKeyring.__module__}.MemoryKeyring"
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def check(condition: bool, message: str) -> None:
 
 
 def run(args: list[str], stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(args, input=stdin, capture_output=True, text=True, timeout=60)
+    return subprocess.run(args, check=False, input=stdin, capture_output=True, text=True, timeout=60)
 
 
 def read_in_another_process(username: str) -> str:
@@ -59,7 +59,8 @@ def roundtrip() -> None:
     for value in SECRETS.values():
         check(value not in shown.stdout + shown.stderr, "show printed a secret in clear")
 
-    from optout_tui.credentials import keyring_status, load_secrets
+    from optout_tui.credentials.diagnosis import keyring_status
+    from optout_tui.credentials.stores import load_secrets
 
     check(keyring_status().usable, "keyring_status() says unusable")
     check(load_secrets("ci").ncloud_access_key == SECRETS["NCLOUD_ACCESS_KEY"], "load_secrets did not read the keyring")
@@ -78,7 +79,8 @@ def locked() -> None:
     collection.lock()
     check(collection.is_locked(), "could not lock the throwaway collection")
 
-    from optout_tui.credentials import keyring_status, load_secrets_report
+    from optout_tui.credentials.diagnosis import keyring_status
+    from optout_tui.credentials.stores import load_secrets_report
 
     status = keyring_status(timeout=10)
     check(not status.usable and "locked" in (status.problem or ""), f"locked collection not reported: {status}")

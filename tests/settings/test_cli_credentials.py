@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
 from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 from keyring.backends import null
 
 from optout_tui.cli import cli
 from optout_tui.config import load_config, update_profile
-from optout_tui.credentials import SERVICE, load_secrets, store_secrets
+from optout_tui.credentials.diagnosis import SERVICE
+from optout_tui.credentials.stores import load_secrets, store_secrets
 from optout_tui.emulator import DEMO, EmulatorConfig, EmulatorServer
 from optout_tui.settings import Secrets
+
+from .conftest import MEMORY_KEYRING_NAME
 
 SECRETS = {
     "ncloud_access_key": "NCPACCESSKEY00000001",
@@ -54,7 +58,7 @@ def test_set_from_stdin_stores_in_the_keyring_and_settings_in_the_file(memory_ke
     assert load_secrets("prod") == Secrets(**SECRETS)
     profile = load_config(config_path).profiles["prod"]
     assert (profile.sens_service_id, profile.nhn_app_key) == ("ncp:sms:kr:111:prod", "APPKEY-PROD")
-    text = open(config_path, encoding="utf-8").read()
+    text = Path(config_path).read_text(encoding="utf-8")
     assert_no_secret_in(text)
 
 
@@ -113,7 +117,7 @@ def test_show_masks_secrets_and_says_where_they_came_from(memory_keyring, config
     assert out.count("set, …01") >= 2
     assert "env NHN_USER_ACCESS_KEY_ID" in out and "env OPTOUT_NHN_APP_KEY" in out
     assert "missing: `optout-tui credentials set` or NHN_SECRET_ACCESS_KEY" in out
-    assert "keyring    optout_tui.credentials.MemoryKeyring" in out
+    assert f"keyring    {MEMORY_KEYRING_NAME}\n" in out
 
 
 def test_show_names_an_unusable_keyring(set_backend, config_path):

@@ -76,7 +76,7 @@ def test_no_secret_or_token_reaches_files_or_output(emulator, isolated_dirs, tmp
            "NHN_SECRET_ACCESS_KEY": CREDS.nhn_secret_access_key, "PYTHONWARNINGS": "default"}
 
     def cli(*args: str, stdin: str | None = None, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "optout_tui", *args], input=stdin, capture_output=True,
+        done = subprocess.run([sys.executable, "-m", "optout_tui", *args], check=False, input=stdin, capture_output=True,
                               text=True, timeout=120, env={**env, **(extra or {})})
         outputs.append((" ".join(args), done.stdout + done.stderr))
         assert "Traceback" not in done.stderr, f"{args}: {done.stderr}"

@@ -112,7 +112,7 @@ async def test_first_run_without_settings_opens_credentials(emulator, tmp_path):
 
 async def test_the_palette_switches_to_another_profile(emulator, tmp_path, monkeypatch):
     from optout_tui.config import load_profile
-    from optout_tui.credentials import load_secrets
+    from optout_tui.credentials.stores import load_secrets
     from optout_tui.demo import demo_settings
     from optout_tui.ui.app import OptOutApp
 

@@ -1,24 +1,26 @@
 """Credentials (`c`; by itself on first run or after an auth error): masked inputs, a connection test
 per vendor (one list request), and save to the OS keyring, or for this session only when there is no
-usable keyring (said plainly). Keyring calls run off the event loop with a timeout.
+usable keyring (said plainly). Keyring calls run off the event loop (`asyncio.to_thread`), with their timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import fields, replace
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ...api.base import ListFilter, ListKind
 from ...api.errors import ApiError
-from ...settings import SECRET_ENV, ConfigError, Profile, Secrets
+from ...credentials.redaction import mask
+from ...settings import SECRET_ENV, SECRET_LABELS, ConfigError, Profile, Secrets
 
 TEST_TIMEOUT_S = 15.0
 PROFILE_SETTINGS = {
@@ -44,7 +46,7 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
     CredentialsScreen .hint { color: $text-muted; }
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="credentials.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="credentials.cancel")]
 
     def __init__(self, profile: Profile, secrets: Secrets, lists_factory=None) -> None:
         super().__init__()
@@ -55,8 +57,6 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
         self.results: dict[ListKind, str] = {}
 
     def compose(self) -> ComposeResult:
-        from ...credentials import SECRET_LABELS, mask
-
         with VerticalScroll():
             yield Label(f"[b]Credentials for profile {self.profile.name!r}[/b]   esc closes without saving")
             yield Static("checking the OS keyring…", id="keyring-status")
@@ -84,9 +84,9 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
 
     @work(exclusive=True, group="keyring-status", exit_on_error=False)
     async def _check_keyring(self) -> None:
-        from ...credentials import akeyring_status
+        from ...credentials.diagnosis import keyring_status
 
-        status = await akeyring_status()
+        status = await asyncio.to_thread(keyring_status)
         self.keyring_usable = status.usable
         widget = self.query_one("#keyring-status", Static)
         if status.usable:
@@ -108,7 +108,8 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
         return Secrets(**values)
 
     def form_profile(self) -> Profile:
-        settings = {name: self.query_one(f"#setting-{name}", Input).value.strip() or None for name in PROFILE_SETTINGS}
+        settings: dict[str, Any] = {name: self.query_one(f"#setting-{name}", Input).value.strip() or None
+                                    for name in PROFILE_SETTINGS}
         return replace(self.profile, **settings)
 
     # ------------------------------------------------------------ testing
@@ -127,7 +128,7 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
 
     def _show_results(self) -> None:
         text = Text()
-        for kind, line in self.results.items():
+        for line in self.results.values():
             text.append(line + "\n", style="green" if line.startswith("✔") else "bold red" if line.startswith("✖") else "")
         self.query_one("#test-results", Static).update(text)
 
@@ -150,11 +151,11 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
 
     @work(exclusive=True, group="save", exit_on_error=False)
     async def _save(self) -> None:
-        from ...credentials import astore_secrets
+        from ...credentials.stores import store_secrets
 
         secrets = self.form_secrets()
         try:
-            stored = await astore_secrets(self.profile, secrets)
+            stored = await asyncio.to_thread(store_secrets, self.profile, secrets)
         except ConfigError as exc:  # KeyringUnavailable / KeyringTimeout
             self.query_one("#keyring-status", Static).update(Text(
                 f"✖ {exc}\nNothing was saved. 'Keep for this session only' keeps them until the dashboard closes.",
@@ -167,7 +168,7 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
 
     @on(Button.Pressed, "#session")
     def _keep_for_session(self) -> None:
-        from ...credentials import SESSION
+        from ...credentials.stores import SESSION
 
         secrets = self.form_secrets()
         SESSION.put(self.profile, secrets)
