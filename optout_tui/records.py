@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import json
+from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from .api.base import EmailEntry, Entry, ListKind, Number080Entry, SmsEntry
+from .api.base import EmailEntry, Entry, ListKind, Number080Entry, OptOutList, SmsEntry
 from .normalize import format_number
+from .output import RecordWriter
 
 FIELDS = {
     ListKind.SMS: ["number", "registered_at", "source"],
@@ -52,60 +51,37 @@ def as_record(entry: Entry) -> dict:
             "deleted_at": _iso(entry.deleted_at)}
 
 
-def as_display(entry: Entry) -> list[str]:
-    """Human-readable cells in FIELDS order: formatted numbers, local times."""
+def as_display(entry: Entry) -> dict[str, str]:
+    """Human-readable: the same keys as `as_record`, formatted numbers, local times."""
     if isinstance(entry, SmsEntry):
-        return [format_number(entry.number), local_time(entry.registered_at), entry.source]
-    if isinstance(entry, EmailEntry):
-        return [entry.address, local_time(entry.blocked_at), "admin" if entry.by_admin else "recipient"]
-    assert isinstance(entry, Number080Entry)
-    return [format_number(entry.number), entry.company, entry.status, entry.provider, entry.share_status,
-            "yes" if entry.terminable else "no", local_time(entry.requested_at, seconds=False),
-            local_time(entry.started_at, seconds=False), local_time(entry.deleted_at, seconds=False)]
+        cells = [format_number(entry.number), local_time(entry.registered_at), entry.source]
+    elif isinstance(entry, EmailEntry):
+        cells = [entry.address, local_time(entry.blocked_at), "admin" if entry.by_admin else "recipient"]
+    else:
+        assert isinstance(entry, Number080Entry)
+        cells = [format_number(entry.number), entry.company, entry.status, entry.provider, entry.share_status,
+                 "yes" if entry.terminable else "no", local_time(entry.requested_at, seconds=False),
+                 local_time(entry.started_at, seconds=False), local_time(entry.deleted_at, seconds=False)]
+    return dict(zip(FIELDS[kind_of(entry)], cells))
 
 
-def format_for(path: str | Path) -> str:
-    """csv or json, from the file name (csv when it does not say)."""
-    return "json" if str(path).lower().endswith(".json") else "csv"
+def table_widths(kind: ListKind) -> list[int]:
+    """The column widths of `list`'s table: the list adapter's own (loaded only for a table)."""
+    from .api.email import MailerEmailList
+    from .api.numbers080 import Hub080List
+    from .api.sms import SensSmsList
 
-
-class RecordWriter:
-    """Streams records (dicts) to a file: CSV rows, JSON lines, or a JSON array written element by element.
-
-    In CSV a list (the values of an audit entry) becomes one cell, space-separated; None is empty.
-    """
-
-    def __init__(self, fh: IO[str], fields: list[str], fmt: str) -> None:
-        self.fh = fh
-        self.fmt = fmt
-        self.count = 0
-        if fmt == "csv":
-            self._csv = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
-            self._csv.writeheader()
-        elif fmt == "json":
-            fh.write("[")
-
-    def write_records(self, records: list[dict[str, Any]]) -> None:
-        for row in records:
-            if self.fmt == "csv":
-                self._csv.writerow({k: " ".join(v) if isinstance(v, list) else "" if v is None else v
-                                    for k, v in row.items()})
-            elif self.fmt == "jsonl":
-                self.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-            else:
-                self.fh.write(("\n  " if self.count == 0 else ",\n  ") + json.dumps(row, ensure_ascii=False))
-            self.count += 1
-
-    def close(self) -> None:
-        if self.fmt == "json":
-            self.fh.write("\n]\n" if self.count else "]\n")
+    adapters: dict[ListKind, type[OptOutList]] = {ListKind.SMS: SensSmsList, ListKind.EMAIL: MailerEmailList,
+                                                  ListKind.N080: Hub080List}
+    return [c.width for c in adapters[kind].columns]
 
 
 class EntryWriter(RecordWriter):
-    """A list's entries, one `as_record` each: the same columns from the command line and the dashboard."""
+    """A list's entries, one `as_record` each, or `as_display` cells in a table as wide as `list`'s: the same
+    columns from the command line (the vendor or the snapshot) and the dashboard."""
 
-    def __init__(self, fh: IO[str], kind: ListKind, fmt: str) -> None:
-        super().__init__(fh, FIELDS[kind], fmt)
+    def __init__(self, out: IO[str], kind: ListKind, fmt: str) -> None:
+        super().__init__(out, FIELDS[kind], fmt, widths=table_widths(kind) if fmt == "table" else None)
 
-    def write(self, entries: list[Entry]) -> None:
-        self.write_records([as_record(entry) for entry in entries])
+    def write(self, entries: Iterable[Entry]) -> None:
+        self.write_records(map(as_display if self.fmt == "table" else as_record, entries))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..output import FORMATS
 from .common import CliContext, fail, run, stdout_gone
 
 KINDS = ["sms", "email", "080"]
@@ -17,7 +18,7 @@ KINDS = ["sms", "email", "080"]
 @click.option("--by", "by", type=click.Choice(["admin", "recipient"]), help="Email only: who registered it.")
 @click.option("--oldest-first", is_flag=True, help="Email only: oldest first (default newest first).")
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after N entries.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.pass_obj
 def list_command(ctx: CliContext, kind: str, since, until, search, by, oldest_first, limit, fmt) -> None:
     """List the entries of one opt-out list, page by page as they arrive."""
@@ -47,27 +48,19 @@ def list_command(ctx: CliContext, kind: str, since, until, search, by, oldest_fi
 
 async def _stream(ctx: CliContext, kind, flt, limit, fmt) -> int:
     from ..api.factory import require
-    from ..records import FIELDS, EntryWriter, as_display
+    from ..records import EntryWriter
 
     out = click.get_text_stream("stdout")
-    count = 0
     async with ctx.lists() as lists:
         lst = require(lists, kind)
         try:
-            if fmt == "table":
-                widths = [c.width for c in lst.columns]
-                out.write("  ".join(f"{f.upper():<{w}}" for f, w in zip(FIELDS[kind], widths)).rstrip() + "\n")
-                async for entry in lst.entries(flt, limit=limit):
-                    count += 1
-                    out.write("  ".join(f"{c:<{w}}" for c, w in zip(as_display(entry), widths)).rstrip() + "\n")
-            else:
-                writer = EntryWriter(out, kind, fmt)
-                async for page in _pages_up_to(lst, flt, limit):
-                    writer.write(page)
-                count = writer.count
+            writer = EntryWriter(out, kind, fmt)
+            async for page in _pages_up_to(lst, flt, limit):
+                writer.write(page)
+            writer.close()
         except BrokenPipeError:  # `| head`
             stdout_gone()
-    return count
+    return writer.count
 
 
 async def _pages_up_to(lst, flt, limit):

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from ..output import FORMATS
 from .common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliContext, fail, run, stdout_gone
 
 KINDS = ["sms", "email", "080"]
@@ -45,7 +46,7 @@ def _demo_flag(ctx: CliContext) -> str:
 @click.argument("text")
 @click.option("--list", "kind", type=click.Choice(KINDS), help="Search one list (default: every synced list).")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Entries per list.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.pass_obj
 def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt: str) -> None:
     """Find entries by prefix or any part of a number or address, in the local snapshot.
@@ -56,6 +57,7 @@ def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt
     import sqlite3
 
     from ..api.base import ListKind
+    from ..output import RecordWriter, write_records
     from ..records import FIELDS, as_display, as_record
     from ..snapshot import search, search_all
 
@@ -79,8 +81,9 @@ def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt
     out = sys.stdout
     found = 0
     try:
+        # JSON is one array over every list; CSV and tables have a block per list, each with its columns.
+        whole = RecordWriter(out, [], fmt) if fmt in ("json", "jsonl") else None
         for result in results:
-            fields = FIELDS[result.kind]
             shown = len(result.entries)
             found += shown
             more = " (more: raise --limit or narrow the search)" if result.more else ""
@@ -88,27 +91,16 @@ def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt
                     f" — snapshot {result.age}")
             if fmt == "table":
                 out.write(note + "\n")
-                if result.entries:
-                    rows = [as_display(entry) for entry in result.entries]
-                    widths = [max(len(f), *(len(row[i]) for row in rows)) for i, f in enumerate(fields)]
-                    out.write("  " + "  ".join(f.upper().ljust(w) for f, w in zip(fields, widths)).rstrip() + "\n")
-                    for cells in rows:
-                        out.write("  " + "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() + "\n")
+                write_records(map(as_display, result.entries), FIELDS[result.kind], fmt, out, indent="  ")
+                continue
+            click.echo(note, err=True)
+            records = ({"list": result.kind.value, **as_record(entry)} for entry in result.entries)
+            if whole:
+                whole.write_records(records)
             else:
-                click.echo(note, err=True)
-                if fmt == "csv":
-                    import csv
-
-                    writer = csv.writer(out, lineterminator="\n")
-                    writer.writerow(["list", *fields])
-                    for entry in result.entries:
-                        record = as_record(entry)
-                        writer.writerow([result.kind.value, *("" if record[f] is None else record[f] for f in fields)])
-                else:
-                    import json
-
-                    for entry in result.entries:
-                        out.write(json.dumps({"list": result.kind.value, **as_record(entry)}, ensure_ascii=False) + "\n")
+                write_records(records, ["list", *FIELDS[result.kind]], fmt, out)
+        if whole:
+            whole.close()
         out.flush()
     except BrokenPipeError:  # `| head`
         stdout_gone()
@@ -163,10 +155,11 @@ def sync_command(ctx: CliContext, kind: str | None, full: bool) -> None:
 @click.option("--search", "text", help="Only entries matching (prefix or any part, as `search`).")
 @click.option("--since", help="Registered on or after: 2026-01-31, '2026-01-31 14:00', or 7d / 2w / 3m.")
 @click.option("--until", help="Registered on or before (a bare date includes that whole day).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Default: from the file's extension (.csv, .jsonl, .json), else csv.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout).")
 @click.pass_obj
-def export_command(ctx: CliContext, kind: str, text, since, until, fmt: str, output: str | None) -> None:
+def export_command(ctx: CliContext, kind: str, text, since, until, fmt: str | None, output: str | None) -> None:
     """Export a list, or the part matching --search/--since, from the local snapshot."""
     import os
     import sqlite3
@@ -174,7 +167,9 @@ def export_command(ctx: CliContext, kind: str, text, since, until, fmt: str, out
 
     from ..api.base import ListKind
     from ..dates import DateError, parse_date
-    from ..snapshot.export import export_records, write_csv, write_json, write_jsonl
+    from ..output import format_for
+    from ..records import EntryWriter
+    from ..snapshot.export import export_entries
     from ..snapshot.rows import to_ms
 
     list_kind = ListKind(kind)
@@ -191,12 +186,10 @@ def export_command(ctx: CliContext, kind: str, text, since, until, fmt: str, out
              f"(`optout-tui {_demo_flag(ctx)}sync --list {kind}`)")
 
     def write(out) -> int:
-        records = export_records(store, list_kind, search=text, since=since_ms, until=until_ms)
-        if fmt == "csv":
-            return write_csv(records, list_kind, out)
-        if fmt == "json":
-            return write_json(records, out)
-        return write_jsonl(records, out)
+        writer = EntryWriter(out, list_kind, format_for(fmt, output))
+        writer.write(export_entries(store, list_kind, search=text, since=since_ms, until=until_ms))
+        writer.close()
+        return writer.count
 
     try:
         if output:

@@ -25,6 +25,13 @@ def test_list_streams_every_entry_as_csv_and_jsonl(optout):
     assert records and all(r["registered_by"] == "admin" for r in records)
 
 
+def test_list_as_one_json_array_has_the_records_of_jsonl(optout):
+    out = optout("list", "080", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    lines = optout("list", "080", "--format", "jsonl").stdout.splitlines()
+    assert json.loads(out.stdout) == [json.loads(line) for line in lines] and lines
+
+
 def test_list_table_with_date_filter_and_limit(optout):
     out = optout("list", "sms", "--since", "30d", "--limit", "5")
     assert out.returncode == 0, out.stderr
@@ -69,7 +76,8 @@ def test_missing_settings_exit_2_with_what_to_set(optout, standalone):
     import sys
 
     env = {k: v for k, v in {**os.environ, **standalone.env}.items() if k != "OPTOUT_SENS_SERVICE_ID"}
-    out = subprocess.run([sys.executable, "-m", "optout_tui", "list", "sms"], capture_output=True, text=True, env=env)
+    out = subprocess.run([sys.executable, "-m", "optout_tui", "list", "sms"], capture_output=True, text=True, env=env,
+                         check=False)
     assert out.returncode == 2
     assert "OPTOUT_SENS_SERVICE_ID" in out.stderr and "Traceback" not in out.stderr
 
@@ -80,7 +88,8 @@ def test_wrong_credentials_exit_3_in_one_line(optout, standalone):
     import sys
 
     env = {**os.environ, **standalone.env, "NCLOUD_SECRET_KEY": "not-the-secret"}
-    out = subprocess.run([sys.executable, "-m", "optout_tui", "list", "sms"], capture_output=True, text=True, env=env)
+    out = subprocess.run([sys.executable, "-m", "optout_tui", "list", "sms"], capture_output=True, text=True, env=env,
+                         check=False)
     assert out.returncode == 3
     assert len(out.stderr.strip().splitlines()) == 1 and "credentials" in out.stderr
     assert "not-the-secret" not in out.stderr
@@ -98,6 +107,17 @@ def test_list_piped_into_head_stops_quietly(standalone, tmp_path):
 
     env = {**os.environ, **standalone.env}
     out = subprocess.run(f"{sys.executable} -m optout_tui list sms | head -1", shell=True, env=env,
-                         capture_output=True, text=True, cwd=tmp_path)
+                         capture_output=True, text=True, cwd=tmp_path, check=False)
     assert out.stdout.startswith("NUMBER")
     assert out.stderr == ""
+
+
+def test_audit_and_a_jobs_results_as_json_have_the_records_of_jsonl(optout):
+    added = optout("add", "sms", "010-5550-0001", "010-5550-0002", "--reason", "json check")
+    assert added.returncode == 0, added.stderr
+    for args in (["audit"], ["jobs", "show", optout("jobs").stdout.splitlines()[1].split()[0]]):  # the newest job
+        as_json = optout(*args, "--format", "json")
+        assert as_json.returncode == 0, as_json.stderr
+        lines = [json.loads(line) for line in optout(*args, "--format", "jsonl").stdout.splitlines()]
+        assert json.loads(as_json.stdout) == lines and lines
+    assert lines[0]["value"] == "01055500001"

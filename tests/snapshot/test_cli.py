@@ -79,3 +79,30 @@ def test_export_with_an_unreadable_date_is_one_line(env):
     optout("sync", "--list", "sms")
     result = optout("export", "sms", "--since", "last tuesday")
     assert result.exit_code == 2 and "cannot read the date" in result.stderr
+
+
+def test_export_format_follows_the_flag_else_the_file_name(env, tmp_path):
+    assert optout("sync", "--list", "email").exit_code == 0
+    for name in ("all.json", "all.jsonl", "all.csv", "all.txt"):
+        assert optout("export", "email", "-o", str(tmp_path / name)).exit_code == 0
+    data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    lines = [json.loads(line) for line in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(data) == 230 and lines == data
+    for name in ("all.csv", "all.txt"):  # any other name: CSV, as before
+        assert list(csv.DictReader(io.StringIO((tmp_path / name).read_text(encoding="utf-8")))) == [
+            {k: str(v) for k, v in record.items()} for record in data]
+    forced = optout("export", "email", "--format", "jsonl", "-o", str(tmp_path / "forced.json"))
+    assert forced.exit_code == 0 and (tmp_path / "forced.json").read_text(encoding="utf-8") == (
+        tmp_path / "all.jsonl").read_text(encoding="utf-8")
+
+
+def test_export_and_search_offer_json_and_the_table_of_list(env):
+    assert optout("sync").exit_code == 0
+    table = optout("export", "sms", "--format", "table", "--search", "010").stdout.splitlines()
+    assert table[0].split() == ["NUMBER", "REGISTERED_AT", "SOURCE"] and table[1].startswith("010-")
+    assert len(table) - 1 == len(json.loads(optout("export", "sms", "--search", "010", "--format", "json").stdout))
+
+    found = optout("search", "0", "--format", "json", "--limit", "5")  # both lists of numbers, in one array
+    records = json.loads(found.stdout)
+    assert sorted({r["list"] for r in records}) == ["080", "sms"] and len(records) == 10
+    assert found.stderr.count("snapshot synced") == 3  # the notes go to stderr, one per list

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
+import sys
 from collections import Counter
 
 import pytest
 
 from optout_tui.api.base import ListFilter, ListKind
-from optout_tui.records import as_record
+from optout_tui.records import EntryWriter, as_record
 from optout_tui.snapshot import Syncer, overview, search, search_all
-from optout_tui.snapshot.export import export_records, write_csv, write_json
+from optout_tui.snapshot.export import export_entries
+from optout_tui.snapshot.schema import SPECS, restore_key_index
 from optout_tui.snapshot.search import number_fragment
-from optout_tui.snapshot.schema import restore_key_index, SPECS
 
 
 @pytest.fixture
@@ -79,19 +81,37 @@ async def test_search_all_skips_lists_the_text_cannot_match(synced):
 async def test_export_of_a_filtered_view_as_csv_and_json(synced, lists):
     number = numbers(synced)[0]
     frag = number[:5]
-    out = io.StringIO()
-    count = write_csv(export_records(synced, ListKind.SMS, search=frag), ListKind.SMS, out)
-    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+
+    def export(kind, fmt, **flt) -> tuple[int, str]:
+        out = io.StringIO()
+        writer = EntryWriter(out, kind, fmt)
+        writer.write(export_entries(synced, kind, **flt))
+        writer.close()
+        return writer.count, out.getvalue()
+
+    count, text = export(ListKind.SMS, "csv", search=frag)
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert count == len(rows) == len([n for n in numbers(synced) if frag in n])
     vendor = {e.number: as_record(e) async for e in lists.sms.entries(ListFilter())}
     assert all(row == {k: str(v) for k, v in vendor[row["number"]].items()} for row in rows)
 
-    out = io.StringIO()
-    count = write_json(export_records(synced, ListKind.EMAIL), out)
-    data = json.loads(out.getvalue())
+    count, text = export(ListKind.EMAIL, "json")
+    data = json.loads(text)
     assert count == len(data) == 230
     assert sorted(data, key=lambda r: r["address"]) == sorted(
         [as_record(e) async for e in lists.email.entries(ListFilter())], key=lambda r: r["address"])
+
+
+async def test_an_export_cut_short_closes_quietly(synced, monkeypatch):
+    """`export | head`: the reader goes away mid-export; closing it must not raise from a closed database."""
+    unraisable = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    entries = export_entries(synced, ListKind.SMS)
+    next(entries)
+    entries.close()
+    del entries
+    gc.collect()
+    assert unraisable == []
 
 
 async def test_export_since_a_date(synced, lists):
@@ -99,8 +119,8 @@ async def test_export_since_a_date(synced, lists):
     cut = sorted(e.registered_at for e in entries)[-25]
     from optout_tui.snapshot.rows import to_ms
 
-    records = list(export_records(synced, ListKind.SMS, since=to_ms(cut)))
-    assert len(records) == 25
+    entries = list(export_entries(synced, ListKind.SMS, since=to_ms(cut)))
+    assert len(entries) == 25
 
 
 async def test_overview_figures_match_the_vendor_data(synced, lists):
@@ -115,7 +135,7 @@ async def test_overview_figures_match_the_vendor_data(synced, lists):
     assert sum(n for _, n in figures.per_day[ListKind.SMS]) == len(sms)
     assert sum(n for _, n in figures.per_week[ListKind.EMAIL]) == len(email)
     by_day = Counter(e.registered_at.date() for e in sms)  # entries carry Korean time
-    assert dict((d, n) for d, n in figures.per_day[ListKind.SMS] if n) == by_day
+    assert {d: n for d, n in figures.per_day[ListKind.SMS] if n} == by_day
     assert all(monday.weekday() == 0 for monday, _ in figures.per_week[ListKind.SMS])
     assert abs(sum(figures.share(figures.sms_sources).values()) - 1) < 1e-9
 
