@@ -7,6 +7,8 @@ first use, and every SQLite failure a person can cause turned into one line sayi
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -123,7 +125,7 @@ def connect(path: Path | str | None = None, *, timeout: float = BUSY_TIMEOUT_S) 
     create_private(db_path)
     try:
         conn = sqlite3.connect(db_path, timeout=timeout, check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
+        use_wal(conn, timeout)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
@@ -133,6 +135,22 @@ def connect(path: Path | str | None = None, *, timeout: float = BUSY_TIMEOUT_S) 
     except sqlite3.Error as exc:
         raise explain(exc, db_path) from None
     return conn, db_path
+
+
+def use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Put the database in WAL mode. Switching a file to WAL upgrades a read lock, and SQLite does not
+    call the busy handler for that (two upgraders waiting on each other would deadlock), so a process
+    opening a new file at the same moment as another is told at once that it is locked: it tries
+    again until the timeout, as it waits for any other lock."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.005)
 
 
 # Version 1 held a row per value (job_values) and chunk states alone (job_chunks): 100,000 rows
@@ -198,10 +216,12 @@ class Store:
     """One connection to the journal database, shared by threads under a lock (calls are short)."""
 
     def __init__(self, path: Path | str | None = None, *, timeout: float = BUSY_TIMEOUT_S) -> None:
-        import threading
-
         self._conn, self.path = connect(path, timeout=timeout)
         self._lock = threading.Lock()
+
+    def _do(self, fn: Callable[[], T]) -> T:
+        with self._lock:
+            return guarded(self.path, fn)
 
     def close(self) -> None:
         with self._lock:

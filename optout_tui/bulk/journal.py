@@ -14,10 +14,11 @@ import secrets
 import socket
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from . import db
+from .history import History, ValueResult
 
 # Jobs running in this process (a row saying "running" with our own pid is only true for these).
 _RUNNING_HERE: set[str] = set()
@@ -41,7 +42,7 @@ class JobBusyError(db.JournalError):
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def new_job_id() -> str:
@@ -73,15 +74,6 @@ class JobInfo:
     @property
     def resumable(self) -> bool:
         return self.state != JobState.RUNNING and (self.pending + self.counts.get("failed", 0)) > 0
-
-
-@dataclass(slots=True)
-class ValueResult:
-    seq: int
-    chunk: int
-    value: str
-    status: str | None  # None: not known yet (never sent, or cut off mid-request)
-    detail: str
 
 
 def _alive(job_id: str, pid: int | None, host: str | None) -> bool:
@@ -154,12 +146,8 @@ SELECT coalesce(status, 'pending'), sum(n) FROM (
 """
 
 
-class Journal(db.Store):
+class Journal(History):
     """Jobs and per-value outcomes in the local database (thread-safe; calls are short)."""
-
-    def _do(self, fn):
-        with self._lock:
-            return db.guarded(self.path, fn)
 
     def _tx(self, body, *, immediate: bool = True):
         """Run body(conn) inside one transaction."""
@@ -336,30 +324,5 @@ class Journal(db.Store):
         return self._do(read)
 
     def results(self, job_id: str) -> Iterator[ValueResult]:
-        """Per-value results in input order, read a few chunks at a time so a 100,000-value job streams."""
-        jid = self.resolve(job_id)
-        last = -1
-        while True:
-            chunks, exceptions = self._do(lambda: self._chunks_after(jid, last))
-            if not chunks:
-                return
-            for chunk, first_seq, _, vals, status, detail in chunks:
-                for offset, value in enumerate(json.loads(vals)):
-                    seq = first_seq + offset
-                    own = exceptions.get(seq)
-                    yield ValueResult(seq, chunk, value, *(own or (status, detail)))
-            last = chunks[-1][0]
-
-    def _chunks_after(self, job_id: str, last: int, count: int = 10):
-        conn = self._conn
-        chunks = conn.execute(
-            "SELECT chunk, first_seq, size, vals, status, detail FROM job_chunks WHERE job_id = ? AND chunk > ?"
-            " ORDER BY chunk LIMIT ?", (job_id, last, count)).fetchall()
-        if not chunks:
-            return [], {}
-        low = min(c[1] for c in chunks)
-        high = max(c[1] + c[2] - 1 for c in chunks)
-        exceptions = {seq: (status, detail) for seq, status, detail in conn.execute(
-            "SELECT seq, status, detail FROM job_outcomes WHERE job_id = ? AND seq BETWEEN ? AND ?",
-            (job_id, low, high))}
-        return chunks, exceptions
+        """Per-value results in input order, read a page at a time so a 100,000-value job streams."""
+        return iter(self.job_results(self.resolve(job_id)))

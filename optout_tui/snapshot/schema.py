@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..api.base import ListKind
+from ..bulk.db import use_wal
 from ..private_files import create_private
 
 SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +113,8 @@ CREATE TABLE IF NOT EXISTS sync_state (
 def connect(path: Path | str) -> sqlite3.Connection:
     """A connection tuned for bulk writes and fast reads; autocommit, transactions are explicit."""
     create_private(Path(path))
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+    use_wal(conn, BUSY_TIMEOUT_S)
     conn.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last commit on power loss is fine
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA cache_size=-65536")  # 64 MiB

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -60,3 +64,38 @@ def set_config(server, **changes) -> None:
 
 async def listed(lst) -> list[str]:
     return [entry.value async for entry in lst.entries(ListFilter())]
+
+
+_OPENER = """
+import sys
+from {module} import {name} as open_database
+print("ready", flush=True)
+for line in sys.stdin:
+    try:
+        open_database(line.strip())
+        print("opened", flush=True)
+    except Exception as exc:
+        print(f"{{type(exc).__name__}}: {{exc}}", flush=True)
+"""
+
+
+def open_at_once(opener: str, paths: list[Path], processes: int = 4) -> list[str]:
+    """`processes` interpreters call `opener` ("module:name") on each of `paths` in turn, all at the same
+    moment: each has imported it and waits on its stdin, written to all at once. What failed, in words."""
+    module, name = opener.split(":")
+    code = _OPENER.format(module=module, name=name)
+    procs = [subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+             for _ in range(processes)]
+    failures: list[str] = []
+    try:
+        assert [proc.stdout.readline() for proc in procs] == ["ready\n"] * processes
+        for path in paths:
+            for proc in procs:
+                proc.stdin.write(f"{path}\n")
+                proc.stdin.flush()
+            failures += [answer for proc in procs if (answer := proc.stdout.readline().strip()) != "opened"]
+    finally:
+        for proc in procs:
+            proc.stdin.close()
+            proc.wait(timeout=60)
+    return failures

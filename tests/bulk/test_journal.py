@@ -3,12 +3,16 @@
 import sqlite3
 import subprocess
 import sys
+import threading
+from contextlib import closing
 
 import pytest
 
 from optout_tui.bulk.audit import AuditLog
 from optout_tui.bulk.db import JournalError
-from optout_tui.bulk.journal import Journal, JobState, UnknownJobError
+from optout_tui.bulk.journal import JobState, Journal, UnknownJobError
+
+from .conftest import open_at_once
 
 
 def make_job(journal, values, batch=2):
@@ -82,7 +86,7 @@ def test_a_damaged_journal_says_to_move_it_aside(tmp_path):
 
 
 def test_the_audit_trail_is_append_only_and_filters_by_time(tmp_path):
-    from datetime import datetime, timedelta, timezone
+    from datetime import UTC, datetime, timedelta
 
     audit = AuditLog(tmp_path / "j.sqlite3")
     first = audit.append(profile="p", list_kind="sms", action="register", values=["01012345678"],
@@ -90,9 +94,9 @@ def test_the_audit_trail_is_append_only_and_filters_by_time(tmp_path):
     audit.append(profile="p", list_kind="email", action="remove", values=[f"u{i}@x.kr" for i in range(500)],
                  answer="done 500", job_id="20260101-abcdef", user="agent")
     entries = list(audit.entries())
-    assert [e.values for e in entries][0] == ["01012345678"]
+    assert entries[0].values == ["01012345678"]
     assert entries[1].values is None and entries[1].job_id == "20260101-abcdef" and entries[1].count == 500
-    assert list(audit.entries(since=datetime.now(timezone.utc) + timedelta(minutes=1))) == []
+    assert list(audit.entries(since=datetime.now(UTC) + timedelta(minutes=1))) == []
     raw = sqlite3.connect(tmp_path / "j.sqlite3")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         raw.execute("UPDATE audit SET answer = 'forged' WHERE id = ?", (first.id,))
@@ -138,8 +142,9 @@ V1_SCHEMA = """
 
 
 def version_1_journal(path, rows_sql: str = "") -> None:
-    """A journal as version 1 wrote it (a row per value), with `rows_sql` inserted."""
+    """A journal as version 1 wrote it (a row per value, WAL mode), with `rows_sql` inserted."""
     old = sqlite3.connect(path, isolation_level=None)
+    old.execute("PRAGMA journal_mode=WAL")
     old.executescript(V1_SCHEMA + rows_sql)
     old.close()
 
@@ -177,6 +182,26 @@ def test_two_processes_upgrading_one_journal_at_once_both_open_it(tmp_path):
     outs = [p.communicate(timeout=60) for p in procs]
     assert [out.strip() for out, _ in outs] == ["opened", "opened"], [err for _, err in outs]
     assert Journal(path).job("j1").counts == {"done": 20_000}
+
+
+def test_a_new_journal_waits_for_another_process_that_is_turning_it_to_wal(tmp_path):
+    """Turning a new file to WAL needs its write lock, and SQLite answers "locked" at once instead of
+    calling the busy handler (here: a connection holds the lock, as the other process's switch does)."""
+    path = tmp_path / "j.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.2, holder.rollback).start()
+    Journal(path, timeout=60).close()
+    holder.close()
+
+
+def test_processes_creating_a_fresh_journal_at_once_all_open_it(tmp_path):
+    paths = [tmp_path / str(i) / "journal.sqlite3" for i in range(20)]
+    assert open_at_once("optout_tui.bulk.journal:Journal", paths) == []
+    for path in paths:
+        with closing(sqlite3.connect(path)) as check:
+            assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert check.execute("PRAGMA user_version").fetchone()[0] == 2
 
 
 @pytest.mark.parametrize("values", [

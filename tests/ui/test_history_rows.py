@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from optout_tui.bulk.audit import AuditLog
 from optout_tui.bulk.journal import Journal
-from optout_tui.ui.history import PAGE, AuditFilter, History, search_term
+from optout_tui.bulk.history import PAGE, AuditFilter, History, search_term
 
 
 def audit_with(path, count: int) -> AuditLog:

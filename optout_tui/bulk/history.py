@@ -1,0 +1,222 @@
+"""The one read model of the journal database: the audit trail and a job's per-value results, paged
+and searched, for the command line (`jobs show`, `audit`) and the dashboard (Audit, Job results) alike.
+
+Both can be long (years of changes; a job of 100,000 values), so neither is held whole: opening a
+view reads only the keys of the rows that match its filter (8 bytes a row), and each page of rows
+is read by key when it is wanted, so the first page costs the same for ten rows or a million.
+Reads go straight to the journal database (WAL mode: a reader never waits for a writer). Every
+call is short and blocking (the dashboard makes them in a thread).
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from ..normalize import Rejected, classify
+from . import db
+
+PAGE = 200  # rows read at once, by key (below SQLite's limit on bound parameters)
+
+AUDIT_FIELDS = ["id", "at", "os_user", "profile", "list", "action", "count", "values", "job_id", "reason", "answer"]
+RESULT_FIELDS = ["job_id", "seq", "chunk", "value", "status", "detail"]
+
+# What the status filter of a job's results offers: label -> the status column (None: not sent yet).
+RESULT_STATUSES: dict[str, str | None] = {
+    "done": "done", "already": "already", "invalid": "invalid", "failed": "failed", "not sent": None,
+}
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    at: str  # ISO 8601, UTC
+    os_user: str
+    profile: str
+    list: str
+    action: str
+    count: int
+    values: builtins.list[str] | None = None  # None when the job is too big to inline; see job_id
+    job_id: str | None = None
+    reason: str = ""
+    answer: str = ""
+    id: int | None = field(default=None)
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id, "at": self.at, "os_user": self.os_user, "profile": self.profile, "list": self.list,
+            "action": self.action, "count": self.count, "values": self.values, "job_id": self.job_id,
+            "reason": self.reason, "answer": self.answer,
+        }
+
+
+@dataclass(slots=True)
+class ValueResult:
+    seq: int
+    chunk: int
+    value: str
+    status: str | None  # None: not known yet (never sent, or cut off mid-request)
+    detail: str
+
+
+def local_time(iso: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """An ISO 8601 time from the journal (UTC) in the machine's time zone."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime(fmt)
+    except ValueError:
+        return iso
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def search_term(text: str) -> str:
+    """What to look for in the audit: a number or an address in any form becomes the stored form."""
+    text = text.strip()
+    if not text:
+        return ""
+    found = classify(text)
+    return text if isinstance(found, Rejected) else found.value
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    search: str = ""  # part of a value, a job id, a reason, an answer, a user or a profile
+
+
+class History(db.Store):
+    """A connection to the journal database and the views read through it."""
+
+    def query(self, sql: str, params: tuple | list | dict = ()) -> list[tuple]:
+        return self._do(lambda: self._conn.execute(sql, params).fetchall())
+
+    def audit(self, flt: AuditFilter = AuditFilter(), *, newest_first: bool = True) -> AuditRows:
+        return AuditRows(self, flt, newest_first)
+
+    def job_results(self, job_id: str, status: str | None = "") -> JobResultRows:
+        """`status` "" means every value; None the values not sent yet; else that status."""
+        return JobResultRows(self, job_id, status)
+
+
+class _KeyedRows:
+    """Rows addressed by position through an array of their keys, read a page at a time."""
+
+    fields: ClassVar[list[str]] = []
+    step = PAGE  # rows a page when iterating
+
+    def __init__(self, history: History, keys: Iterable[int]) -> None:
+        self.history = history
+        self._keys = array("q", keys)
+
+    @property
+    def count(self) -> int:
+        return len(self._keys)
+
+    def _fetch(self, keys: list[int]) -> list[Any]:
+        raise NotImplementedError
+
+    def rows(self, offset: int, limit: int = PAGE) -> list[Any]:
+        """Rows offset..offset+limit in view order."""
+        keys = self._keys[offset : offset + limit].tolist()
+        return self._fetch(keys) if keys else []
+
+    def __iter__(self) -> Iterator[Any]:
+        for offset in range(0, self.count, self.step):
+            yield from self.rows(offset, self.step)
+
+    def record(self, row: Any) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class AuditRows(_KeyedRows):
+    """The audit trail filtered by time and text, newest first (or oldest first)."""
+
+    fields = AUDIT_FIELDS
+
+    def __init__(self, history: History, flt: AuditFilter, newest_first: bool = True) -> None:
+        self.flt = flt
+        self._order = "DESC" if newest_first else ""
+        where, params = ["1"], []
+        if flt.since is not None:
+            where.append("at >= ?")
+            params.append(_utc(flt.since))
+        if flt.until is not None:
+            where.append("at <= ?")
+            params.append(_utc(flt.until))
+        term = search_term(flt.search)
+        if term:
+            columns = ("vals", "job_id", "reason", "answer", "os_user", "profile", "list", "action")
+            where.append("(" + " OR ".join(f"coalesce({c}, '') LIKE ? ESCAPE '\\'" for c in columns) + ")")
+            params.extend([_like(term)] * len(columns))
+        rows = history.query(f"SELECT id FROM audit WHERE {' AND '.join(where)} ORDER BY id {self._order}", params)
+        super().__init__(history, (row[0] for row in rows))
+
+    def _fetch(self, keys: list[int]) -> list[AuditEntry]:
+        rows = self.history.query(
+            "SELECT id, at, os_user, profile, list, action, count, vals, job_id, reason, answer FROM audit"
+            f" WHERE id IN ({','.join('?' * len(keys))}) ORDER BY id {self._order}", keys)
+        return [
+            AuditEntry(at, user, profile, lst, action, count, None if vals is None else json.loads(vals),
+                       job_id, reason, answer, rid)
+            for rid, at, user, profile, lst, action, count, vals, job_id, reason, answer in rows
+        ]
+
+    def record(self, row: AuditEntry) -> dict[str, Any]:
+        return row.as_dict()
+
+
+class JobResultRows(_KeyedRows):
+    """A job's values in input order, with what the vendor answered for each."""
+
+    fields = RESULT_FIELDS
+    step = 10 * PAGE  # a page is read as the few whole chunks that hold it: no bound parameter per row
+
+    def __init__(self, history: History, job_id: str, status: str | None = "") -> None:
+        self.job_id = job_id
+        self.status = status
+        # Where each chunk starts, to find a page's chunks by key (a scan of them would read every chunk's values).
+        layout = history.query(
+            "SELECT chunk, first_seq, size FROM job_chunks WHERE job_id = ? AND size > 0 ORDER BY chunk", (job_id,))
+        self._chunks = array("q", (row[0] for row in layout))
+        self._firsts = array("q", (row[1] for row in layout))
+        if status == "":  # every value: each chunk's seqs, without unpacking its values
+            keys: Iterable[int] = (seq for _, first, size in layout for seq in range(first, first + size))
+        else:
+            keys = (row[0] for row in history.query(
+                "SELECT seq FROM job_values WHERE job_id = ? AND status IS ? ORDER BY seq", (job_id, status)))
+        super().__init__(history, keys)
+
+    def _fetch(self, keys: list[int]) -> list[ValueResult]:
+        """The chunks that hold the keys, unpacked here: a page costs a chunk or two, not the whole job."""
+        low, high = keys[0], keys[-1]
+        first_chunk, last_chunk = (self._chunks[bisect_right(self._firsts, seq) - 1] for seq in (low, high))
+        chunks = self.history.query(
+            "SELECT chunk, first_seq, size, vals, status, detail FROM job_chunks WHERE job_id = ?"
+            " AND chunk BETWEEN ? AND ? ORDER BY chunk", (self.job_id, first_chunk, last_chunk))
+        own = {seq: (status, detail) for seq, status, detail in self.history.query(
+            "SELECT seq, status, detail FROM job_outcomes WHERE job_id = ? AND seq BETWEEN ? AND ?",
+            (self.job_id, low, high))}
+        rows: list[ValueResult] = []
+        for chunk, first, size, vals, status, detail in chunks:
+            values, its = json.loads(vals), (status, detail)
+            rows += [ValueResult(seq, chunk, values[seq - first], *own.get(seq, its))
+                     for seq in keys[bisect_left(keys, first) : bisect_left(keys, first + size)]]
+        return rows
+
+    def record(self, row: ValueResult) -> dict[str, Any]:
+        return {"job_id": self.job_id, "seq": row.seq, "chunk": row.chunk, "value": row.value,
+                "status": row.status or "not_sent", "detail": row.detail}
