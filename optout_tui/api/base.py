@@ -8,14 +8,18 @@ authenticates and answers. Values passed in are already canonical (see `optout_t
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from ..kinds import ListKind  # noqa: F401  (re-exported: the API speaks of lists by kind)
+from ..kinds import ListKind
 from .errors import ApiError
 
+if TYPE_CHECKING:  # httpx loads only with an adapter: the command line parses input before that
+    from .http import VendorHttp
 
 # ---------------------------------------------------------------- entries
 
@@ -150,7 +154,7 @@ class UniformOutcomes(Sequence[Outcome]):
     """The same outcome for every value of a batch, the usual answer to a 1,000-value call. Each
     `Outcome` is made only when someone looks: a bulk run of 100,000 values mostly never does."""
 
-    __slots__ = ("values", "status", "error", "detail")
+    __slots__ = ("detail", "error", "status", "values")
 
     def __init__(self, values: Sequence[str], status: OutcomeStatus, error: ApiError | None = None,
                  detail: str = "") -> None:
@@ -255,8 +259,27 @@ class OptOutList(ABC):
     async def remove(self, values: Sequence[str]) -> Sequence[Outcome]:
         """Remove canonical values; one outcome per value."""
 
-    async def aclose(self) -> None:  # noqa: B027 - optional hook
+    @abstractmethod
+    def _clients(self) -> Sequence[VendorHttp]:
+        """Every HTTP client the list sends through (its vendor's, and a token endpoint's if it has one)."""
+
+    @contextmanager
+    def retries(self, hook: RetryHook) -> Iterator[None]:
+        """Tell `hook` of each retry the list's clients make (429, 5xx, timeouts) while inside, so that a
+        bulk run can show them as progress. Hooks stack: each one present hears every retry."""
+        clients = self._clients()
+        for http in clients:
+            http.retry_hooks.append(hook)
+        try:
+            yield
+        finally:
+            for http in clients:
+                http.retry_hooks.remove(hook)
+
+    async def aclose(self) -> None:
         """Release connections."""
+        for http in self._clients():
+            await http.aclose()
 
 
 class BatchedList(OptOutList):

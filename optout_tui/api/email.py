@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from .base import (BatchedList, Column, EmailEntry, ListFilter, ListKind, ListLimits, Outcome, OutcomeStatus,
-                   Page, UniformOutcomes)
 from .answers import as_int, json_answer
+from .base import (
+    BatchedList,
+    Column,
+    EmailEntry,
+    ListFilter,
+    ListKind,
+    ListLimits,
+    Outcome,
+    OutcomeStatus,
+    Page,
+    UniformOutcomes,
+)
 from .errors import ApiError
 from .http import VendorHttp
 from .timeutil import from_ms, parse_vendor_time, to_ms
 
 # The list call needs a date range; "the whole history" is from here to tomorrow.
-HISTORY_START = datetime(2000, 1, 1, tzinfo=timezone.utc)
+HISTORY_START = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class MailerEmailList(BatchedList):
@@ -30,7 +40,7 @@ class MailerEmailList(BatchedList):
 
     def _params(self, flt: ListFilter, index: int) -> list[tuple[str, str | int]]:
         since = flt.since or HISTORY_START
-        until = flt.until or (datetime.now(timezone.utc) + timedelta(days=1))
+        until = flt.until or (datetime.now(UTC) + timedelta(days=1))
         params: list[tuple[str, str | int]] = [
             ("startUtc", to_ms(since)),
             ("endUtc", to_ms(until)),
@@ -62,11 +72,14 @@ class MailerEmailList(BatchedList):
         )
 
     async def lookup(self, value: str) -> EmailEntry | None:
-        page = await self.fetch_page(ListFilter(search=value), 0)
-        wanted = value.casefold()
-        for entry in page.entries:
-            if entry.value.casefold() == wanted:
-                return entry  # type: ignore[return-value]
+        # Case never tells two addresses apart here (README); the vendor's `emailAddress` filter may,
+        # so ask for the address as typed, then in lower case, and compare the answers ignoring case.
+        wanted = value.lower()
+        for form in dict.fromkeys((value, wanted)):
+            page = await self.fetch_page(ListFilter(search=form), 0)
+            for entry in page.entries:
+                if entry.value.lower() == wanted:
+                    return entry  # type: ignore[return-value]
         return None
 
     async def _send_batch(self, action: str, chunk: list[str]) -> Sequence[Outcome]:
@@ -92,8 +105,8 @@ class MailerEmailList(BatchedList):
         note = f"batch of {len(chunk)}: {changed} changed, {ignored} ignored (already in that state)"
         return UniformOutcomes(chunk, OutcomeStatus.DONE, detail=note)
 
-    async def aclose(self) -> None:
-        await self._http.aclose()
+    def _clients(self) -> tuple[VendorHttp]:
+        return (self._http,)
 
 
 def _entry(row: dict) -> EmailEntry:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import httpx
 
 from ..settings import ConfigError, Profile, Secrets
 from .base import ListKind, Lists
 from .email import MailerEmailList
 from .http import RetryPolicy, VendorHttp
+from .ncp_signing import signed_headers
 from .nhn_token import NhnTokenProvider
 from .numbers080 import Hub080List, HubAuth
-from .ncp_signing import signed_headers
 from .sms import SensSmsList
 
 # What each list needs: (setting, where a user sets it).
@@ -59,7 +61,7 @@ def build_lists(
 ) -> Lists:
     """Every list the profile can reach; the others carry the reason in `Lists.problems`."""
     lists = Lists()
-    common = dict(retry=retry, timeout=timeout, transport=transport, max_connections=max(16, in_flight * 2))
+    client = partial(VendorHttp, retry=retry, timeout=timeout, transport=transport, max_connections=max(16, in_flight * 2))
     for kind in ListKind:
         missing = missing_settings(kind, profile, secrets)
         if missing:
@@ -71,11 +73,11 @@ def build_lists(
         try:
             if kind is ListKind.SMS:
                 sign = ncp_signer(secrets.ncloud_access_key, secrets.ncloud_secret_key)  # type: ignore[arg-type]
-                http = VendorHttp("SENS", profile.sens_url, auth=sign, **common)
+                http = client("SENS", profile.sens_url, auth=sign)
                 lists.sms = SensSmsList(http, profile.sens_service_id, in_flight=in_flight)  # type: ignore[arg-type]
             elif kind is ListKind.EMAIL:
                 sign = ncp_signer(secrets.ncloud_access_key, secrets.ncloud_secret_key)  # type: ignore[arg-type]
-                http = VendorHttp("Outbound Mailer", profile.mailer_url, auth=sign, **common)
+                http = client("Outbound Mailer", profile.mailer_url, auth=sign)
                 lists.email = MailerEmailList(http, in_flight=in_flight)
             else:
                 tokens = NhnTokenProvider(
@@ -85,7 +87,7 @@ def build_lists(
                     retry=retry, timeout=timeout, transport=transport,
                 )
                 auth = HubAuth(profile.nhn_app_key, tokens)  # type: ignore[arg-type]
-                http = VendorHttp("Notification Hub", profile.hub_url, auth=auth, refresh=auth.refresh, **common)
+                http = client("Notification Hub", profile.hub_url, auth=auth, refresh=auth.refresh)
                 lists.n080 = Hub080List(http, auth)
         except ConfigError as exc:
             lists.problems[kind] = str(exc)

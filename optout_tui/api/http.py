@@ -11,8 +11,8 @@
   the bytes sent; a 401 can trigger one credential refresh (NHN tokens).
 - Retries 429, 5xx and timeouts/connection errors with exponential backoff and full jitter,
   honouring `Retry-After`, for a bounded number of attempts. The transport never sends a request
-  twice, so a re-sent POST is always one of these retries, and each is reported to `retry_listener`
-  (a context variable): a bulk run shows them as progress.
+  twice, so a re-sent POST is always one of these retries, and each is told to the client's
+  `retry_hooks` (through its list's `retries`): a bulk run shows them as progress.
 - Every failure is one line. A request HTTP cannot carry (a line break in a stored key) is refused
   without quoting the offending value, which may be a secret, and is not retried.
 """
@@ -25,9 +25,8 @@ import ipaddress
 import random
 import ssl
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -35,8 +34,8 @@ import httpx
 from ..settings import ConfigError
 from .errors import ApiError, error_from_response
 
-RetryListener = Callable[[ApiError, int, float], None]
-retry_listener: ContextVar[RetryListener | None] = ContextVar("optout_retry_listener", default=None)
+if TYPE_CHECKING:  # the list interface is above this layer; only its type is needed here
+    from .base import RetryHook
 
 AuthHook = Callable[[httpx.Request], Awaitable[None]]
 RefreshHook = Callable[[httpx.Request], Awaitable[bool]]
@@ -109,6 +108,7 @@ class VendorHttp:
         self._auth = auth
         self._refresh = refresh
         self.retry = retry or RetryPolicy()
+        self.retry_hooks: list[RetryHook] = []  # each is told of every retry before its wait
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
@@ -161,9 +161,8 @@ class VendorHttp:
             if not error.retryable or attempt >= self.retry.attempts:
                 raise error
             delay = self.retry.delay(attempt, error)
-            listener = retry_listener.get()
-            if listener is not None:
-                listener(error, attempt, delay)
+            for hook in self.retry_hooks:
+                hook(error, attempt, delay)
             await asyncio.sleep(delay)
 
     async def aclose(self) -> None:

@@ -35,7 +35,7 @@ class NhnTokenProvider:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._basic = "Basic " + base64.b64encode(f"{key_id}:{secret}".encode()).decode()
-        self._http = VendorHttp(
+        self.http = VendorHttp(  # public: the 080 list closes it and hears its retries
             "NHN Cloud OAuth", oauth_url, retry=retry, timeout=timeout, max_connections=2, transport=transport
         )
         self._clock = clock
@@ -45,7 +45,7 @@ class NhnTokenProvider:
         self.fetch_count = 0  # tokens fetched so far (observability, tests)
 
     def __repr__(self) -> str:
-        return f"NhnTokenProvider(url={self._http.base_url!r}, has_token={self._token is not None})"
+        return f"NhnTokenProvider(url={self.http.base_url!r}, has_token={self._token is not None})"
 
     def _fresh(self) -> bool:
         return self._token is not None and self._clock() < self._expires_at
@@ -68,7 +68,7 @@ class NhnTokenProvider:
             return token != self._token  # someone already renewed it: retrying is worthwhile
 
     async def _fetch(self) -> None:
-        response = await self._http.request(
+        response = await self.http.request(
             "POST",
             TOKEN_PATH,
             data={"grant_type": "client_credentials"},
@@ -91,7 +91,4 @@ class NhnTokenProvider:
             if self._token is None:
                 return
             token, self._token = self._token, None
-        await self._http.request("POST", REVOKE_PATH, data={"token": token}, headers={"Authorization": self._basic})
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
+        await self.http.request("POST", REVOKE_PATH, data={"token": token}, headers={"Authorization": self._basic})

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 import httpx
 
-from .base import Column, ListFilter, ListKind, ListLimits, Number080Entry, OptOutList, Outcome, OutcomeStatus, Page
 from .answers import as_int, json_answer
+from .base import Column, ListFilter, ListKind, ListLimits, Number080Entry, OptOutList, Outcome, OutcomeStatus, Page
 from .errors import ApiError
 from .http import VendorHttp
 from .nhn_token import NhnTokenProvider
@@ -114,9 +114,8 @@ class Hub080List(OptOutList):
             return Outcome(value, OutcomeStatus.FAILED, error=exc, detail=exc.message)
         return Outcome(value, OutcomeStatus.DONE)
 
-    async def aclose(self) -> None:
-        await self._http.aclose()
-        await self._auth.tokens.aclose()
+    def _clients(self) -> tuple[VendorHttp, VendorHttp]:
+        return self._http, self._auth.tokens.http
 
 
 def _within(entry: Number080Entry, flt: ListFilter) -> bool:

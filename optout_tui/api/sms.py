@@ -6,9 +6,19 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from .base import (BatchedList, Column, ListFilter, ListKind, ListLimits, Outcome, OutcomeStatus, Page, SmsEntry,
-                   UniformOutcomes)
 from .answers import json_answer
+from .base import (
+    BatchedList,
+    Column,
+    ListFilter,
+    ListKind,
+    ListLimits,
+    Outcome,
+    OutcomeStatus,
+    Page,
+    SmsEntry,
+    UniformOutcomes,
+)
 from .errors import ApiError
 from .http import VendorHttp
 from .timeutil import KST, parse_vendor_time, to_ms
@@ -79,8 +89,8 @@ class SensSmsList(BatchedList):
             return UniformOutcomes(chunk, status, error=exc, detail=exc.message)
         return UniformOutcomes(chunk, OutcomeStatus.DONE)
 
-    async def aclose(self) -> None:
-        await self._http.aclose()
+    def _clients(self) -> tuple[VendorHttp]:
+        return (self._http,)
 
 
 _JSON_BODY = {"Content-Type": "application/json"}

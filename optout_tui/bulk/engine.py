@@ -1,11 +1,12 @@
 """Send a bulk change to one list in chunks, journalled so that nothing is ever lost.
 
-The engine plans chunks from the list's limits, writes the job before the first request, sends
-with bounded concurrency under the vendor's rate limit, and records each chunk's outcomes as they
-arrive. The clients retry 429/5xx/timeouts themselves; a chunk that still fails is sent again
-later in the run (a bounded number of times) and only then recorded as failed. Client retries are
-reported as progress. Cancelling the task stops sending; what was done stays in the journal and
-the job can be resumed.
+`BulkEngine` starts or resumes a job; a `BulkRun` carries it out in steps: it plans chunks from the
+list's limits and writes the job before the first request, sends them with bounded concurrency
+under the vendor's rate limit, records each chunk's outcomes as they arrive, and finishes with the
+job's state and an audit entry. The clients retry 429/5xx/timeouts themselves (reported as progress
+through the list's `retries`); a chunk that still fails is sent again later in the run (a bounded
+number of times) and only then recorded as failed. Cancelling the task stops sending; what was done
+stays in the journal and the job can be resumed.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from ..api.base import OptOutList, Outcome, OutcomeStatus, UniformOutcomes
 from ..api.errors import ApiError
 from ..settings import Profile
-from .audit import AuditLog, os_user as current_os_user
-from .journal import Journal, JobInfo, JobState, new_job_id, value_runs
+from .audit import AuditLog
+from .audit import os_user as current_os_user
+from .journal import JobInfo, JobState, Journal, new_job_id, value_runs
 from .ratelimit import RateLimiter
 
 
@@ -92,41 +93,6 @@ def check_writable(profile: Profile) -> None:
         )
 
 
-@dataclass(slots=True)
-class _Part:
-    chunk: int
-    seqs: Sequence[int]  # ascending; a range for a chunk sent whole
-    values: list[str]  # values[i] is the value of seqs[i]
-    attempt: int = 1
-    not_before: float = 0.0
-
-
-@dataclass(slots=True)
-class _Run:
-    job_id: str
-    action: Action
-    extra: dict[str, str]
-    values_total: int
-    chunks_total: int
-    values_done: int = 0  # values with a final outcome (includes earlier runs on resume)
-    chunks_done: int = 0
-    values_this_run: int = 0
-    requests: int = 0
-    retries: int = 0
-    successes: int = 0
-    consecutive_failures: int = 0
-    started: float = field(default_factory=time.monotonic)
-    open_parts: dict[int, int] = field(default_factory=dict)
-    chunk_failed: set[int] = field(default_factory=set)
-    fatal: BaseException | None = None
-    note: str = ""
-    # The outcome of every value, by seq, as journalled in this run; only kept for a fresh job, whose
-    # summary then needs no read-back of the journal (None: not answered; a resume reads the journal).
-    # A plain answer is kept as its status alone (see _Answers).
-    answers: list[Outcome | OutcomeStatus | None] | None = None
-    answered: Counter[str] = field(default_factory=Counter)  # status -> values answered in this run
-
-
 _TEXT = {status: status.value for status in OutcomeStatus}
 _STATUS = {status.value: status for status in OutcomeStatus}
 
@@ -135,14 +101,14 @@ class _Answers(Sequence[Outcome]):
     """A job's outcomes in seq order, where a plain answer is held as its status alone: 100,000
     values answered "done" are a list of references, and an `Outcome` is made when looked at."""
 
-    __slots__ = ("_values", "_slots")
+    __slots__ = ("_slots", "_values")
 
     def __init__(self, values: Sequence[str], slots: Sequence[Outcome | OutcomeStatus]) -> None:
         self._values = values
         self._slots = slots
 
     @classmethod
-    def answered(cls, values: Sequence[str], slots: list[Outcome | OutcomeStatus | None]) -> "_Answers":
+    def answered(cls, values: Sequence[str], slots: list[Outcome | OutcomeStatus | None]) -> _Answers:
         """The values that have an answer (all of them, unless the run was cut short)."""
         if None not in slots:
             return cls(values, slots)  # type: ignore[arg-type]
@@ -192,6 +158,24 @@ def _summary(counts: dict[str, int]) -> str:
     return ", ".join(parts)
 
 
+
+async def _in_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a journal call in a thread; if we are cancelled meanwhile, let it finish first."""
+    task = asyncio.ensure_future(asyncio.to_thread(fn, *args, **kwargs))
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        raise
+
+
+def _uncancel() -> None:
+    """Take back a cancel that has been handled here, so that the task can still await its clean-up."""
+    task = asyncio.current_task()
+    if task is not None:
+        task.uncancel()
+
+
 class BulkEngine:
     """Runs register/remove jobs against one list of one profile."""
 
@@ -215,8 +199,6 @@ class BulkEngine:
         self._audit = audit
         self.os_user = os_user or current_os_user()
 
-    # ------------------------------------------------------------ storage
-
     @property
     def journal(self) -> Journal:
         """The journal given, else the default one in the user data dir (opened on first use)."""
@@ -230,21 +212,6 @@ class BulkEngine:
             self._audit = AuditLog(self.journal.path)
         return self._audit
 
-    @staticmethod
-    async def _db(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run a journal call in a thread; if we are cancelled meanwhile, let it finish first."""
-        task = asyncio.ensure_future(asyncio.to_thread(fn, *args, **kwargs))
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            await asyncio.wait([task])
-            raise
-
-    def _check_writable(self) -> None:
-        check_writable(self.profile)
-
-    # ------------------------------------------------------------ entry points
-
     async def run(
         self,
         action: Action | str,
@@ -257,369 +224,364 @@ class BulkEngine:
     ) -> JobResult:
         """Journal `values` (canonical; de-duplicated here unless the caller says they are `distinct`,
         as a Preview's are: hashing 100,000 fresh strings again is ~20 ms before the first request)."""
-        self._check_writable()
-        action = Action(action)
+        check_writable(self.profile)
         unique = list(values) if distinct else list(dict.fromkeys(values))
-        extra = dict(extra or {})
-        await self._db(lambda: self.audit)  # open both (in a thread) before anything is written
-        job_id = new_job_id()
+        await _in_thread(lambda: self.audit)  # open both (in a thread) before anything is written
+        run = BulkRun(self, Action(action), reason=reason, extra=extra, on_progress=on_progress)
         try:
-            await self._db(
-                self.journal.create_job,
-                job_id=job_id,
-                profile=self.profile.name,
-                kind=self.lst.kind.value,
-                action=action.value,
-                values=unique,
-                batch_size=self.lst.limits.batch_size,
-                reason=reason,
-                extra=extra,
-                os_user=self.os_user,
-            )
+            chunks = await run.plan(unique)
         except asyncio.CancelledError:  # cancelled while the job was being written: nothing was sent
-            current = asyncio.current_task()
-            if current is not None:
-                current.uncancel()
-            await self._db(self.journal.finish, job_id, JobState.CANCELLED, "cancelled before sending")
-            return JobResult(job_id, action, [], 0, 0, 0, 0, cancelled=True, pending=len(unique))
-        size = max(1, self.lst.limits.batch_size)
-        parts = [
-            _Part(c, range(start, min(start + size, len(unique))), unique[start : start + size])
-            for c, start in enumerate(range(0, len(unique), size))
-        ]
-        run = _Run(job_id, action, extra, values_total=len(unique), chunks_total=len(parts))
-        run.answers = [None] * len(unique)  # a fresh job's outcomes are all made in this run
-        return await self._execute(run, parts, reason=reason, on_progress=on_progress, resumed=False,
-                                   sent_values=unique)
+            _uncancel()
+            await _in_thread(self.journal.finish, run.job_id, JobState.CANCELLED, "cancelled before sending")
+            return JobResult(run.job_id, run.action, [], 0, 0, 0, 0, cancelled=True, pending=len(unique))
+        return await run.execute(chunks)
 
     async def resume(self, job_id: str, on_progress: Callable[[Progress], None] | None = None) -> JobResult:
         """Send every value of a job whose outcome is unknown or failed; finish the job."""
-        self._check_writable()
-        await self._db(lambda: self.audit)
-        info: JobInfo = await self._db(self.journal.job, job_id)
-        self._check_job_matches(info)
-        info = await self._db(self.journal.claim, info.id)
-        groups = await self._db(self.journal.unresolved, info.id)
-        parts = [_Part(chunk, [seq for seq, _ in items], [value for _, value in items]) for chunk, items in groups]
-        run = _Run(info.id, Action(info.action), dict(info.extra), values_total=info.total, chunks_total=info.chunks)
-        run.values_done = info.total - sum(len(p.values) for p in parts)
-        run.chunks_done = info.chunks - len(parts)
-        return await self._execute(run, parts, reason=info.reason, on_progress=on_progress, resumed=True)
-
-    def _check_job_matches(self, info: JobInfo) -> None:
+        check_writable(self.profile)
+        await _in_thread(lambda: self.audit)
+        info: JobInfo = await _in_thread(self.journal.job, job_id)
         if info.kind != self.lst.kind.value:
             raise JobMismatchError(f"job {info.id} is for the {info.kind} list, not {self.lst.kind.value}")
         if info.profile != self.profile.name:
             raise JobMismatchError(
                 f"job {info.id} was made with profile {info.profile!r}; resume it with --profile {info.profile}"
             )
+        info = await _in_thread(self.journal.claim, info.id)
+        run = BulkRun(self, Action(info.action), reason=info.reason, extra=info.extra, on_progress=on_progress,
+                      resuming=info)
+        return await run.execute(await run.plan())
 
-    # ------------------------------------------------------------ the run
 
-    @contextmanager
-    def _retry_hook(self, run: _Run, emit: Callable[[], None]):
-        """Show the clients' own retries (429/5xx/timeouts) as progress."""
-        try:
-            from ..api.http import retry_listener
-        except ImportError:  # pragma: no cover - the clients always ship it
-            yield
-            return
+@dataclass(slots=True)
+class Chunk:
+    """Values sent in one vendor call: a journal chunk, or the part of one that is sent again."""
 
-        def on_retry(error: ApiError, attempt: int, delay: float) -> None:
-            run.retries += 1
-            run.note = _retry_note(self.lst.name, error, delay)
-            emit()
+    index: int  # the journal's chunk number
+    seqs: Sequence[int]  # ascending; a range for a chunk sent whole
+    values: list[str]  # values[i] is the value of seqs[i]
+    attempt: int = 1
+    not_before: float = 0.0  # loop time before which it is not sent (a chunk sent again waits)
 
-        token = retry_listener.set(on_retry)
-        try:
-            yield
-        finally:
-            retry_listener.reset(token)
 
-    async def _execute(
-        self,
-        run: _Run,
-        parts: list[_Part],
-        *,
-        reason: str,
-        on_progress: Callable[[Progress], None] | None,
-        resumed: bool,
-        sent_values: list[str] | None = None,
-    ) -> JobResult:
-        loop = asyncio.get_running_loop()
-        limits = self.lst.limits
-        limiter = RateLimiter(limits.rate_per_second, burst=max(1, limits.max_in_flight))
-        queue: asyncio.Queue[_Part] = asyncio.Queue()
-        finished = asyncio.Event()
-        outstanding = len(parts)
-        writes: list[tuple[int, str, int, list[tuple[int, int, str, str]]]] = []  # see Journal.record_runs
-        wake_writer = asyncio.Event()
-        closing = False
-        if sent_values is None:
-            sent_values = [v for p in parts for v in p.values]
-        for part in parts:
-            queue.put_nowait(part)
-            run.open_parts[part.chunk] = run.open_parts.get(part.chunk, 0) + 1
-        if not parts:
-            finished.set()
+@dataclass(slots=True)
+class Answer:
+    """What one vendor call came to: final outcomes, and what goes round again."""
 
-        def emit() -> None:
-            if on_progress is None:
-                return
-            elapsed = max(1e-6, time.monotonic() - run.started)
-            rate = run.values_this_run / elapsed
-            left = run.values_total - run.values_done
-            eta = (left / rate) if rate > 0 else None
-            try:
-                on_progress(Progress(run.chunks_done, run.chunks_total, run.values_done, run.values_total,
-                                     run.retries, rate, eta, run.note))
-            except Exception:  # a display problem must never stop a job
-                pass
+    runs: list[tuple[int, int, str, str]]  # final outcomes as runs of seqs: (first, last, status, detail)
+    answered: int  # values with a final outcome, failed ones included
+    again: Chunk | None = None  # the values to send again later
+    failed: int = 0  # values failed for good
+    error: ApiError | None = None  # why values failed: an auth failure if any, else the first
 
-        def settle(part: _Part, final: list[tuple[int, int, str, str]], answered: int, requeue: list[tuple[int, str]],
-                   error: ApiError | None, any_failed: bool) -> None:
-            """Book a part's answers: `final` holds runs of seqs (first, last, status, detail) covering
-            `answered` values; `requeue` are sent again later."""
-            nonlocal outstanding
-            if requeue:
-                queue.put_nowait(_Part(part.chunk, [seq for seq, _ in requeue], [value for _, value in requeue],
-                                       part.attempt + 1, loop.time() + self.round_delay * part.attempt))
-                run.open_parts[part.chunk] += 1
-                outstanding += 1
-                run.note = f"{self.lst.name}: {len(requeue):,} values will be sent again later" + (
-                    f" ({error.message})" if error else "")
-            elif not any_failed:
-                run.note = ""  # the vendor answers again: old retry notes no longer apply
-            if any_failed:
-                run.chunk_failed.add(part.chunk)
-            run.open_parts[part.chunk] -= 1
-            chunk_closed = run.open_parts[part.chunk] == 0
-            if chunk_closed:
-                run.chunks_done += 1
-                state = "failed" if part.chunk in run.chunk_failed else "done"
-            else:
-                state = "retrying"
-            writes.append((part.chunk, state, 1, final))
-            wake_writer.set()
-            for first, last, status, _ in final:
-                run.answered[status] += last - first + 1
-            run.values_done += answered
-            run.values_this_run += answered
-            outstanding -= 1
-            if outstanding == 0:
-                finished.set()
-            emit()
 
-        def give_up(error: BaseException) -> None:
-            if run.fatal is None:
-                run.fatal = error
-            finished.set()
+class BulkRun:
+    """One run of a job against one list, in the steps `plan`, `send` (one chunk), `record`, `finish`.
 
-        async def send(part: _Part) -> None:
-            values = part.values
-            run.requests += 1
-            try:
-                if run.action == Action.REGISTER:
-                    outcomes = await self.lst.register(values, **run.extra)
-                else:
-                    outcomes = await self.lst.remove(values)
-            except ApiError as exc:
-                outcomes = [Outcome(v, OutcomeStatus.FAILED, exc) for v in values]
-                if exc.is_auth:
-                    give_up(exc)
-                    return
-            except (asyncio.CancelledError, KeyboardInterrupt):
-                raise
-            except Exception as exc:  # an unexpected failure: record it on the values, never drop them
-                err = ApiError(self.lst.name, f"{type(exc).__name__}: {exc}", retryable=True)
-                outcomes = [Outcome(v, OutcomeStatus.FAILED, err) for v in values]
-            status = _uniform_status(outcomes, values)
-            first_seq, last_seq = part.seqs[0], part.seqs[-1]
-            if status is not None and last_seq - first_seq == len(values) - 1:
-                # The usual answer: every value of a run of seqs got the same plain outcome (all done,
-                # say). One run for the journal, no per-value bookkeeping.
-                if run.answers is not None:
-                    run.answers[first_seq : last_seq + 1] = [status] * len(values)
-                run.successes += 1
-                run.consecutive_failures = 0
-                settle(part, [(first_seq, last_seq, _TEXT[status], "")], len(values), [], None, False)
-                return
-            auth = next((o.error for o in outcomes if o.error is not None and o.error.is_auth), None)
-            if auth is not None:
-                give_up(auth)  # wrong credentials: every further request would fail the same way
-                return
-            by_value = {o.value: o for o in outcomes}
-            final: list[tuple[int, str, str]] = []
-            requeue: list[tuple[int, str]] = []
-            first_error: ApiError | None = None
-            failed_final = 0
-            answers = run.answers
-            for seq, value in zip(part.seqs, values):
-                outcome = by_value.get(value) or Outcome(value, OutcomeStatus.FAILED, detail="the vendor gave no answer for it")
-                if outcome.status is OutcomeStatus.FAILED:
-                    err = outcome.error
-                    first_error = first_error or err
-                    if part.attempt < self.max_rounds and (err is None or err.retryable or err.is_network):
-                        requeue.append((seq, value))
-                        continue
-                    detail = err.line if err else (outcome.detail or "failed")
-                    failed_final += 1
-                    if answers is not None:
-                        answers[seq] = Outcome(value, OutcomeStatus.FAILED, detail=detail)
-                else:
-                    detail = outcome.detail
-                    if answers is not None:  # as read back from the journal: no error object kept
-                        answers[seq] = outcome if outcome.error is None else Outcome(value, outcome.status, detail=detail)
-                final.append((seq, _TEXT[outcome.status], detail))
-            if len(requeue) + failed_final == len(values):
-                run.consecutive_failures += 1
-                if run.successes == 0 and first_error is not None and (
-                        first_error.is_network or run.consecutive_failures >= 3 * max(1, limits.max_in_flight)):
-                    # Nothing has worked yet and the client's own retries are spent: the endpoint is
-                    # unreachable or broken. Stop (resumable) rather than hammer it for minutes.
-                    give_up(first_error)
-                    return
-            else:
-                run.successes += 1
-                run.consecutive_failures = 0
-            settle(part, list(value_runs(final)), len(final), requeue, first_error, failed_final > 0)
+    `execute` drives them: up to `max_in_flight` sends at a time under the vendor's rate, a recorder
+    that writes answers as they arrive, and the end. Each step stands on its own so it can be tested
+    against a real list; the state they share is the run's counters and its queue of chunks.
+    """
 
-        async def worker() -> None:
-            while not finished.is_set():
-                part = await queue.get()
-                delay = part.not_before - loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                await limiter.acquire()
-                if finished.is_set():
-                    return
-                await send(part)
+    def __init__(self, engine: BulkEngine, action: Action, *, reason: str = "", extra: dict[str, str] | None = None,
+                 on_progress: Callable[[Progress], None] | None = None, resuming: JobInfo | None = None) -> None:
+        self.engine, self.lst, self.journal = engine, engine.lst, engine.journal
+        self.action, self.reason, self.extra = action, reason, dict(extra or {})
+        self.on_progress = on_progress
+        self.resuming = resuming  # the job's earlier state when this run resumes it
+        self.job_id = resuming.id if resuming else new_job_id()
+        self.values: list[str] = []  # the values this run sends (for a fresh job, values[seq])
+        self.values_total = resuming.total if resuming else 0
+        self.chunks_total = resuming.chunks if resuming else 0
+        self.values_done = self.chunks_done = 0  # with a final outcome, earlier runs' included
+        self.values_this_run = self.requests = self.retries = 0
+        self.successes = self.failures_in_a_row = 0
+        self.note = ""
+        self.fatal: BaseException | None = None  # why the run stopped early
+        # A fresh job's outcome of every value by seq, kept as it is recorded so that its result needs no
+        # read-back of the journal (None: not answered yet); a plain answer is its status alone (see
+        # _Answers). A resumed job's result is read back, since earlier runs answered part of it.
+        self.answers: list[Outcome | OutcomeStatus | None] | None = None
+        self.answered: Counter[str] = Counter()  # status -> values answered in this run
+        self.unrecorded: list[tuple[int, str, int, list[tuple[int, int, str, str]]]] = []  # see Journal.record_runs
+        self._open: Counter[int] = Counter()  # chunk index -> its parts not answered yet
+        self._failed_chunks: set[int] = set()
+        self._outstanding = 0
+        self._queue: asyncio.Queue[Chunk] = asyncio.Queue()
+        self._done = asyncio.Event()  # every part answered, or the run stopped
+        self._wake = asyncio.Event()  # answers wait to be recorded
+        self._closing = False
+        self._started = time.monotonic()
 
-        async def writer() -> None:
-            while True:
-                await wake_writer.wait()
-                wake_writer.clear()
-                while writes:
-                    batch = writes[:]
-                    del writes[:]
-                    try:
-                        await self._db(self.journal.record_runs, run.job_id, batch)
-                    except Exception as exc:  # journal unusable: stop sending, nothing more can be recorded
-                        give_up(exc)
-                        return
-                if closing:
-                    return
+    # ------------------------------------------------------------ the steps
 
-        cancelled = False
-        workers: list[asyncio.Task[None]] = []
-        writer_task = asyncio.create_task(writer())
-        with self._retry_hook(run, emit):
-            workers = [asyncio.create_task(worker()) for _ in range(min(max(1, limits.max_in_flight), len(parts)))]
-            emit()
-            try:
-                await finished.wait()
-            except asyncio.CancelledError:
-                cancelled = True
-                current = asyncio.current_task()
-                if current is not None:
-                    current.uncancel()
-            finally:
-                for task in workers:
-                    task.cancel()
-                await asyncio.gather(*workers, return_exceptions=True)
-                closing = True
-                wake_writer.set()
-                await asyncio.gather(writer_task, return_exceptions=True)
-
-        # The job's end and its audit entry are written whatever happens next: a change that was
-        # sent but never audited would be lost. A cancel arriving now waits for them.
-        finishing = asyncio.ensure_future(
-            self._finish(run, sent_values, reason=reason, cancelled=cancelled, resumed=resumed)
-        )
-        try:
-            return await asyncio.shield(finishing)
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None:
-                current.uncancel()
-            result = await finishing
-            result.cancelled = True
-            return result
-
-    async def _finish(self, run: _Run, sent_values: list[str], *, reason: str, cancelled: bool, resumed: bool) -> JobResult:
-        from .db import JournalError
-
-        fatal = run.fatal
-        journal_broken = fatal is not None and not isinstance(fatal, ApiError)
-        if journal_broken and not isinstance(fatal, JournalError):
-            raise fatal
-        counts: dict[str, int] = {}
-        outcomes: Sequence[Outcome] = []
-        if journal_broken:
-            pass
-        elif run.answers is not None:  # what this run journalled is the whole job
-            counts = {status: n for status, n in run.answered.items() if n}
-            answered = sum(counts.values())
-            outcomes = _Answers.answered(sent_values, run.answers)
-            if answered < run.values_total:
-                counts["pending"] = run.values_total - answered
+    async def plan(self, values: Sequence[str] | None = None) -> list[Chunk]:
+        """The chunks to send. A fresh job's `values` are cut by the list's batch size and journalled
+        whole before the first request, so that nothing sent can be lost; a resumed job's are the
+        values the journal holds no final answer for."""
+        if self.resuming is not None:
+            groups = await _in_thread(self.journal.unresolved, self.job_id)
+            chunks = [Chunk(index, [seq for seq, _ in items], [value for _, value in items]) for index, items in groups]
+            self.values = [value for chunk in chunks for value in chunk.values]
+            self.values_done = self.values_total - len(self.values)
+            self.chunks_done = self.chunks_total - len(chunks)
         else:
-            rows = await self._db(lambda: list(self.journal.results(run.job_id)))
-            read_back: list[Outcome] = []
-            for row in rows:
-                key = row.status or "pending"
-                counts[key] = counts.get(key, 0) + 1
-                if row.status:
-                    read_back.append(Outcome(row.value, _STATUS[row.status], detail=row.detail))
-            outcomes = read_back
-        stopped = ""
-        if isinstance(fatal, ApiError):
-            stopped = fatal.line
-        if journal_broken:
-            state, note = JobState.STOPPED, str(fatal)
-        elif cancelled:
+            size = max(1, self.lst.limits.batch_size)
+            self.values = list(values or ())
+            self.values_total = total = len(self.values)
+            self.answers = [None] * total
+            chunks = [Chunk(index, range(start, min(start + size, total)), self.values[start : start + size])
+                      for index, start in enumerate(range(0, total, size))]
+            self.chunks_total = len(chunks)
+            await _in_thread(
+                self.journal.create_job, job_id=self.job_id, profile=self.engine.profile.name,
+                kind=self.lst.kind.value, action=self.action.value, values=self.values, batch_size=size,
+                reason=self.reason, extra=self.extra, os_user=self.engine.os_user,
+            )
+        for chunk in chunks:  # each is open until answered; `execute` sends them
+            self._open[chunk.index] += 1
+            self._outstanding += 1
+        return chunks
+
+    async def send(self, chunk: Chunk) -> Answer:
+        """One vendor call for `chunk`, booked on the run: final outcomes wait for `record`, failures the
+        vendor may get over are queued again (`max_rounds` sends in all), and wrong credentials or an
+        endpoint that never worked stop the run. No failure escapes: a value is never dropped."""
+        self.requests += 1
+        try:
+            if self.action is Action.REGISTER:
+                outcomes = await self.lst.register(chunk.values, **self.extra)
+            else:
+                outcomes = await self.lst.remove(chunk.values)
+        except ApiError as exc:
+            outcomes = UniformOutcomes(chunk.values, OutcomeStatus.FAILED, exc)
+        except Exception as exc:  # noqa: BLE001 - unexpected: recorded on the values, which are kept
+            error = ApiError(self.lst.name, f"{type(exc).__name__}: {exc}", retryable=True)
+            outcomes = UniformOutcomes(chunk.values, OutcomeStatus.FAILED, error)
+        answer = self._classify(chunk, outcomes)
+        self._book(chunk, answer)
+        return answer
+
+    async def record(self) -> None:
+        """Write the booked answers to the journal, all that arrived meanwhile in one transaction."""
+        while self.unrecorded:
+            batch, self.unrecorded = self.unrecorded, []
+            await _in_thread(self.journal.record_runs, self.job_id, batch)
+
+    async def finish(self, cancelled: bool = False) -> JobResult:
+        """Write the job's end state and its audit entry; the job's result.
+
+        A journal that failed mid-run is raised here, with nothing more written: the job stays
+        resumable, and what was recorded stands."""
+        fatal = self.fatal
+        if fatal is not None and not isinstance(fatal, ApiError):
+            raise fatal
+        stopped = fatal.line if fatal is not None else ""
+        outcomes: Sequence[Outcome]
+        if self.answers is not None:  # a fresh job: what this run recorded is the whole job
+            counts = Counter(self.answered)
+            counts["pending"] = self.values_total - sum(self.answered.values())
+            outcomes = _Answers.answered(self.values, self.answers)
+        else:
+            rows = await _in_thread(lambda: list(self.journal.results(self.job_id)))
+            counts = Counter(row.status or "pending" for row in rows)
+            outcomes = [Outcome(row.value, _STATUS[row.status], detail=row.detail) for row in rows if row.status]
+        if cancelled:
             state, note = JobState.CANCELLED, "cancelled by the user"
         elif stopped:
             state, note = JobState.STOPPED, stopped
-        elif counts.get("failed") or counts.get("pending"):
-            state, note = JobState.FAILED, ""
         else:
-            state, note = JobState.DONE, ""
-        if not journal_broken:
-            await self._db(self.journal.finish, run.job_id, state, note)
+            state, note = (JobState.FAILED if counts["failed"] or counts["pending"] else JobState.DONE), ""
+        await _in_thread(self.journal.finish, self.job_id, state, note)
         answer = _summary(counts)
         if stopped:
             answer += f"; stopped: {stopped}"
         elif cancelled:
             answer += "; cancelled"
-        first_error = ""
-        if counts.get("failed"):
-            first_error = next((o.detail for o in outcomes if o.status == OutcomeStatus.FAILED and o.detail), "")
-        if first_error:
-            answer += f"; first error: {first_error}"
-        if resumed:
+        if counts["failed"]:
+            first_error = next((o.detail for o in outcomes if o.status is OutcomeStatus.FAILED and o.detail), "")
+            answer += f"; first error: {first_error}" if first_error else ""
+        if self.resuming is not None:
             answer = f"resumed: {answer}"
-        if not journal_broken and (sent_values or not resumed):
-            await self._db(
-                self.audit.append,
-                profile=self.profile.name, list_kind=self.lst.kind.value, action=run.action.value,
-                values=sent_values, answer=answer, reason=reason, job_id=run.job_id, user=self.os_user,
+        if self.values or self.resuming is None:
+            engine = self.engine
+            await _in_thread(
+                engine.audit.append, profile=engine.profile.name, list_kind=self.lst.kind.value,
+                action=self.action.value, values=self.values, answer=answer, reason=self.reason, job_id=self.job_id,
+                user=engine.os_user,
             )
-        if journal_broken:
-            raise fatal  # type: ignore[misc]
         return JobResult(
-            job_id=run.job_id,
-            action=run.action,
-            outcomes=outcomes,
-            done=counts.get("done", 0),
-            already=counts.get("already", 0),
-            invalid=counts.get("invalid", 0),
-            failed=counts.get("failed", 0),
-            cancelled=cancelled,
-            pending=counts.get("pending", 0),
-            requests=run.requests,
-            retries=run.retries,
-            stopped=stopped,
-            resumed=resumed,
-            answered_now=run.values_this_run,
+            self.job_id, self.action, outcomes, counts["done"], counts["already"], counts["invalid"], counts["failed"],
+            cancelled=cancelled, pending=counts["pending"], requests=self.requests, retries=self.retries,
+            stopped=stopped, resumed=self.resuming is not None, answered_now=self.values_this_run,
         )
+
+    # ------------------------------------------------------------ driving them
+
+    async def execute(self, chunks: list[Chunk]) -> JobResult:
+        """Send `chunks`, recording the answers as they come, then finish. A cancel stops the sending;
+        the job's end and its audit entry are written whatever happens, since a change that was sent but
+        never audited would be lost (a cancel arriving while they are written waits for them)."""
+        limits = self.lst.limits
+        limiter = RateLimiter(limits.rate_per_second, burst=max(1, limits.max_in_flight))
+        for chunk in chunks:
+            self._queue.put_nowait(chunk)
+        if not self._outstanding:
+            self._done.set()
+        cancelled = False
+        recorder = asyncio.create_task(self._recorder())
+        with self.lst.retries(self._on_retry):
+            workers = [asyncio.create_task(self._worker(limiter))
+                       for _ in range(min(max(1, limits.max_in_flight), len(chunks)))]
+            self._emit()
+            try:
+                await self._done.wait()
+            except asyncio.CancelledError:
+                cancelled = True
+                _uncancel()
+            finally:
+                for task in workers:
+                    task.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
+                self._closing = True
+                self._wake.set()
+                await asyncio.gather(recorder, return_exceptions=True)
+        finishing = asyncio.ensure_future(self.finish(cancelled))
+        try:
+            return await asyncio.shield(finishing)
+        except asyncio.CancelledError:
+            _uncancel()
+            result = await finishing
+            result.cancelled = True
+            return result
+
+    async def _worker(self, limiter: RateLimiter) -> None:
+        loop = asyncio.get_running_loop()
+        while not self._done.is_set():
+            chunk = await self._queue.get()
+            if (delay := chunk.not_before - loop.time()) > 0:
+                await asyncio.sleep(delay)
+            await limiter.acquire()
+            if self._done.is_set():
+                return
+            await self.send(chunk)
+
+    async def _recorder(self) -> None:
+        """Record answers as they come until the run closes; a journal that fails stops the run, since
+        nothing more could be recorded."""
+        while not self._closing:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.record()
+            except Exception as exc:  # noqa: BLE001 - raised by `finish`
+                self._stop(exc)
+                return
+
+    def _enqueue(self, chunk: Chunk) -> None:
+        self._queue.put_nowait(chunk)
+        self._open[chunk.index] += 1
+        self._outstanding += 1
+
+    def _stop(self, error: BaseException) -> None:
+        if self.fatal is None:
+            self.fatal = error
+        self._done.set()
+
+    def _classify(self, chunk: Chunk, outcomes: Sequence[Outcome]) -> Answer:
+        values, seqs = chunk.values, chunk.seqs
+        status = _uniform_status(outcomes, values)
+        if status is not None and seqs[-1] - seqs[0] == len(values) - 1:
+            # The usual answer: one plain outcome for a run of seqs (all done, say). One run for the
+            # journal, no per-value bookkeeping.
+            return Answer([(seqs[0], seqs[-1], _TEXT[status], "")], len(values))
+        by_value = {o.value: o for o in outcomes}
+        final: list[tuple[int, str, str]] = []
+        again_seqs: list[int] = []
+        again_values: list[str] = []
+        failed = 0
+        error: ApiError | None = None
+        for seq, value in zip(seqs, values):
+            outcome = by_value.get(value) or Outcome(value, OutcomeStatus.FAILED, detail="the vendor gave no answer for it")
+            if outcome.status is OutcomeStatus.FAILED:
+                err = outcome.error
+                if error is None or (err is not None and err.is_auth and not error.is_auth):
+                    error = err
+                if chunk.attempt < self.engine.max_rounds and (err is None or err.retryable or err.is_network):
+                    again_seqs.append(seq)
+                    again_values.append(value)
+                    continue
+                detail = err.line if err else (outcome.detail or "failed")
+                failed += 1
+            else:
+                detail = outcome.detail
+            final.append((seq, _TEXT[outcome.status], detail))
+        again = None
+        if again_values:  # to the back of the queue, after a pause that grows with each round
+            not_before = asyncio.get_running_loop().time() + self.engine.round_delay * chunk.attempt
+            again = Chunk(chunk.index, again_seqs, again_values, chunk.attempt + 1, not_before)
+        return Answer(list(value_runs(final)), len(final), again, failed, error)
+
+    def _book(self, chunk: Chunk, answer: Answer) -> None:
+        """Count a chunk's answer on the run and hand its final outcomes to the recorder."""
+        error = answer.error
+        if error is not None and error.is_auth:
+            return self._stop(error)  # wrong credentials: every further request would fail the same way
+        if answer.answered > answer.failed:
+            self.successes += 1
+            self.failures_in_a_row = 0
+        else:
+            self.failures_in_a_row += 1
+            if self.successes == 0 and error is not None and (
+                    error.is_network or self.failures_in_a_row >= 3 * max(1, self.lst.limits.max_in_flight)):
+                # Nothing has worked yet and the client's own retries are spent: the endpoint is
+                # unreachable or broken. Stop (resumable) rather than hammer it for minutes.
+                return self._stop(error)
+        if answer.again is not None:
+            self._enqueue(answer.again)
+            self.note = f"{self.lst.name}: {len(answer.again.values):,} values will be sent again later" + (
+                f" ({error.message})" if error else "")
+        elif not answer.failed:
+            self.note = ""  # the vendor answers again: old retry notes no longer apply
+        if answer.failed:
+            self._failed_chunks.add(chunk.index)
+        self._open[chunk.index] -= 1
+        if self._open[chunk.index] == 0:
+            self.chunks_done += 1
+            state = "failed" if chunk.index in self._failed_chunks else "done"
+        else:
+            state = "retrying"
+        self.unrecorded.append((chunk.index, state, 1, answer.runs))
+        self._wake.set()
+        for first, last, status, detail in answer.runs:
+            self.answered[status] += last - first + 1
+            if self.answers is not None:  # as read back from the journal: a status, or one with its detail
+                plain = _STATUS[status]
+                self.answers[first : last + 1] = [plain] * (last - first + 1) if not detail else [
+                    Outcome(value, plain, detail=detail) for value in self.values[first : last + 1]]
+        self.values_done += answer.answered
+        self.values_this_run += answer.answered
+        self._outstanding -= 1
+        if self._outstanding == 0:
+            self._done.set()
+        self._emit()
+
+    def progress(self) -> Progress:
+        elapsed = max(1e-6, time.monotonic() - self._started)
+        rate = self.values_this_run / elapsed
+        eta = (self.values_total - self.values_done) / rate if rate > 0 else None
+        return Progress(self.chunks_done, self.chunks_total, self.values_done, self.values_total, self.retries, rate,
+                        eta, self.note)
+
+    def _emit(self) -> None:
+        if self.on_progress is not None:
+            try:
+                self.on_progress(self.progress())
+            except Exception:  # noqa: BLE001, S110 - a display problem must never stop a job
+                pass
+
+    def _on_retry(self, error: ApiError, attempt: int, delay: float) -> None:
+        """A client's own retry (429, 5xx, timeout), shown as progress."""
+        self.retries += 1
+        self.note = _retry_note(self.lst.name, error, delay)
+        self._emit()

@@ -16,7 +16,7 @@ import pytest
 import trustme
 
 from optout_tui.api.errors import ApiError
-from optout_tui.api.http import RetryPolicy, VendorHttp, retry_listener, tls_context
+from optout_tui.api.http import RetryPolicy, VendorHttp, tls_context
 
 from .loopback_vendor import OK, LoopbackVendor
 
@@ -25,13 +25,16 @@ QUICK_RETRY = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01)
 STORED_KEY = "Zm9vYmFyYmF6\nqux"  # a key pasted with its line break: HTTP cannot carry it
 
 
+class Heard(list):
+    """The retries a client reports to it, as (message, attempt)."""
+
+    def __call__(self, error: ApiError, attempt: int, _delay: float) -> None:
+        self.append((error.message, attempt))
+
+
 @pytest.fixture
 def retries():
-    """The retries the HTTP layer reports, as (message, attempt)."""
-    seen: list[tuple[str, int]] = []
-    token = retry_listener.set(lambda error, attempt, _delay: seen.append((error.message, attempt)))
-    yield seen
-    retry_listener.reset(token)
+    return Heard()
 
 
 def server_tls(ca: trustme.CA) -> ssl.SSLContext:
@@ -176,6 +179,7 @@ async def test_a_vendor_that_stalls_is_a_timeout_retried_on_a_new_connection(ret
 
     async with LoopbackVendor(stall_once) as vendor:
         http = VendorHttp("SENS", vendor.url, retry=QUICK_RETRY, timeout=httpx.Timeout(10, read=1.0))
+        http.retry_hooks.append(retries)
         try:
             assert (await http.request("GET", "/list")).json() == []
         finally:
@@ -209,6 +213,7 @@ async def test_a_post_the_vendor_read_then_dropped_is_sent_again_only_as_a_repor
 
     async with LoopbackVendor(answer_first_only) as vendor:
         http = VendorHttp("SENS", vendor.url, retry=QUICK_RETRY)
+        http.retry_hooks.append(retries)
         try:
             await http.request("POST", "/add", content=b"first")
             with pytest.raises(ApiError) as caught:
@@ -223,6 +228,7 @@ async def test_a_post_the_vendor_read_then_dropped_is_sent_again_only_as_a_repor
 async def test_a_header_http_cannot_carry_fails_at_once_in_words_that_do_not_repeat_it(retries):
     async with LoopbackVendor() as vendor:
         http = VendorHttp("SENS", vendor.url, retry=QUICK_RETRY)
+        http.retry_hooks.append(retries)
         try:
             with pytest.raises(ApiError) as caught:
                 await http.request("GET", "/list", headers={"x-ncp-apigw-signature-v2": STORED_KEY})

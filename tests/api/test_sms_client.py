@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -12,8 +12,8 @@ from optout_tui.emulator import EmulatorConfig, EmulatorServer
 from .conftest import control, make_lists
 
 
-async def collect(lst, flt=ListFilter()):
-    pages = [page async for page in lst.pages(flt)]
+async def collect(lst, flt: ListFilter | None = None):
+    pages = [page async for page in lst.pages(flt or ListFilter())]
     return pages, [e for p in pages for e in p.entries]
 
 
@@ -44,7 +44,7 @@ async def test_date_range_filters_on_registration_time(lists):
     _, recent = await collect(lists.sms, ListFilter(since=cut))
     assert recent and all(e.registered_at >= cut for e in recent)
     assert len(recent) == sum(1 for e in everything if e.registered_at >= cut)
-    future = datetime.now(timezone.utc) + timedelta(days=30)
+    future = datetime.now(UTC) + timedelta(days=30)
     pages, none = await collect(lists.sms, ListFilter(since=future))
     assert none == [] and len(pages) == 1
 
@@ -69,18 +69,16 @@ async def test_register_then_delete_in_chunks_of_at_most_1000(emulator, lists):
     assert await lists.sms.lookup(numbers[-1]) is None
 
 
-async def test_a_429_then_success_is_retried_and_reported(emulator, lists):
-    from optout_tui.api.http import retry_listener
-
+async def test_a_429_then_success_is_retried_and_reported_to_the_lists_listener_while_it_listens(emulator, lists):
     seen = []
-    token = retry_listener.set(lambda err, attempt, delay: seen.append((err.status, attempt)))
-    try:
+    with lists.sms.retries(lambda err, attempt, delay: seen.append((err.status, attempt))):
         control(emulator, "fail-next", {"count": 2, "status": 429, "route": "sens", "retry_after": 0})
         page = await lists.sms.fetch_page(ListFilter(), 0)
-    finally:
-        retry_listener.reset(token)
     assert len(page.entries) == 100
     assert seen == [(429, 1), (429, 2)]
+    control(emulator, "fail-next", {"count": 1, "status": 429, "route": "sens", "retry_after": 0})
+    assert len((await lists.sms.fetch_page(ListFilter(), 0)).entries) == 100
+    assert seen == [(429, 1), (429, 2)]  # the listener has left
 
 
 async def test_retries_are_bounded_and_end_in_one_line(emulator, lists):

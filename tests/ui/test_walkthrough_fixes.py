@@ -22,13 +22,13 @@ def notifications(app) -> list[str]:
 
 def slow_recording(monkeypatch, seconds: float = 0.6) -> None:
     """Make the engine take a while to record the end of a job (journal and audit writes)."""
-    record = bulk_engine.BulkEngine._finish
+    record = bulk_engine.BulkRun.finish
 
     async def slowly(self, *args, **kwargs):
         await asyncio.sleep(seconds)
         return await record(self, *args, **kwargs)
 
-    monkeypatch.setattr(bulk_engine.BulkEngine, "_finish", slowly)
+    monkeypatch.setattr(bulk_engine.BulkRun, "finish", slowly)
 
 
 async def send_and_wait_for_recording(pilot) -> JobPanel:
