@@ -7,8 +7,9 @@ is answered in the vendor's own words rather than by Starlette's plain-text 405.
 
 from __future__ import annotations
 
-import asyncio
+from asyncio import sleep
 from collections.abc import Awaitable, Callable
+from time import monotonic  # asyncio's clock
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -74,15 +75,17 @@ def endpoint(
         cfg = state.config
         if cfg.latency_ms <= 0:
             return await answer(handler, request, state)
-        # The answer leaves `latency_ms` after the request came in, the emulator's own work included:
-        # a vendor's latency does not grow with the requests in flight, as a single-threaded
-        # emulator's would if it slept first and then worked through the queue.
-        loop = asyncio.get_running_loop()
-        arrived = request.scope.get("state", {}).get("arrived")
-        due = (arrived if arrived is not None else loop.time()) + cfg.latency_ms / 1000
+        # The answer leaves `latency_ms` after the request reached the app, the emulator's own work
+        # included: a vendor's latency does not grow with the requests in flight, as a single-threaded
+        # emulator's would if it slept first and then worked through the queue. Requests read in one turn
+        # of the event loop all reach the app in the next, each running until it first yields: yielding
+        # here, before any work, notes all their arrivals before the first of them is worked on.
+        # (`monotonic` and `sleep` are module names so that a test can give the gate a clock of its own.)
+        due = monotonic() + cfg.latency_ms / 1000
+        await sleep(0)
         response = await answer(handler, request, state)
-        if (wait := due - loop.time()) > 0:
-            await asyncio.sleep(wait)
+        if (wait := due - monotonic()) > 0:
+            await sleep(wait)
         return response
 
     async def answer(handler: Handler, request: Request, state: EmulatorState) -> Response:

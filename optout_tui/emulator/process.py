@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+from typing import Self
 
 
 class EmulatorProcess:
@@ -20,7 +21,7 @@ class EmulatorProcess:
         self.base_url = ""
         self.env: dict[str, str] = {}  # the OPTOUT_* / key variables the emulator prints
 
-    def start(self) -> "EmulatorProcess":
+    def start(self) -> Self:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "optout_tui", "emulator", "--port", "0", *self.args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -51,7 +52,7 @@ class EmulatorProcess:
                 self.proc.kill()
         self.proc = None
 
-    def __enter__(self) -> "EmulatorProcess":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -71,7 +72,7 @@ class DemoEmulator(EmulatorProcess):
 
         self.credentials = DEMO
 
-    def spawn(self) -> "DemoEmulator":
+    def spawn(self) -> Self:
         """Start the child. Where file descriptors can be passed (not Windows), the listening socket
         is made here and handed over: the address is known at once, and a request sent before the
         child serves waits in the socket's backlog instead of anyone waiting for the child."""
@@ -93,7 +94,7 @@ class DemoEmulator(EmulatorProcess):
                 sock.close()  # the child's copy is the only one: if it dies, connecting fails at once
         return self
 
-    def start(self) -> "DemoEmulator":
+    def start(self) -> Self:
         if self.proc is None:
             self.spawn()
         deadline = time.monotonic() + self.start_timeout

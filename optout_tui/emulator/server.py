@@ -1,12 +1,17 @@
-"""Serve the emulator on a loopback port from a daemon thread (for the demo, tests and benchmarks)."""
+"""Serve the emulator with uvicorn on a loopback port from a daemon thread (for the demo, tests and benchmarks)."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING, Self
 
 from .config import EmulatorConfig
+
+if TYPE_CHECKING:  # both load only when a server starts: the demo's dashboard imports this module first thing
+    import uvicorn
+    from starlette.applications import Starlette
 
 START_TIMEOUT = 15.0
 
@@ -41,9 +46,9 @@ class EmulatorServer:
         self.config = config if config is not None else EmulatorConfig()
         self.host = host
         self.port = port
-        self._server = None
+        self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
-        self._app = None
+        self._app: Starlette | None = None
         self._sock = sock
         if sock is not None:
             self.host, self.port = sock.getsockname()[:2]
@@ -60,35 +65,39 @@ class EmulatorServer:
             raise RuntimeError("the emulator has not been started")
         return self._app.state.emulator
 
-    def start(self) -> "EmulatorServer":
+    def start(self) -> Self:
         if self._thread is not None:
             return self
+        import uvicorn
+
         from .app import create_app
-        from .http_server import HttpServer
 
         self._app = create_app(self.config)
         if self._sock is None:
             self._sock = listening_socket(self.host, self.port)
             self.port = self._sock.getsockname()[1]
-        self._server = HttpServer(self._app, self._sock)
-        self._thread = threading.Thread(target=self._run, name="optout-emulator", daemon=True)
+        # The socket is ours (not uvicorn's host/port or fd): bound before the thread starts, so a bad
+        # port fails here, and made with the TCP proto (see listening_socket). log_config=None leaves the
+        # host process's logging alone; uvicorn's own log is off, because stopping cuts the requests still
+        # in flight (a "timeout" fault hangs 30 s) and uvicorn reports each cut request with a traceback.
+        config = uvicorn.Config(self._app, log_config=None, log_level="critical", access_log=False,
+                                lifespan="off", timeout_keep_alive=30, timeout_graceful_shutdown=0)
+        self._server = server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [self._sock]},
+                                        name="optout-emulator", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT
-        while not self._server.started:
+        while not server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"the emulator did not start on {self.host}:{self.port}")
             time.sleep(0.001)
         return self
 
-    def _run(self) -> None:
-        import asyncio  # here, not at the top: the dashboard imports this module first thing (demo)
-
-        asyncio.run(self._server.serve())  # type: ignore[union-attr]
-
     def stop(self) -> None:
+        """Stop serving: open connections are closed and requests in flight cut, without waiting for them."""
         if self._server is not None:
-            self._server.stop()
+            self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=5)
         if self._sock is not None:
@@ -97,7 +106,7 @@ class EmulatorServer:
         self._thread = None
         self._sock = None
 
-    def __enter__(self) -> "EmulatorServer":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

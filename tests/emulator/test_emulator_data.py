@@ -39,7 +39,7 @@ def test_sms_numbers_look_korean_and_times_span_two_years():
 
 def test_emails_spread_over_common_korean_domains_and_both_sources():
     rows = email_rows(1200, 1, ANCHOR_MS)
-    assert len(set(a.lower() for a in rows.addresses)) == 1200
+    assert len({a.lower() for a in rows.addresses}) == 1200
     domains = Counter(a.split("@")[1] for a in rows.addresses)
     assert {"naver.com", "daum.net", "gmail.com", "kakao.com"} <= domains.keys()
     assert domains.most_common(1)[0][0] == "naver.com"
