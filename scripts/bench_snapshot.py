@@ -49,11 +49,11 @@ async def sequential_pages(sms, flt, start: int, count: int) -> tuple[int, float
 
 async def bench_sync(lists, store, seq_pages: int, in_flight: int) -> tuple[float, float, int]:
     from optout_tui.api.base import ListFilter, ListKind
-    from optout_tui.snapshot.rows import at_ms, now_ms
+    from optout_tui.times import from_ms, now_ms
     from optout_tui.snapshot.sync import Syncer
 
     sms = lists.sms
-    flt = ListFilter(until=at_ms(now_ms()))
+    flt = ListFilter(until=from_ms(now_ms()))
     # The sequential rate is sampled before and after the full sync (half the pages each, from the
     # start and from the middle of the list), so a change in machine load during the run biases
     # the ratio less.

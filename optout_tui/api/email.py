@@ -20,7 +20,7 @@ from .base import (
 )
 from .errors import ApiError
 from .http import VendorHttp
-from .timeutil import from_ms, parse_vendor_time, to_ms
+from ..times import from_ms, parse_vendor_time, to_ms
 
 # The list call needs a date range; "the whole history" is from here to tomorrow.
 HISTORY_START = datetime(2000, 1, 1, tzinfo=UTC)

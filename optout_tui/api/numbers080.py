@@ -15,7 +15,7 @@ from .base import Column, ListFilter, ListKind, ListLimits, Number080Entry, OptO
 from .errors import ApiError
 from .http import VendorHttp
 from .nhn_token import NhnTokenProvider
-from .timeutil import parse_vendor_time
+from ..times import parse_vendor_time
 
 BASE = "/sender/v1.0/unsubscribe-phone-numbers"
 ALREADY_REGISTERED = "404221"

@@ -21,7 +21,7 @@ from .base import (
 )
 from .errors import ApiError
 from .http import VendorHttp
-from .timeutil import KST, parse_vendor_time, to_ms
+from ..times import KST, parse_vendor_time, to_ms
 
 SOURCES = {"C": "ARS", "M": "manual"}
 MAX_BATCH = 1000  # the API takes at most 1,000 numbers a call

@@ -66,7 +66,7 @@ async def _lookup_all(ctx: CliContext, values: tuple[str, ...]) -> list[dict]:
 
 def _line(result: dict) -> str:
     from ..records import local_time
-    from ..api.timeutil import parse_vendor_time
+    from ..times import parse_vendor_time
     from ..normalize import format_number
 
     kind = result.get("list", "?")

@@ -170,7 +170,7 @@ def export_command(ctx: CliContext, kind: str, text, since, until, fmt: str | No
     from ..output import format_for
     from ..records import EntryWriter
     from ..snapshot.export import export_entries
-    from ..snapshot.rows import to_ms
+    from ..times import to_ms
 
     list_kind = ListKind(kind)
     try:

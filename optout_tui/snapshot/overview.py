@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from ..api.base import ListKind
-from .rows import KST
+from ..times import KST
 from .store import SyncState
 
 DAY_MS = 86_400_000

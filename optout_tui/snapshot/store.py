@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..api.base import ListKind
-from .rows import from_ms, now_ms
+from ..times import now_ms, opt_from_ms
 from .schema import SPECS, TableSpec, connect, ensure_schema
 
 
@@ -159,8 +159,8 @@ def read_state(conn, kind: ListKind) -> SyncState | None:
         return None
     return SyncState(
         kind=kind,
-        synced_at=from_ms(row[0]),
-        full_synced_at=from_ms(row[1]),
+        synced_at=opt_from_ms(row[0]),
+        full_synced_at=opt_from_ms(row[1]),
         high_water=row[2],
         rows=row[3] or 0,
         complete=bool(row[4]),

@@ -34,7 +34,8 @@ from datetime import datetime, timedelta, timezone
 from ..api.base import ListFilter, ListKind, Lists, OptOutList, Page
 from ..settings import ConfigError
 from .lock import SyncLock
-from .rows import at_ms, now_ms, page_json
+from ..times import from_ms, now_ms
+from .rows import page_json
 from .writer import SnapshotWriter
 
 FULL_EVERY = timedelta(days=7)
@@ -186,7 +187,7 @@ class Syncer:
         bulk = await run.writer.call(SnapshotWriter.begin_bulk)
         if not bulk:
             await run.writer.call(SnapshotWriter.track_seen)
-        await self._walk(run, lst, ListFilter(until=at_ms(until)), "full sync")
+        await self._walk(run, lst, ListFilter(until=from_ms(until)), "full sync")
         if bulk:
             self._emit(run, "building the index", force=True)
             await run.writer.call(SnapshotWriter.end_bulk)
@@ -209,7 +210,7 @@ class Syncer:
                 raise _TooManyChanges
         until = now_ms()
         await w.call(SnapshotWriter.track_seen)
-        await self._walk(run, lst, ListFilter(since=at_ms(since), until=at_ms(until)), "new entries")
+        await self._walk(run, lst, ListFilter(since=from_ms(since), until=from_ms(until)), "new entries")
         await w.call(SnapshotWriter.delete_unseen, since, until)
         total = await w.call(SnapshotWriter.row_count)
         budget = max(50, total // self._page_size(lst) // 4)
@@ -303,7 +304,7 @@ class _Run:
 
 
 def _range_filter(lo: int | None, hi: int) -> ListFilter:
-    return ListFilter(since=None if lo is None else at_ms(lo), until=at_ms(hi))
+    return ListFilter(since=None if lo is None else from_ms(lo), until=from_ms(hi))
 
 
 async def window_pages(lst: OptOutList, flt: ListFilter, *, start: int = 0, in_flight: int = 8,

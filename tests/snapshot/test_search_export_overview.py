@@ -117,7 +117,7 @@ async def test_an_export_cut_short_closes_quietly(synced, monkeypatch):
 async def test_export_since_a_date(synced, lists):
     entries = [e async for e in lists.sms.entries(ListFilter())]
     cut = sorted(e.registered_at for e in entries)[-25]
-    from optout_tui.snapshot.rows import to_ms
+    from optout_tui.times import to_ms
 
     entries = list(export_entries(synced, ListKind.SMS, since=to_ms(cut)))
     assert len(entries) == 25
