@@ -10,8 +10,9 @@ The file, by default ``config_dir()/config.toml``::
     mailer_region = "kr"          # or mailer_url = "https://..."; "sgn" and "jpn" are the other regions
     read_only = false
 
-    [keys]                        # dashboard key remapping: binding id -> key
-    lookup = "ctrl+l"
+    [keys]                        # dashboard keys: binding id (the help screen, `?`, lists them) -> keys
+    app.lookup = "ctrl+l"
+    "list.search" = "ctrl+f,slash"
 
 Environment variables win over the file (``OPTOUT_SENS_URL`` ... ``OPTOUT_NHN_APP_KEY``, and
 ``OPTOUT_PROFILE`` for the profile name). Writing goes through tomlkit so a hand-edited file keeps
@@ -26,14 +27,12 @@ import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
 from .settings import (
-    DEFAULT_HUB_URL,
     DEFAULT_MAILER_URL,
-    DEFAULT_NHN_OAUTH_URL,
-    DEFAULT_SENS_URL,
     SECRET_ENV,
     ConfigError,
     Profile,
@@ -179,11 +178,43 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AppConfig:
         raise ConfigError(f"{file}: default_profile is {default!r} but there is no [profiles.{default}]; profiles: {known}")
     config.default_profile = default
 
-    keys = document.get("keys", {})
-    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
-        raise ConfigError(f'{file}: [keys] must map binding names to key strings, e.g. lookup = "ctrl+l"')
-    config.keys = dict(keys)
+    config.keys = _keymap(file, document.get("keys", {}))
     return config
+
+
+# The dashboard's binding ids, the names `[keys]` remaps (tests/ui checks them against the app's bindings);
+# plain data, as this module must not import Textual.
+KEY_IDS = frozenset({
+    "app.audit", "app.copy", "app.credentials", "app.deregister", "app.export", "app.help", "app.jobs",
+    "app.lookup", "app.quit", "app.register", "app.reload", "tab.080", "tab.email", "tab.overview", "tab.sms",
+    "list.back", "list.dates", "list.detail", "list.down", "list.first", "list.last", "list.mark",
+    "list.page_down", "list.page_up", "list.retry", "list.search", "list.up",
+    "rows.down", "rows.first", "rows.last", "rows.page_down", "rows.page_up", "rows.up",
+    "overview.full_sync", "overview.period", "overview.sync",
+    "audit.back", "audit.dates", "audit.export", "audit.reload", "audit.search",
+    "jobs.close", "jobs.export", "jobs.reload", "jobs.results", "jobs.resume",
+    "results.back", "results.export", "results.outcome",
+    "credentials.cancel", "deregister.close", "detail.close", "detail.copy", "export.close", "help.close",
+    "lookup.close", "register.close", "register.send", "save.close",
+})
+
+
+def _keymap(file: Path, table: Any, prefix: str = "") -> dict[str, str]:
+    """`[keys]` as binding id -> keys; `app.lookup = ...` (a dotted TOML key) and `"app.lookup" = ...` alike."""
+    if not isinstance(table, dict):
+        raise ConfigError(f'{file}: [keys] must map binding ids to keys, e.g. app.lookup = "ctrl+l"')
+    keymap: dict[str, str] = {}
+    for name, value in table.items():
+        binding_id = prefix + name
+        if isinstance(value, dict):
+            keymap.update(_keymap(file, value, f"{binding_id}."))
+        elif not isinstance(value, str):
+            raise ConfigError(f'{file}: [keys] must map binding ids to keys, e.g. app.lookup = "ctrl+l"')
+        elif binding_id not in KEY_IDS:
+            raise ConfigError(f"{file}: [keys] has no binding {binding_id!r}; binding ids: {', '.join(sorted(KEY_IDS))}")
+        else:
+            keymap[binding_id] = value
+    return keymap
 
 
 def _profile_from_table(file: Path, name: str, table: Any) -> Profile:
@@ -224,6 +255,12 @@ def _profile_from_table(file: Path, name: str, table: Any) -> Profile:
 def _check_url(where: str, key: str, url: str) -> None:
     if not url.startswith(("https://", "http://")):
         raise ConfigError(f"{where}: {key} must start with https:// (got {url!r})")
+    try:
+        port = urlsplit(url).port
+    except ValueError:  # an unclosed [IPv6 address, a port that is no number or beyond 65535
+        port = 0
+    if port == 0:
+        raise ConfigError(f"{where}: {key} {url!r} is not a usable URL; check its host and its port (1 to 65535)")
 
 
 # ---------------------------------------------------------------- the active profile
@@ -255,6 +292,9 @@ def resolve_profile(
         sources[f.name] = "config file" if in_file else "default"
     for key, env in ENV_OVERRIDES.items():
         value = os.environ.get(env, "").strip()
+        if not value and key in _URL_FIELDS and env in os.environ:  # never a silent fall-back to production
+            raise ConfigError(f"environment variable {env} is empty: give it a URL, or `unset {env}` to use "
+                              f"{getattr(profile, key)}")
         if value:
             if key in _URL_FIELDS:
                 _check_url(f"environment variable {env}", key, value)

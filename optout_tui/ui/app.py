@@ -7,19 +7,19 @@ first rows reach the screen sooner.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widget import Widget
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from ..api.base import Entry, ListFilter, ListKind, Lists
+from ..api.base import Entry, ListFilter, ListKind, Lists, OptOutList, Page
 from ..api.errors import ApiError
 from ..settings import Profile, Secrets
 from .commands import DashboardCommands
@@ -30,7 +30,8 @@ from .widgets.top_bar import TopBar
 
 TAB_IDS = {ListKind.SMS: "tab-sms", ListKind.EMAIL: "tab-email", ListKind.N080: "tab-080"}
 OVERVIEW_TAB = "tab-overview"
-FIRST_TAB = TAB_IDS[ListKind.SMS]
+FIRST_KIND = ListKind.SMS
+FIRST_TAB = TAB_IDS[FIRST_KIND]
 ListsFactory = Callable[[Profile, Secrets], Lists]
 
 
@@ -42,7 +43,7 @@ class OptOutApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {DashboardCommands}
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "show_tab('tab-sms')", "SMS", show=False, id="tab.sms", tooltip="Show the SMS list"),
         Binding("2", "show_tab('tab-email')", "Email", show=False, id="tab.email", tooltip="Show the Email list"),
         Binding("3", "show_tab('tab-080')", "080", show=False, id="tab.080", tooltip="Show the 080 list"),
@@ -60,8 +61,7 @@ class OptOutApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    _first_kind: ListKind | None = None  # the list whose first page is asked for before the screen is built
-    _first_page: asyncio.Future | None = None
+    _first_page: asyncio.Future[Page] | None = None  # the first tab's page 0, asked for before the screen is built
 
     def __init__(
         self,
@@ -75,18 +75,14 @@ class OptOutApp(App[None]):
         open_credentials_on_start: bool | None = None,
         owns_lists: bool = False,
         config_path: str | None = None,
-        first_page: Any = None,
     ) -> None:
-        """`first_page`: the first list's first page already asked for by the caller (a
-        concurrent.futures.Future from another thread), so it can be on screen in the first frame."""
         super().__init__()
-        self._prefetched = first_page
         self.lists = lists
         self.profile = profile
         self.secrets = secrets or Secrets()
         self.lists_factory = lists_factory
         self.bulk_options = bulk_options or {}
-        self._initial_keymap = keymap or {}
+        self.keymap = dict(keymap or {})  # the config's [keys], binding id -> keys (set at mount; help shows it)
         self._credentials_offered = False
         self._snapshot_searcher = None
         self._jobs_check_pending = False
@@ -102,7 +98,7 @@ class OptOutApp(App[None]):
         labels = [(TAB_IDS[kind], f"{number} {kind.title}") for number, kind in enumerate(ListKind, start=1)]
         yield TabStrip([*labels, (OVERVIEW_TAB, "4 Overview")], FIRST_TAB, id="tab-strip")
         with ContentSwitcher(id="tabs", initial=FIRST_TAB):  # the other tabs are built when first shown
-            yield self._tab_content(ListKind.SMS)
+            yield self._tab_content(FIRST_KIND)
         yield Footer()
 
     def _tab_content(self, kind: ListKind) -> Widget:
@@ -114,21 +110,26 @@ class OptOutApp(App[None]):
                 id=TAB_IDS[kind], classes="problem",
             )
         early = None
-        if kind is self._first_kind:  # its first page was asked for at start-up (once)
+        if kind is FIRST_KIND:  # its page 0 was asked for at start-up (taken once)
             early, self._first_page = self._first_page, None
         return ListPane(self.lists.get(kind), first_page=early, id=TAB_IDS[kind])  # type: ignore[arg-type]
 
     def on_load(self) -> None:
-        """Ask for the first list's first page before the screen is even built (a faster start),
-        unless the caller asked for it already."""
-        first = self.lists.available()
-        if first:
-            self._first_kind = first[0].kind
-            if self._prefetched is not None:
-                self._first_page = asyncio.wrap_future(self._prefetched)
-            else:
-                self._first_page = asyncio.ensure_future(first[0].fetch_page(ListFilter(), 0))
-        self._prefetched = None
+        """Ask for the first tab's page 0 before the screen is even built, so its rows come right after
+        the first frame; its pane takes the answer, or the error, as if it had asked itself."""
+        lst = self.lists.get(FIRST_KIND)
+        if lst is not None:
+            self._first_page = asyncio.get_running_loop().create_future()
+            self.run_worker(self._fetch_first_page(lst, self._first_page), name="first page", exit_on_error=False)
+
+    @staticmethod
+    async def _fetch_first_page(lst: OptOutList, page: asyncio.Future[Page]) -> None:
+        try:
+            page.set_result(await lst.fetch_page(ListFilter(), 0))
+        except Exception as exc:  # noqa: BLE001 - the pane shows it, as it would its own fetch's error
+            page.set_exception(exc)
+        finally:
+            page.cancel()  # nothing once answered; cancelled with the app, the pane stops waiting
 
     async def _ensure_tab(self, tab_id: str) -> None:
         """Build a tab (a list's pane, or the overview) the first time it is shown."""
@@ -151,8 +152,8 @@ class OptOutApp(App[None]):
             return Static(f"The overview is not available here: {exc}", classes="problem")
 
     def on_mount(self) -> None:
-        if self._initial_keymap:
-            self.set_keymap(self._initial_keymap)
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self.sub_title = f"{self.profile.name}{' · DEMO' if self.profile.demo else ''}"
         self._focus_list()
         if self._open_credentials_on_start:
@@ -256,12 +257,10 @@ class OptOutApp(App[None]):
         strip.active = tab
         self._focus_list()
 
-    # Actions on the lists, refused while another view (audit, jobs) covers them, so that a key or
-    # the command palette can never act on a list the person cannot see.
-    LIST_ACTIONS = frozenset({
-        "show_tab", "register", "deregister", "export", "copy", "reload", "retry_list", "focus_search",
-        "focus_dates", "clear_filter",
-    })
+    # Actions on the lists, off while another view (audit, jobs, a dialog) covers them, so that
+    # neither a key nor the command palette acts on a list the person cannot see (the footer behind
+    # the view keeps them, greyed out; the palette leaves them out).
+    LIST_ACTIONS = frozenset({"show_tab", "register", "deregister", "export", "copy", "reload"})
 
     def lists_covered(self) -> bool:
         """Another view (audit, jobs, a dialog) is over the lists; the command palette does not count."""
@@ -269,12 +268,8 @@ class OptOutApp(App[None]):
 
         return any(not isinstance(screen, CommandPalette) for screen in self.screen_stack[1:])
 
-    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
-        name = action.split("(", 1)[0].rsplit(".", 1)[-1] if isinstance(action, str) else ""
-        if name in self.LIST_ACTIONS and default_namespace in (None, self) and self.lists_covered():
-            self.notify("close this view first (esc) to act on the lists", severity="warning", timeout=4)
-            return False
-        return await super().run_action(action, default_namespace, namespaces)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action in self.LIST_ACTIONS and self.lists_covered() else True
 
     # ------------------------------------------------------------ list events
 
@@ -328,26 +323,6 @@ class OptOutApp(App[None]):
             return
         self.copy_to_clipboard(entry.value)
         self.notify(f"copied {entry.value}", timeout=2)
-
-    def _pane_action(self, name: str) -> None:
-        pane = self.active_pane
-        if pane is not None:
-            getattr(pane, name)()
-
-    def action_retry_list(self) -> None:
-        self._pane_action("action_retry")
-
-    def action_focus_search(self) -> None:
-        self._pane_action("action_focus_search")
-
-    def action_focus_dates(self) -> None:
-        self._pane_action("action_focus_dates")
-
-    def action_clear_filter(self) -> None:
-        pane = self.active_pane
-        if pane is not None:
-            pane.entry_list.clear_marks()
-            pane.clear_filter()
 
     def action_reload(self) -> None:
         pane = self.active_pane
@@ -455,7 +430,7 @@ class OptOutApp(App[None]):
 
     async def switch_profile(self, name: str) -> None:
         from ..config import load_profile
-        from ..credentials import aload_secrets
+        from ..credentials.stores import load_secrets
         from ..settings import ConfigError
 
         try:
@@ -463,7 +438,7 @@ class OptOutApp(App[None]):
         except ConfigError as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
-        secrets = await aload_secrets(profile)
+        secrets = await asyncio.to_thread(load_secrets, profile)
         await self._use(profile, secrets)
         self.notify(f"now on profile {name!r}")
 

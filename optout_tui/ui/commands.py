@@ -1,48 +1,43 @@
-"""The command palette (ctrl+p) offers every dashboard action by name."""
+"""The command palette (ctrl+p): the keys' own bindings, by the names the help screen gives them."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Iterator
 from functools import partial
+from typing import TYPE_CHECKING, Any, cast
 
+from textual.actions import parse
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-ACTIONS = [
-    ("Show the SMS list", "show_tab('tab-sms')", "tab 1"),
-    ("Show the Email list", "show_tab('tab-email')", "tab 2"),
-    ("Show the 080 list", "show_tab('tab-080')", "tab 3"),
-    ("Show the overview", "show_tab('tab-overview')", "tab 4: snapshot counts, chart and sync"),
-    ("Quick lookup", "lookup", "find a number or an address on its list"),
-    ("Register values", "register", "add one or many values to this list"),
-    ("Deregister selected rows", "deregister", "remove the marked rows (or the current one)"),
-    ("Export this view", "export", "every page of the filtered view to CSV or JSON"),
-    ("Copy the selected value", "copy", "to the clipboard"),
-    ("Reload this list", "reload", "fetch from the first page again"),
-    ("Retry after an error", "retry_list", "fetch the pages around the view again"),
-    ("Search this list", "focus_search", "focus the search field"),
-    ("Filter by dates", "focus_dates", "focus the date range field"),
-    ("Clear filter and marks", "clear_filter", "back to the whole list"),
-    ("Jobs: resume, results, export", "jobs", "every bulk job; resume unfinished ones; per-value results"),
-    ("Audit trail", "audit", "every change: who, when, what, why, the vendor's answer; export"),
-    ("Credentials", "credentials", "enter, test and save the secrets for this profile"),
-    ("Help: every key", "help", "the keys and their ids"),
-    ("Quit", "quit", "leave the dashboard"),
-]
+from .keys import key_display
+
+if TYPE_CHECKING:
+    from .app import OptOutApp
 
 
 class DashboardCommands(Provider):
-    """Every action of the dashboard, searchable by name, and a switch to every other profile."""
+    """Every binding that works now: the app's own, on any screen, as far as its `check_action` allows
+    (no list action while another view covers the lists), then those in force where the palette was opened
+    (the focused list's, a dialog's); and a switch to every other profile."""
 
     async def startup(self) -> None:
-        import asyncio
+        self._profiles = await asyncio.to_thread(cast("OptOutApp", self.app).profile_names)
 
-        names = getattr(self.app, "profile_names", None)
-        self._profiles: list[str] = await asyncio.to_thread(names) if names else []
-
-    def _commands(self):
-        app = self.app
-        for name, action, help_text in ACTIONS:
-            yield name, partial(app.run_action, action), help_text
-        for profile in getattr(self, "_profiles", []):
+    def _commands(self) -> Iterator[tuple[str, Callable[[], Any], str]]:
+        app = cast("OptOutApp", self.app)
+        found: dict[str, tuple[Binding, Callable[[], Any], list[str]]] = {}
+        for binding in app.BINDINGS:
+            if isinstance(binding, Binding) and binding.id and app.check_action(*parse(binding.action)[1:]):
+                keys = app.keymap.get(binding.id, binding.key).split(",")
+                found[binding.id] = (binding, partial(app.run_action, binding.action), keys)
+        for key, (node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+            if enabled and binding.id and node is not app:
+                found.setdefault(binding.id, (binding, partial(app.run_action, binding.action, node), []))[2].append(key)
+        for binding, run, keys in found.values():
+            yield binding.tooltip or binding.description, run, f"press {key_display(app, ','.join(keys))}"
+        for profile in self._profiles:
             yield f"Switch to profile {profile}", partial(app.switch_profile, profile), "its lists and credentials"
 
     async def discover(self) -> Hits:

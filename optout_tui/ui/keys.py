@@ -7,9 +7,13 @@ config file maps those ids to other keys (Textual's keymap). This module only re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from textual.app import App
 from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from .app import OptOutApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,17 +27,17 @@ class KeyInfo:
 
 def _sections() -> list[tuple[str, list[Binding]]]:
     from .app import OptOutApp
+    from .overview import Overview
+    from .screens.audit import AuditScreen
     from .screens.credentials import CredentialsScreen
     from .screens.deregister import DeregisterScreen
     from .screens.detail import DetailScreen
     from .screens.export import ExportScreen
-    from .screens.audit import AuditScreen
     from .screens.job_results import JobResultsScreen
     from .screens.jobs import JobsScreen
-    from .screens.save_rows import SaveRowsScreen
     from .screens.lookup import LookupScreen
-    from .overview import Overview
     from .screens.register import RegisterScreen
+    from .screens.save_rows import SaveRowsScreen
     from .widgets.entry_list import EntryList
     from .widgets.list_pane import ListPane
     from .widgets.row_list import RowList
@@ -59,20 +63,21 @@ def _sections() -> list[tuple[str, list[Binding]]]:
     ]
 
 
-def _shown(app: App, keys: str) -> str:
+def key_display(app: App, keys: str) -> str:
+    """`d,delete` as the footer shows those keys: `d / del`."""
     return " / ".join(app.get_key_display(Binding(key.strip(), "")) for key in keys.split(","))
 
 
 def all_keys(app: App) -> list[KeyInfo]:
     """Every binding with the keys in force now (the config's remapping applied)."""
-    keymap: dict[str, str] = getattr(app, "_keymap", {}) or {}
+    keymap = cast("OptOutApp", app).keymap
     out = [
-        KeyInfo(section, b.id or "", _shown(app, keymap.get(b.id or "", b.key)), b.tooltip or b.description or b.action,
-                b.action)
+        KeyInfo(section, b.id or "", key_display(app, keymap.get(b.id or "", b.key)),
+                b.tooltip or b.description or b.action, b.action)
         for section, bindings in _sections()
         for b in bindings
     ]
-    palette = KeyInfo("Anywhere", "command_palette", _shown(app, "ctrl+p"), "Command palette (every action)",
+    palette = KeyInfo("Anywhere", "command_palette", key_display(app, "ctrl+p"), "Command palette (every action)",
                       "command_palette")
     last_anywhere = max(i for i, info in enumerate(out) if info.section == "Anywhere")
     out.insert(last_anywhere + 1, palette)

@@ -18,7 +18,12 @@ from optout_tui.config import (
     set_default_profile,
     update_profile,
 )
-from optout_tui.settings import DEFAULT_MAILER_URL, DEFAULT_SENS_URL, ConfigError, Profile
+from optout_tui.settings import (
+    DEFAULT_MAILER_URL,
+    DEFAULT_SENS_URL,
+    ConfigError,
+    Profile,
+)
 
 FILE = """\
 # team settings
@@ -35,7 +40,8 @@ sens_url = "http://127.0.0.1:9999"
 read_only = true
 
 [keys]
-lookup = "ctrl+l"
+app.lookup = "ctrl+l"
+"list.search" = "ctrl+f,slash"
 
 [ui]
 theme = "nord"
@@ -74,7 +80,7 @@ def test_profiles_read_from_the_file(config_file):
     config = load_config(config_file)
     assert config.default_profile == "prod"
     assert config.profile_names() == ["default", "prod", "browse"]
-    assert config.keys == {"lookup": "ctrl+l"}
+    assert config.keys == {"app.lookup": "ctrl+l", "list.search": "ctrl+f,slash"}
     assert config.section("ui") == {"theme": "nord"}
 
     prod = load_profile(config_file, None)  # the file's default
@@ -143,7 +149,10 @@ def test_broken_toml_names_file_and_line(tmp_path):
         ('[profiles.p]\nsens_url = "sens.example"\n', "must start with https://"),
         ('[profiles.p]\nsens_service_id = 5\n', "must be text in quotes"),
         ('default_profile = "nope"\n[profiles.p]\n', "no [profiles.nope]"),
-        ("[keys]\nlookup = 5\n", "[keys] must map"),
+        ('[keys]\n"app.lookup" = 5\n', "[keys] must map binding ids to keys"),
+        ('keys = "ctrl+l"\n', "[keys] must map binding ids to keys"),
+        ('[keys]\nlookup = "ctrl+l"\n', "[keys] has no binding 'lookup'; binding ids: app.audit, app.copy,"),
+        ('[keys.app]\nlokup = "ctrl+l"\n', "[keys] has no binding 'app.lokup'; binding ids: "),
         (b"\xff\xfe".decode("latin-1"), "not UTF-8"),
     ],
 )

@@ -32,9 +32,8 @@ def seoul_time(monkeypatch):
 
 
 def emulator_config(**overrides) -> EmulatorConfig:
-    settings = dict(sms_count=SMS_COUNT, email_count=EMAIL_COUNT, anchor_ms=ANCHOR_MS, hang_seconds=1.0)
-    settings.update(overrides)
-    return EmulatorConfig(**settings)
+    return EmulatorConfig(**{"sms_count": SMS_COUNT, "email_count": EMAIL_COUNT, "anchor_ms": ANCHOR_MS,
+                             "hang_seconds": 1.0, **overrides})
 
 
 @pytest.fixture

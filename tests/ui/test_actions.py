@@ -284,11 +284,60 @@ async def test_the_command_palette_offers_the_actions(emulator, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.press(*"quick lookup")
+        await pilot.press(*"lookup")
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, LookupScreen)
+
+
+async def palette(screen) -> dict:
+    """What the dashboard's palette offers over `screen`, by name."""
+    from optout_tui.ui.commands import DashboardCommands
+
+    provider = DashboardCommands(screen)
+    await provider.startup()
+    return {hit.text: hit async for hit in provider.discover()}
+
+
+async def test_the_palette_is_the_bindings_with_their_keys(emulator, tmp_path):
+    from textual.binding import Binding
+
+    from optout_tui.ui.app import OptOutApp
+
+    app = make_app(emulator, tmp_path, keymap={"app.lookup": "ctrl+l"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        offered = await palette(app.screen)
+        app_bindings = [b for b in OptOutApp.BINDINGS if isinstance(b, Binding)]
+        assert {b.tooltip or b.description for b in app_bindings} <= set(offered)
+        assert offered["Lookup"].help == "press ^l" and offered["Deregister"].help == "press d / del"  # keys in force
+        assert {"Search", "Dates", "Retry", "Mark"} <= set(offered)  # the focused list's own
+        await offered["Search"].command()  # run on the list's pane, where its binding lives
+        await pilot.pause()
+        assert app.focused.id == "search"
+
+
+async def test_list_actions_are_off_while_another_view_covers_the_lists(emulator, tmp_path):
+    from optout_tui.ui.screens.jobs import JobsScreen
+
+    app = make_app(emulator, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.check_action("register", ()) and app.check_action("show_tab", ("tab-email",))
+        await pilot.press("J")
+        await settle(pilot)
+        assert isinstance(app.screen, JobsScreen)
+        assert not app.check_action("register", ()) and not app.check_action("show_tab", ("tab-email",))
+        assert app.check_action("lookup", ())
+        assert await app.run_action("register") is False and await app.run_action("show_tab('tab-email')") is False
+        assert isinstance(app.screen, JobsScreen) and app.active_pane.kind is ListKind.SMS
+        offered = await palette(app.screen)
+        assert "Register" not in offered and "Show the Email list" not in offered
+        assert {"Lookup", "Audit trail of every change, export", "Resume"} <= set(offered)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, JobsScreen)
+        assert app.check_action("register", ())
 
 
 async def test_single_keys_type_into_inputs_instead_of_firing(emulator, tmp_path):
@@ -299,3 +348,21 @@ async def test_single_keys_type_into_inputs_instead_of_firing(emulator, tmp_path
         assert app.active_pane.kind is ListKind.SMS
         assert app.focused.value == "lad2"
         assert not app.screen_stack[1:]
+
+
+def test_the_config_knows_every_binding_id_and_no_other():
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.binding import Binding
+
+    import optout_tui.ui
+    from optout_tui.config import KEY_IDS
+
+    ids = set()
+    for module in pkgutil.walk_packages(optout_tui.ui.__path__, "optout_tui.ui."):
+        for _, cls in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
+            if cls.__module__.startswith("optout_tui."):
+                ids |= {b.id for b in getattr(cls, "BINDINGS", []) if isinstance(b, Binding) and b.id}
+    assert ids == KEY_IDS

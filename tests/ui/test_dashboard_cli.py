@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from textual import on
 
-from optout_tui.cli.common import CliContext
+from optout_tui.cli.common import EXIT_USAGE, CliContext
 from optout_tui.cli.dashboard import run_dashboard
 from optout_tui.ui.app import OptOutApp
 from optout_tui.ui.widgets.entry_list import EntryList
@@ -16,10 +17,9 @@ class LeavesWhenRowsArrive(OptOutApp):
     @on(EntryList.StateChanged)
     def _rows(self, event: EntryList.StateChanged) -> None:
         if event.state.loaded:
-            import gc
-
+            in_force = self.screen.active_bindings
             self.exit({"profile": self.profile.name, "demo": self.profile.demo, "rows": event.state.loaded,
-                       "keymap": dict(self._keymap), "gc": gc.isenabled()})
+                       "ctrl+k": in_force["ctrl+k"].binding.id if "ctrl+k" in in_force else None})
 
 
 def test_demo_mode_shows_sample_rows_and_stops_the_emulator(tmp_path):
@@ -27,15 +27,26 @@ def test_demo_mode_shows_sample_rows_and_stops_the_emulator(tmp_path):
     seen = run_dashboard(ctx, app_class=LeavesWhenRowsArrive, headless=True, size=(120, 36))
     assert seen["demo"] is True and seen["profile"] == "demo" and seen["rows"] > 0
     assert ctx._emulator is None  # stopped on exit
-    assert seen["gc"] is True  # paused for start-up only
 
 
 def test_keys_from_the_config_file_are_applied(tmp_path):
     config = tmp_path / "config.toml"
-    config.write_text('[keys]\n"app.lookup" = "ctrl+k"\n', encoding="utf-8")
+    config.write_text('[keys]\napp.lookup = "ctrl+k"\n', encoding="utf-8")
     seen = run_dashboard(CliContext(demo=True, config_path=str(config)), app_class=LeavesWhenRowsArrive,
                          headless=True, size=(120, 36))
-    assert seen["keymap"] == {"app.lookup": "ctrl+k"}
+    assert seen["ctrl+k"] == "app.lookup"
+
+
+def test_an_unknown_key_id_in_the_config_is_one_line_naming_the_ids(tmp_path, capsys):
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\nlookup = "ctrl+k"\n', encoding="utf-8")
+    ctx = CliContext(demo=True, config_path=str(config))
+    with pytest.raises(SystemExit) as exit_:
+        run_dashboard(ctx, app_class=LeavesWhenRowsArrive, headless=True, size=(120, 36))
+    assert exit_.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no binding 'lookup'" in err and "app.lookup" in err
+    assert ctx._emulator is None  # stopped all the same
 
 
 class LeavesOnTheFirstError(OptOutApp):
@@ -47,7 +58,7 @@ class LeavesOnTheFirstError(OptOutApp):
             self.exit(event.state.error)
 
 
-def test_a_first_page_asked_for_before_the_app_runs_brings_its_error_along(tmp_path, monkeypatch):
+def test_the_first_pages_error_reaches_the_list(tmp_path, monkeypatch):
     from optout_tui.emulator import EmulatorConfig, EmulatorServer
 
     with EmulatorServer(EmulatorConfig(sms_count=20, email_count=5)) as server:
@@ -60,17 +71,16 @@ def test_a_first_page_asked_for_before_the_app_runs_brings_its_error_along(tmp_p
             monkeypatch.setenv(name, value)
         error = run_dashboard(CliContext(config_path=None), app_class=LeavesOnTheFirstError,
                               headless=True, size=(120, 36))
-    assert error.is_auth and error.status == 401  # the prefetched page's own error, not a hang or a crash
+    assert error.is_auth and error.status == 401  # the first page's own error, not a hang or a crash
 
 
 class LeavesAtOnce(OptOutApp):
     def on_mount(self) -> None:
-        self.call_after_refresh(self.exit)
+        self.call_after_refresh(lambda: self.exit([worker.name for worker in self.workers if worker.is_running]))
 
 
-def test_leaving_before_a_silent_vendor_answers_leaves_no_fetch_behind(monkeypatch):
+def test_leaving_before_a_silent_vendor_answers_does_not_wait_for_it(monkeypatch):
     import socket
-    import threading
 
     silent = socket.socket()  # accepts connections, never answers
     silent.bind(("127.0.0.1", 0))
@@ -80,11 +90,28 @@ def test_leaving_before_a_silent_vendor_answers_leaves_no_fetch_behind(monkeypat
         monkeypatch.setenv("OPTOUT_SENS_SERVICE_ID", "ncp:sms:kr:1:x")
         monkeypatch.setenv("NCLOUD_ACCESS_KEY", "AK")
         monkeypatch.setenv("NCLOUD_SECRET_KEY", "SK")
-        before = set(threading.enumerate())
-        run_dashboard(CliContext(), app_class=LeavesAtOnce, headless=True, size=(120, 36))
-        started = [t for t in threading.enumerate() if t not in before]
-        for thread in started:
-            thread.join(timeout=10)  # the fetch is cancelled: it ends at once, not after ~2 minutes of retries
-        assert [t.name for t in started if t.is_alive()] == []
+        running = run_dashboard(CliContext(), app_class=LeavesAtOnce, headless=True, size=(120, 36))
+        assert "first page" in running  # still asking when the app left; the app's worker ends with it
     finally:
         silent.close()
+
+
+async def test_the_first_rows_come_from_the_apps_first_page_worker(emulator, tmp_path):
+    from textual.worker import get_current_worker
+
+    from .conftest import SIZE, make_app
+
+    app = make_app(emulator, tmp_path)
+    sms, asked = app.lists.sms, []
+    fetch_page = sms.fetch_page
+
+    async def noted(flt, index):  # the real adapter's answer; who asked for which page is noted
+        asked.append((index, get_current_worker().name))
+        return await fetch_page(flt, index)
+
+    sms.fetch_page = noted
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [name for index, name in asked if index == 0] == ["first page"]  # asked once, by the app
+        assert app.active_pane.entry_list.state.loaded > 0 and app.active_pane.entry_list.current is not None
