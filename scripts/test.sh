@@ -7,4 +7,9 @@ bash scripts/ci_system_packages.sh
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/pip install -q --upgrade pip >/dev/null 2>&1 || true
 .venv/bin/pip install -q -e '.[test]'
+# The house rules first (seconds): lint, format, types, layer contracts.
+.venv/bin/ruff check --quiet .
+.venv/bin/ruff format --check --quiet .
+.venv/bin/mypy
+.venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
 exec bash scripts/with_keyring.sh .venv/bin/python -m pytest -q "$@"
