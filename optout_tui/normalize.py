@@ -1,7 +1,8 @@
 """Turn what people type or paste into the one canonical form each vendor list is keyed by.
 
-Mobile numbers become national digits (``01012345678``), 080 numbers ``0801234567``, emails
-``Local@ascii-domain``. Anything else becomes a `Rejected` with a reason a person understands.
+Mobile numbers become national digits (``01012345678``), 080 numbers ``0801234567`` or
+``08012345678``, emails ``Local@ascii-domain``. Anything else becomes a `Rejected` with a reason a
+person understands. Two addresses that differ only in case are one person (`same_value`).
 Nothing here raises on any ``str``: a 100,000-line import must not stop at line 73,412.
 
 Speed: this runs once per input line, so the common shapes take a cheap path (a regex for canonical
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,12 +25,13 @@ from .kinds import ListKind
 __all__ = [
     "Normalized",
     "Rejected",
-    "normalize_mobile",
+    "classify",
+    "format_number",
     "normalize_080",
     "normalize_email",
     "normalize_for",
-    "classify",
-    "format_number",
+    "normalize_mobile",
+    "same_value",
 ]
 
 
@@ -46,7 +49,7 @@ class Rejected:
 Result = Normalized | Rejected
 
 MOBILE_HINT = "a Korean mobile number (010-xxxx-xxxx)"
-N080_HINT = "an 080 number (080-xxx-xxxx)"
+N080_HINT = "an 080 number (080-xxx-xxxx or 080-xxxx-xxxx)"
 
 _MAX_PHONE_INPUT = 64
 _MAX_EMAIL_INPUT = 1000
@@ -58,12 +61,17 @@ _STRIP = " \t\r\n\v\f\u00a0\u3000\ufeff\u200b\u200c\u200d\u2060\"'`"
 # Separators people put inside phone numbers (after NFKC): spaces, dashes of every kind, dots, brackets.
 _PHONE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u30fc\uff70.()\[\]]+")
 
-# Personal mobile numbers: 010/011/016-019 and 7-8 more digits. Deliberately structural, not
+# Personal mobile numbers: 010 and 8 more digits, 011/016-019 and 7-8 more. Deliberately structural, not
 # phonenumbers' allocation table (which calls e.g. 010-5970-xxxx unassigned): refusing a customer's
 # real number because a metadata file lags behind is worse than sending the vendor a spare range.
+# 010 never had a 3-digit exchange (the 2004 conversion prefixed one digit to every 3-digit 01x
+# exchange), so 010 and 7 digits is a typo, refused with `_SHORT_010_REASON`.
 # 012 (machine-to-machine) and 015 (pagers) are not personal mobiles.
-_PERSONAL_MOBILE = re.compile(r"01[016789][0-9]{7,8}")
-_N080 = re.compile(r"080[0-9]{7}")
+_PERSONAL_MOBILE = re.compile(r"010[0-9]{8}|01[16789][0-9]{7,8}")
+_SHORT_010 = re.compile(r"010[0-9]{7}")
+_SHORT_010_REASON = "a 010 number has 8 digits after 010; this one has 7 (a typo?)"
+# 080 and 7 digits (080-123-4567), or 8 (080-1234-5678, as in NHN's own examples).
+_N080 = re.compile(r"080[0-9]{7,8}")
 # 010-1234-5678 / 010 1234 5678: with the canonical form, the shape of nearly every input line.
 _COMMON_MOBILE = re.compile(r"(01[016789])[- ]?([0-9]{3,4})[- ]?([0-9]{4})")  # [0-9]: \d takes any script's digits
 _MOBILE_PREFIXES = frozenset({"010", "011", "016", "017", "018", "019"})
@@ -105,8 +113,7 @@ def _national_digits(text: object) -> str | Rejected:
         if not body.startswith("82"):
             return _foreign(body)
         rest = body[2:]
-        if rest.startswith("0"):  # +82-010-..., +82 (0)10 ...: the trunk 0 written anyway
-            rest = rest[1:]
+        rest = rest.removeprefix("0")  # +82-010-..., +82 (0)10 ...: the trunk 0 written anyway
         if not rest:
             return Rejected(f"only a country code; expected {MOBILE_HINT}")
         return "0" + rest
@@ -120,7 +127,7 @@ def _national_digits(text: object) -> str | Rejected:
         if parsed.country_code != 82:
             return Rejected(f"not a Korean number (country code +{parsed.country_code})")
         return "0" + str(parsed.national_number)
-    if body[0] != "0" and (_is_mobile("0" + body) or _N080.fullmatch("0" + body)):
+    if body[0] != "0" and (_is_mobile("0" + body) or _N080.fullmatch("0" + body) or _SHORT_010.fullmatch("0" + body)):
         return "0" + body  # a spreadsheet dropped the leading zero: 1012345678, 801234567
     return body
 
@@ -201,7 +208,7 @@ def _quick_mobile(text: object) -> Normalized | None:
         if _PERSONAL_MOBILE.fullmatch(text):
             return Normalized(ListKind.SMS, text)
         m = _COMMON_MOBILE.fullmatch(text)
-        if m:
+        if m and (len(m[2]) == 4 or m[1] != "010"):
             return Normalized(ListKind.SMS, "".join(m.groups()))
     return None
 
@@ -209,6 +216,8 @@ def _quick_mobile(text: object) -> Normalized | None:
 def _mobile_reason(national: str) -> str:
     if _N080.fullmatch(national):
         return f"an 080 number ({format_number(national)}), not {MOBILE_HINT}"
+    if _SHORT_010.fullmatch(national):
+        return _SHORT_010_REASON
     problem = _digits_problem(national, national[:3] in _MOBILE_PREFIXES, (10, 11))
     if problem:
         return f"{problem} for {MOBILE_HINT}"
@@ -219,7 +228,7 @@ def _mobile_reason(national: str) -> str:
 
 
 def normalize_080(text: str) -> Result:
-    """An 080 number in any common form -> ``0801234567``."""
+    """An 080 number in any common form -> ``0801234567`` (7 digits after 080) or ``08012345678`` (8)."""
     if type(text) is str and _N080.fullmatch(text):
         return Normalized(ListKind.N080, text)
     national = _national_digits(text)
@@ -229,7 +238,7 @@ def normalize_080(text: str) -> Result:
         return Normalized(ListKind.N080, national)
     if _is_mobile(national):
         return Rejected(f"a mobile number ({format_number(national)}), not {N080_HINT}")
-    problem = _digits_problem(national, national.startswith("080"), (10,))
+    problem = _digits_problem(national, national.startswith("080"), (10, 11))
     if problem:
         return Rejected(f"{problem} for {N080_HINT}")
     what = _what_it_is(national)
@@ -335,6 +344,21 @@ def classify(text: str) -> Result:
     if reason.endswith(f"not {MOBILE_HINT}"):
         reason = reason[: -len(MOBILE_HINT)] + "a mobile number, an 080 number or an email address"
     return Rejected(reason)
+
+
+def same_value(kind: ListKind) -> Callable[[str], str]:
+    """The key two canonical values of `kind` are compared by: email addresses ignore case, numbers are exact.
+
+    RFC 5321 lets a mail server tell `Kim@` from `kim@`, but the providers Korean senders mail (Naver,
+    Daum, Gmail, ...) do not, and the Outbound Mailer documents no rule of its own: so they are one
+    person for duplicates and lookups, while the value sent keeps the case as typed.
+    """
+    return _folded if kind is ListKind.EMAIL else str
+
+
+def _folded(address: str) -> str:
+    lower = address.lower()
+    return address if lower == address else lower  # the same object when already lower-case: less memory
 
 
 def format_number(digits: str) -> str:

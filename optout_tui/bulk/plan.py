@@ -2,13 +2,14 @@
 
 Every input line ends up in exactly one bucket (ok, invalid with a reason, or a duplicate of an
 earlier line), so the command line and the dashboard's live preview can account for all of them.
+Duplicates are found by `normalize.same_value` (addresses that differ only in case are one).
 """
 
 from __future__ import annotations
 
 import csv
-import re
 import math
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -83,9 +84,10 @@ def preview_lines(lines: Iterable[str], kind: ListKind, *, keep_ok_lines: bool =
     A line is tried whole first (so `"Kim, Minsu" <kim@example.kr>` stays an address); when that
     fails and the line has a delimiter, its first column is tried (exports from spreadsheets).
     """
-    from ..normalize import Normalized, normalize_for
+    from ..normalize import Normalized, normalize_for, same_value
 
     kind = ListKind(kind)
+    key = same_value(kind)
     preview = Preview()
     first_seen: dict[str, int] = {}
     cache: dict[str, object] = {}
@@ -116,9 +118,10 @@ def preview_lines(lines: Iterable[str], kind: ListKind, *, keep_ok_lines: bool =
         seen_data = True
         if result.__class__ is Normalized:
             value = result.value
-            earlier = first_seen.get(value)
+            folded = key(value)
+            earlier = first_seen.get(folded)
             if earlier is None:
-                first_seen[value] = line_no
+                first_seen[folded] = line_no
                 preview.values.append(value)
                 preview.ok += 1
                 if keep_ok_lines:

@@ -59,11 +59,15 @@ class EmulatorConfig:
     # show it, so the leading zero is lost: 801234567) and EXTERNAL ones as a string;
     # "string" / "number" send every number one way.
     hub_number_json: str = "mixed"
+    # The Mailer documents no case rule for addresses: False = `Kim@x.kr` and `kim@x.kr` are one entry
+    # (register ignores the second, the `emailAddress` filter and delete ignore case); True = every
+    # comparison is exact, as a vendor storing addresses verbatim behind an exact filter would do.
+    mailer_case_sensitive: bool = False
     # End of the sample data's two-year window, epoch ms; None = the start of the current UTC day
     # (so new registrations are always newer than the sample data).
     anchor_ms: int | None = None
 
-    def copy(self) -> "EmulatorConfig":
+    def copy(self) -> EmulatorConfig:
         return replace(self)
 
     def __post_init__(self) -> None:

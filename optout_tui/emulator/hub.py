@@ -57,7 +57,7 @@ async def list_numbers(request: Request, state: EmulatorState) -> Response:
 
 async def get_number(request: Request, state: EmulatorState) -> Response:
     number = request.path_params["number"]
-    if not NUMBER_080.match(number):
+    if not NUMBER_080.fullmatch(number):
         return nhn_error(400311, "invalid 080 opt-out number")
     entry = state.hub.get(number)
     if entry is None:
@@ -76,8 +76,8 @@ async def register_external(request: Request, state: EmulatorState) -> Response:
     if not isinstance(data, dict):
         return nhn_error(400001, "the body must be a JSON object")
     number, company = data.get("unsubscribePhoneNumber"), data.get("corporationName")
-    if not isinstance(number, str) or not NUMBER_080.match(number):
-        return nhn_error(400311, "invalid 080 opt-out number: 080 followed by 7 digits")
+    if not isinstance(number, str) or not NUMBER_080.fullmatch(number):
+        return nhn_error(400311, "invalid 080 opt-out number: 080 followed by 7 or 8 digits")
     if not isinstance(company, str) or not company.strip() or len(company) > 100:
         return nhn_error(400001, "corporationName is required (at most 100 characters)")
     existing = state.hub.get(number)
@@ -89,7 +89,7 @@ async def register_external(request: Request, state: EmulatorState) -> Response:
 
 async def deregister_external(request: Request, state: EmulatorState) -> Response:
     number = request.path_params["number"]
-    if not NUMBER_080.match(number):
+    if not NUMBER_080.fullmatch(number):
         return nhn_error(400311, "invalid 080 opt-out number")
     entry = state.hub.get(number)
     if entry is None or entry.status == "TERMINATED":

@@ -12,7 +12,7 @@ import re
 from .clock import hub_time
 from .sample_data import Number080
 
-NUMBER_080 = re.compile(r"^080\d{7}$")
+NUMBER_080 = re.compile(r"080[0-9]{7,8}")  # 080-123-4567 or 080-1234-5678; use with fullmatch
 
 
 class HubStore:

@@ -1,7 +1,8 @@
 """Outbound Mailer unsubscribers: parallel lists in registration order (times ascending).
 
-Addresses compare case-insensitively. The list answer needs a total count, so a filtered request
-costs O(entries in the time range); an unfiltered one sorted by time costs O(page).
+Addresses compare ignoring case, or exactly with `case_sensitive` (EmulatorConfig.mailer_case_sensitive).
+The list answer needs a total count, so a filtered request costs O(entries in the time range); an
+unfiltered one sorted by time costs O(page).
 """
 
 from __future__ import annotations
@@ -21,26 +22,27 @@ def valid_address(value: object) -> bool:
 
 
 class MailStore:
-    def __init__(self, rows: EmailRows) -> None:
+    def __init__(self, rows: EmailRows, case_sensitive: bool = False) -> None:
         self.times = rows.times
         self.addresses = rows.addresses
         self.by_manager = rows.by_manager
-        self._time_of = {a.lower(): t for a, t in zip(rows.addresses, rows.times)}
+        self._key = str if case_sensitive else str.lower
+        self._time_of = {self._key(a): t for a, t in zip(rows.addresses, rows.times)}
 
     def __len__(self) -> int:
         return len(self.times)
 
     def __contains__(self, address: str) -> bool:
-        return address.lower() in self._time_of
+        return self._key(address) in self._time_of
 
     def _position(self, address: str) -> int | None:
-        key = address.lower()
+        key = self._key(address)
         t = self._time_of.get(key)
         if t is None:
             return None
         i = bisect_left(self.times, t)
         while i < len(self.times) and self.times[i] == t:
-            if self.addresses[i].lower() == key:
+            if self._key(self.addresses[i]) == key:
                 return i
             i += 1
         return None  # pragma: no cover - the index and the lists always agree
@@ -65,10 +67,9 @@ class MailStore:
         hi = bisect_right(self.times, end)
         if address is not None:
             pos = self._position(address)
-            found = pos is not None and lo <= pos < hi
-            if found and by_manager is not None and self.by_manager[pos] != by_manager:
-                found = False
-            return [pos] if found else []
+            if pos is None or not lo <= pos < hi or by_manager not in (None, self.by_manager[pos]):
+                return []
+            return [pos]
         chosen: Sequence[int] = range(lo, hi)
         if by_manager is not None:
             flags = self.by_manager
@@ -93,7 +94,7 @@ class MailStore:
             self.times.append(t)
             self.addresses.append(value)
             self.by_manager.append(True)
-            self._time_of[value.lower()] = t
+            self._time_of[self._key(value)] = t
             added += 1
         return added, len(values) - added
 
@@ -107,6 +108,6 @@ class MailStore:
             if pos is None:
                 continue
             del self.times[pos], self.addresses[pos], self.by_manager[pos]
-            del self._time_of[value.lower()]
+            del self._time_of[self._key(value)]
             removed += 1
         return removed, len(values) - removed

@@ -5,7 +5,8 @@ required, *Utc wins; `emailAddress`, `isRegByManager`, `size` (default 10), `pag
 `sort=property[,asc|desc]`; a Spring-style page object. Register/delete take `{"blockedReceivers": [...]}`
 and answer `{count, requestCount, ignoreCount}` (201 / 200). Chosen here: `size` is capped at
 `mailer_max_page_size` and the answer reports the capped size; `*DateTime` is read as UTC;
-`emailAddress` matches exactly, ignoring case; API registrations count as registered by an admin.
+`emailAddress` matches the whole address, ignoring case unless `mailer_case_sensitive` (the docs say
+neither); API registrations count as registered by an admin.
 """
 
 from __future__ import annotations

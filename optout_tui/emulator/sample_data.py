@@ -7,9 +7,9 @@ drawn in bulk from `random.randbytes` and kept in flat arrays, never one object 
 from __future__ import annotations
 
 import random
-from itertools import accumulate
 from array import array
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .clock import DAY_MS
 
@@ -149,6 +149,9 @@ _NUMBERS_080 = (
     ("한결통신 주식회사", "SECONDARY", "INTERNAL", "RESERVE_USE", True, False, False),
     ("Daehan Motors Service", "PRIMARY", "INTERNAL", "IN_USE", True, True, False),
 )
+# These have 8 digits after 080 (080-1234-5678, as in NHN's own examples): an external number that can
+# be deregistered, and internal ones (which the single-number answer may send as a JSON number).
+_LONG_080 = frozenset({1, 4, 10})
 
 
 @dataclass(slots=True)
@@ -165,15 +168,16 @@ class Number080:
 
 
 def numbers_080(seed: int, anchor_ms: int) -> list[Number080]:
-    """A dozen 080 numbers covering every status, both providers, both share statuses and both
-    terminable values, with Korean and English company names; oldest request first."""
+    """A dozen 080 numbers covering every status, both providers, both share statuses, both
+    terminable values and both lengths, with Korean and English company names; oldest request first."""
     rnd = _rng("080", seed)
     numbers = rnd.sample(range(2_000_000, 10_000_000), len(_NUMBERS_080))
     requested = sorted(anchor_ms - rnd.randrange(60 * DAY_MS, TWO_YEARS_MS) for _ in _NUMBERS_080)
     out = []
-    for spec, number, req in zip(_NUMBERS_080, numbers, requested):
+    for i, (spec, number, req) in enumerate(zip(_NUMBERS_080, numbers, requested)):
         company, share, provider, status, terminable, started, deleted = spec
         start_ms = req + rnd.randrange(1, 14) * DAY_MS if started else None
         end_ms = start_ms + rnd.randrange(30, 300) * DAY_MS if deleted and start_ms else None
-        out.append(Number080(f"080{number:07d}", company, share, provider, status, terminable, req, start_ms, end_ms))
+        digits = f"080{number % 9 + 1}{number:07d}" if i in _LONG_080 else f"080{number:07d}"
+        out.append(Number080(digits, company, share, provider, status, terminable, req, start_ms, end_ms))
     return out

@@ -39,7 +39,7 @@ class EmulatorState:
         cfg = self.config
         self.anchor_ms = cfg.anchor_ms if cfg.anchor_ms is not None else start_of_utc_day_ms()
         self.sms = SmsStore(sms_arrays(cfg.sms_count, cfg.seed, self.anchor_ms))
-        self.mail = MailStore(email_rows(cfg.email_count, cfg.seed, self.anchor_ms))
+        self.mail = MailStore(email_rows(cfg.email_count, cfg.seed, self.anchor_ms), cfg.mailer_case_sensitive)
         self.hub = HubStore(numbers_080(cfg.seed, self.anchor_ms))
         self.tokens = TokenStore()
         self.faults = Faults(cfg.seed)

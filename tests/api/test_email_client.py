@@ -10,8 +10,8 @@ from optout_tui.emulator import EmulatorConfig, EmulatorServer
 from .conftest import make_lists
 
 
-async def collect(lst, flt=ListFilter()):
-    pages = [page async for page in lst.pages(flt)]
+async def collect(lst, flt: ListFilter | None = None):
+    pages = [page async for page in lst.pages(flt or ListFilter())]
     return pages, [e for p in pages for e in p.entries]
 
 
@@ -50,6 +50,27 @@ async def test_lookup_register_and_delete_report_counts(lists):
     removed = await lists.email.remove([address, "other.person@example.kr"])
     assert all(o.status is OutcomeStatus.DONE for o in removed)
     assert await lists.email.lookup(address) is None
+
+
+@pytest.mark.parametrize("case_sensitive", [False, True])
+async def test_lookup_finds_the_entry_whatever_case_was_typed(case_sensitive):
+    """Whether the vendor's `emailAddress` filter ignores case or not: an entry stored in lower case is found
+    whatever case is typed, one stored in mixed case when typed so (or in any case, if the filter ignores it)."""
+    config = EmulatorConfig(sms_count=0, email_count=5, mailer_case_sensitive=case_sensitive)
+    with EmulatorServer(config) as server:
+        lists = make_lists(server)
+        try:
+            await lists.email.register(["Minsu.Kim@example.kr", "lee.jiwoo@example.kr"])
+            for typed in ("Lee.Jiwoo@example.kr", "LEE.JIWOO@example.kr", "lee.jiwoo@example.kr"):
+                found = await lists.email.lookup(typed)
+                assert found is not None and found.address == "lee.jiwoo@example.kr", typed
+            mixed = ["Minsu.Kim@example.kr"] + ([] if case_sensitive else ["minsu.kim@example.kr", "MINSU.KIM@example.kr"])
+            for typed in mixed:
+                found = await lists.email.lookup(typed)
+                assert found is not None and found.address == "Minsu.Kim@example.kr", typed
+            assert await lists.email.lookup("Lee.Jiwoo@example.com") is None
+        finally:
+            await lists.aclose()
 
 
 async def test_missing_date_range_is_a_77102_error(emulator, lists):

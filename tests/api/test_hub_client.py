@@ -17,7 +17,8 @@ async def test_list_covers_every_status_and_provider(lists):
     assert len(entries) >= 12
     assert {"READY", "RESERVE_USE", "IN_USE", "TERMINATED"} <= {e.status for e in entries}
     assert {"INTERNAL", "EXTERNAL"} <= {e.provider for e in entries}
-    assert all(e.number.startswith("080") and len(e.number) == 10 for e in entries)
+    assert all(e.number.startswith("080") for e in entries)
+    assert {len(e.number) for e in entries} == {10, 11}  # 080-123-4567 and 080-1234-5678
 
 
 async def test_like_search_and_single_lookup(lists):
@@ -44,6 +45,26 @@ async def test_register_external_then_deregister(lists):
     assert gone[0].ok
     missing = await lists.n080.remove(["0809999998"])
     assert missing[0].status is OutcomeStatus.ALREADY
+
+
+@pytest.mark.parametrize("style", ["mixed", "string", "number"])
+async def test_an_080_number_with_8_digits_registers_looks_up_lists_and_goes(style):
+    """NHN's own example 080-1234-1234: even when the single answer drops its leading zero (a JSON number)."""
+    with EmulatorServer(EmulatorConfig(sms_count=0, email_count=0, hub_number_json=style)) as server:
+        lists = make_lists(server)
+        try:
+            number = "08012341234"
+            assert [o.status for o in await lists.n080.register([number], company="열한자리")] == [OutcomeStatus.DONE]
+            entry = await lists.n080.lookup(number)
+            assert (entry.number, entry.company, entry.provider) == (number, "열한자리", "EXTERNAL")
+            listed = [e.number async for e in lists.n080.entries(ListFilter(search=number))]
+            assert listed == [number]
+            assert number in [e.number async for e in lists.n080.entries(ListFilter())]
+            for other in [e async for e in lists.n080.entries(ListFilter())]:  # the sample's long ones too
+                assert (await lists.n080.lookup(other.number)).number == other.number
+            assert (await lists.n080.remove([number]))[0].ok
+        finally:
+            await lists.aclose()
 
 
 async def test_one_token_is_shared_by_concurrent_callers(emulator):

@@ -23,8 +23,31 @@ def test_csv_export_uses_the_first_column_and_skips_its_header():
 
 
 def test_an_address_with_a_comma_in_its_display_name_stays_whole():
-    p = preview_lines(['"Kim, Minsu" <Minsu@Example.KR>', "minsu@example.kr"], ListKind.EMAIL)
-    assert p.values == ["Minsu@example.kr", "minsu@example.kr"]  # local parts keep their case
+    p = preview_lines(['"Kim, Minsu" <Minsu@Example.KR>', "lee@example.kr"], ListKind.EMAIL)
+    assert p.values == ["Minsu@example.kr", "lee@example.kr"]  # the local part is sent as typed
+
+
+def test_addresses_that_differ_only_in_case_are_duplicates():
+    lines = ["Minsu@Example.KR", "minsu@example.kr", "Kim <MINSU@example.kr>", "minsu@example.com"]
+    p = preview_lines(lines, ListKind.EMAIL)
+    assert p.values == ["Minsu@example.kr", "minsu@example.com"]
+    assert (p.ok, p.invalid, p.duplicate) == (2, 0, 2)
+    assert [(line.line_no, line.reason) for line in p.lines if line.status == "duplicate"] == [
+        (2, "same as line 1"), (3, "same as line 1")]
+
+
+def test_a_010_number_with_7_digits_is_flagged_not_sent():
+    p = preview_lines(["010-1234-5678", "0101234567", "010-123-4567"], ListKind.SMS)
+    assert p.values == ["01012345678"]
+    assert [(line.line_no, line.reason) for line in p.invalid_lines()] == [
+        (2, "a 010 number has 8 digits after 010; this one has 7 (a typo?)"),
+        (3, "a 010 number has 8 digits after 010; this one has 7 (a typo?)")]
+
+
+def test_080_numbers_of_both_lengths_are_values():
+    p = preview_lines(["080-123-4567", "080-1234-5678", "08012345678", "080-12345-6789"], ListKind.N080)
+    assert p.values == ["0801234567", "08012345678"]
+    assert (p.ok, p.invalid, p.duplicate) == (2, 1, 1)
 
 
 def test_a_hundred_thousand_lines_with_bad_ones():

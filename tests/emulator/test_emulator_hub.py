@@ -97,7 +97,8 @@ def test_the_sample_list_covers_every_status_provider_and_share_status(client):
     assert {n["provider"] for n in numbers} == {"INTERNAL", "EXTERNAL"}
     assert {n["shareStatus"] for n in numbers} == {"PRIMARY", "SECONDARY"}
     assert {n["terminable"] for n in numbers} == {True, False}
-    assert all(re.fullmatch(r"080\d{7}", n["unsubscribePhoneNumber"]) for n in numbers)
+    assert all(re.fullmatch(r"080[0-9]{7,8}", n["unsubscribePhoneNumber"]) for n in numbers)
+    assert {len(n["unsubscribePhoneNumber"]) for n in numbers} == {10, 11}  # 080-123-4567 and 080-1234-5678
     assert all(ISO_KST.match(n["requestedDateTime"]) for n in numbers)
     assert any(n["deletedDateTime"] for n in numbers if n["status"] == "TERMINATED")
 
@@ -152,11 +153,23 @@ def test_register_an_external_number(client):
     assert result(again) == (404, 404221, False)
 
 
-@pytest.mark.parametrize("number", ["0701234567", "080123456", "08012345678", "080-123-4567", 801234567])
-def test_register_refuses_anything_but_080_and_seven_digits(client, number):
+@pytest.mark.parametrize("number", ["0701234567", "080123456", "080123456789", "080-123-4567", 801234567,
+                                    "0801234567\n", "080１２３４５６７"])
+def test_register_refuses_anything_but_080_and_seven_or_eight_digits(client, number):
     response = client.hub("POST", f"{HUB_PATH}/external",
                           json={"unsubscribePhoneNumber": number, "corporationName": "X"})
     assert result(response) == (400, 400311, False)
+
+
+def test_an_080_number_with_8_digits_registers_lists_and_deregisters(client):
+    number = "08012341234"  # NHN's own example
+    body = {"unsubscribePhoneNumber": number, "corporationName": "(주)열한자리"}
+    assert result(client.hub("POST", f"{HUB_PATH}/external", json=body)) == (200, 0, True)
+    assert client.hub("GET", f"{HUB_PATH}/{number}").json()["unsubscribePhoneNumber"]["unsubscribePhoneNumber"] == number
+    assert [n["unsubscribePhoneNumber"] for n in listed(client, unsubscribePhoneNumber=number)[
+        "unsubscribePhoneNumbers"]] == [number]
+    assert result(client.hub("DELETE", f"{HUB_PATH}/external/{number}")) == (200, 0, True)
+    assert result(client.hub("GET", f"{HUB_PATH}/080123412345")) == (400, 400311, False)
 
 
 def test_register_needs_a_company_name(client):

@@ -107,6 +107,31 @@ def test_email_address_is_an_exact_lookup(client):
     assert get(client, f"{EVERYTHING}&emailAddress=x{address}").json()["totalElements"] == 0
 
 
+def test_addresses_differing_only_in_case_are_one_entry_by_default(client):
+    body = {"blockedReceivers": ["Case.Person@Naver.com"]}
+    assert client.signed("POST", MAILER_PATH, json=body).json()["count"] == 1
+    again = client.signed("POST", MAILER_PATH, json={"blockedReceivers": ["case.person@naver.com"]}).json()
+    assert (again["count"], again["ignoreCount"]) == (0, 1)
+    found = get(client, f"{EVERYTHING}&emailAddress=CASE.PERSON@naver.com").json()["content"]
+    assert [c["address"] for c in found] == ["Case.Person@Naver.com"]  # stored as first sent
+    gone = client.signed("DELETE", MAILER_PATH, json={"blockedReceivers": ["case.person@NAVER.com"]}).json()
+    assert gone["count"] == 1 and "Case.Person@Naver.com" not in all_addresses(client)
+
+
+def test_a_case_sensitive_mailer_compares_every_address_exactly(make_client):
+    client = make_client(mailer_case_sensitive=True)
+    first = client.signed("POST", MAILER_PATH, json={"blockedReceivers": ["Case.Person@naver.com"]}).json()
+    second = client.signed("POST", MAILER_PATH, json={"blockedReceivers": ["case.person@naver.com"]}).json()
+    assert first["count"] == second["count"] == 1  # two entries
+    found = get(client, f"{EVERYTHING}&emailAddress=CASE.PERSON@naver.com").json()
+    assert found["totalElements"] == 0
+    found = get(client, f"{EVERYTHING}&emailAddress=Case.Person@naver.com").json()["content"]
+    assert [c["address"] for c in found] == ["Case.Person@naver.com"]
+    gone = client.signed("DELETE", MAILER_PATH, json={"blockedReceivers": ["CASE.PERSON@naver.com"]}).json()
+    assert (gone["count"], gone["ignoreCount"]) == (0, 1)
+    assert {"Case.Person@naver.com", "case.person@naver.com"} <= set(all_addresses(client))
+
+
 def test_register_counts_new_ignored_and_malformed(client):
     known = all_addresses(client)[0]
     body = {"blockedReceivers": ["new.one@naver.com", known, "not-an-address", "new.one@naver.com"]}

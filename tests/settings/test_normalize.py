@@ -21,6 +21,7 @@ from optout_tui.normalize import (
     normalize_email,
     normalize_for,
     normalize_mobile,
+    same_value,
 )
 
 MOBILE_FORMS = [
@@ -62,7 +63,6 @@ def test_mobile_forms_become_national_digits(text):
         ("017 123 4567", "0171234567"),
         ("018-1234-5678", "01812345678"),
         ("+82 19-123-4567", "0191234567"),
-        ("010-123-4567", "0101234567"),
         ("010-5970-1234", "01059701234"),  # not in phonenumbers' allocation table; still a mobile
     ],
 )
@@ -103,6 +103,16 @@ def test_mobile_rejections_say_why(text, reason):
     assert reason in result.reason
 
 
+@pytest.mark.parametrize("text", ["010-123-4567", "0101234567", "010 123 4567", "+82 10-123-4567",
+                                  "82-10-123-4567", "101234567", "０１０－１２３－４５６７"])
+def test_a_010_number_with_7_digits_is_a_typo_in_every_entry_point(text):
+    """010 numbers always have a 4-digit exchange (2004 numbering plan): 7 digits after 010 is refused."""
+    reason = "a 010 number has 8 digits after 010; this one has 7 (a typo?)"
+    assert normalize_mobile(text) == Rejected(reason)
+    assert classify(text) == Rejected(reason)
+    assert normalize_for(ListKind.SMS, text) == Rejected(reason)
+
+
 @pytest.mark.parametrize("text", ["080-123-4567", "0801234567", "+82 80-123-4567", "82-80-123-4567",
                                   "(080) 123-4567", "０８０－１２３－４５６７", "+82-080-123-4567",
                                   "801234567", "80-123-4567"])  # a spreadsheet dropped the leading zero
@@ -110,10 +120,19 @@ def test_080_forms(text):
     assert normalize_080(text) == Normalized(ListKind.N080, "0801234567")
 
 
+@pytest.mark.parametrize("text", ["080-1234-5678", "08012345678", "080 1234 5678", "+82 80-1234-5678",
+                                  "+82-080-1234-5678", "(080) 1234-5678", "０８０－１２３４－５６７８",
+                                  "8012345678"])  # a spreadsheet dropped the leading zero
+def test_080_numbers_with_8_digits_after_080(text):
+    assert normalize_080(text) == Normalized(ListKind.N080, "08012345678")
+    assert classify(text) == Normalized(ListKind.N080, "08012345678")
+    assert format_number("08012345678") == "080-1234-5678"
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("080-1234-5678", "too many digits (11) for an 080 number (080-xxx-xxxx)"),
+        ("080-1234-56789", "too many digits (12) for an 080 number (080-xxx-xxxx or 080-xxxx-xxxx)"),
         ("080-123", "too few digits (6)"),
         ("010-1234-5678", "a mobile number (010-1234-5678), not an 080 number"),
         ("02-123-4567", "a landline number (02-123-4567), not an 080 number"),
@@ -196,6 +215,14 @@ def test_classify_rejections(text, reason):
     assert isinstance(result, Rejected) and reason in result.reason
 
 
+def test_addresses_that_differ_only_in_case_are_one_value_numbers_stay_exact():
+    key = same_value(ListKind.EMAIL)
+    assert key(normalize_email("Kim.MinSu@Example.KR").value) == key("kim.minsu@example.kr") == "kim.minsu@example.kr"
+    assert key("kim@a.kr") != key("kim@b.kr")
+    assert same_value(ListKind.SMS)("01012345678") == "01012345678"
+    assert normalize_email("Kim.MinSu@example.kr").value == "Kim.MinSu@example.kr"  # sent as typed
+
+
 def test_normalize_for_dispatches_by_list():
     assert normalize_for(ListKind.SMS, "010-1234-5678").value == "01012345678"
     assert normalize_for(ListKind.N080, "080-123-4567").value == "0801234567"
@@ -209,6 +236,7 @@ def test_normalize_for_dispatches_by_list():
         ("01012345678", "010-1234-5678"),
         ("0101234567", "010-123-4567"),
         ("0801234567", "080-123-4567"),
+        ("08012345678", "080-1234-5678"),
         ("0212345678", "02-1234-5678"),
         ("021234567", "02-123-4567"),
         ("0311234567", "031-123-4567"),
@@ -225,8 +253,8 @@ def test_format_number(digits, shown):
 # ---------------------------------------------------------------- properties
 
 CANONICAL = {
-    ListKind.SMS: re.compile(r"01[016789][0-9]{7,8}"),
-    ListKind.N080: re.compile(r"080[0-9]{7}"),
+    ListKind.SMS: re.compile(r"010[0-9]{8}|01[16789][0-9]{7,8}"),
+    ListKind.N080: re.compile(r"080[0-9]{7,8}"),
 }
 
 phone_like = st.text(alphabet="0123456789+-() .８０１２－　١٣", max_size=24)
@@ -259,11 +287,19 @@ def test_never_raises_and_is_canonical_or_a_reason(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.from_regex(r"01[016789][0-9]{7,8}", fullmatch=True))
+@given(st.from_regex(r"010[0-9]{8}|01[16789][0-9]{7,8}", fullmatch=True))
 def test_every_displayed_mobile_reads_back(digits):
     for shown in (digits, format_number(digits), "+82 " + format_number(digits)[1:]):
         assert normalize_mobile(shown) == Normalized(ListKind.SMS, digits)
         assert classify(shown) == Normalized(ListKind.SMS, digits)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"080[0-9]{7,8}", fullmatch=True))
+def test_every_displayed_080_number_reads_back(digits):
+    for shown in (digits, format_number(digits), "+82 " + format_number(digits)[1:]):
+        assert normalize_080(shown) == Normalized(ListKind.N080, digits)
+        assert classify(shown) == Normalized(ListKind.N080, digits)
 
 
 @settings(max_examples=300, deadline=None)
