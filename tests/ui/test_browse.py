@@ -197,20 +197,25 @@ async def test_space_marks_rows_and_esc_clears_marks(emulator, tmp_path):
         assert not entry_list.marked
 
 
-async def test_a_filter_field_opens_where_its_hint_was_on_a_click_or_its_key(emulator, tmp_path):
-    from textual.widgets import Input
-
+async def test_tab_reaches_the_filter_fields_like_any_other_field(emulator, tmp_path):
     app = make_app(emulator, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         pane = app.active_pane
-        assert not pane.query(Input)  # hints only, until a field is used
-        await pilot.click("#search-hint")
-        await pilot.pause()
-        assert isinstance(app.focused, Input) and app.focused.id == "search"
-        assert not pane.query("#search-hint")
-        await pilot.press("escape")
-        await pilot.press("f")
-        await pilot.pause()
-        assert isinstance(app.focused, Input) and app.focused.id == "dates"
-        assert app.focused.placeholder.startswith("f dates")
+        entry_list = pane.entry_list
+        target = entry_list.entry_at(5)
+        reached = []
+        for _ in range(6):  # once round the focus chain, back to the list
+            await pilot.press("tab")
+            reached.append(app.focused.id)
+            if entry_list.has_focus:
+                break
+        assert entry_list.has_focus
+        assert reached.index("dates") < reached.index("search")
+        await pilot.press("shift+tab")  # the field just before the list
+        assert app.focused.id == "search" and app.focused.placeholder.startswith("/ search")
+        await pilot.press(*target.number, "enter")
+        await settle(pilot)
+        assert entry_list.flt.search == target.number and entry_list.row_count == 1
+        await pilot.click("#dates")
+        assert app.focused.id == "dates" and app.focused.placeholder.startswith("f dates")

@@ -2,7 +2,7 @@
 why and what the vendor answered. Filter by date (`7d`, `2026-01-31`, `FROM..TO`) and by text (a
 value in any form, a job id, words of a reason); export the filtered view to CSV or JSON.
 
-The trail can be long, so it is a Line-API list over the journal database (see ui/history.py):
+The trail can be long, so it is the paged Line-API list over the journal's read model (bulk/history.py):
 opening it reads only the matching rows' ids, and pages of rows are read as they come into view.
 """
 
@@ -22,8 +22,8 @@ from textual.widgets import Footer, Input, Static
 from ...bulk.audit import AuditEntry
 from ...normalize import format_number
 from ..dates import DateRangeError, describe_range, parse_date_range
-from ..history import AuditFilter, AuditRows, local_time
-from ..widgets.row_list import Column, RowList
+from ...bulk.history import AuditFilter, AuditRows, local_time
+from ..widgets.row_list import Column, RowList, TableRows
 from .history_screen import HistoryScreen
 
 WHAT_WIDTH = 30
@@ -94,7 +94,6 @@ class AuditScreen(HistoryScreen):
     AuditScreen #audit-filters Input { width: 1fr; height: 1; border: none; padding: 0 1; margin-right: 1; background: $boost; }
     AuditScreen #audit-filters Input:focus { border: none; background: $accent 30%; }
     AuditScreen #audit-dates { max-width: 40; }
-    AuditScreen .column-header { height: 1; background: $boost; text-style: bold; color: $text-accent; }
     AuditScreen #audit-detail { height: 5; padding: 0 1; background: $panel; border-top: solid $primary; }
     AuditScreen #audit-status { height: auto; max-height: 3; padding: 0 1; background: $panel; }
     """
@@ -113,14 +112,12 @@ class AuditScreen(HistoryScreen):
         self.flt = AuditFilter()
 
     def compose(self) -> ComposeResult:
-        rows = RowList(COLUMNS, audit_cells, empty="(no changes recorded for this filter)", id="audit-list")
         with Vertical():
             yield Static("Audit trail · every change made from this machine, newest first", id="audit-title")
             with Horizontal(id="audit-filters"):
                 yield Input(placeholder="f since: 7d, 2026-01-31, FROM..TO", id="audit-dates")
                 yield Input(placeholder="/ search: a value in any form, a job id, words of a reason", id="audit-search")
-            yield Static(rows.header(), classes="column-header")
-            yield rows
+            yield RowList(empty="(no changes recorded for this filter)", id="audit-list")
             yield Static("", id="audit-detail")
             yield Static("opening the audit trail…", id="audit-status")
         yield Footer()
@@ -140,7 +137,7 @@ class AuditScreen(HistoryScreen):
             self._status(Text(f"✖ {exc}", style="bold red"))
             return
         self.flt, self.source = flt, source
-        self.rows.show(source)
+        self.rows.show(TableRows(source, COLUMNS, audit_cells))
         self._show_count()
 
     def _show_count(self, note: str = "") -> None:

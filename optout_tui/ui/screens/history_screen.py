@@ -7,7 +7,7 @@ import asyncio
 
 from textual.screen import ModalScreen
 
-from ..history import History
+from ...bulk.history import History
 from ..widgets.row_list import RowList
 
 

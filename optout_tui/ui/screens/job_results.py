@@ -14,10 +14,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Select, Static
 
-from ...bulk.journal import ValueResult
+from ...bulk.history import RESULT_STATUSES, JobResultRows, ValueResult
 from ...normalize import format_number
-from ..history import RESULT_STATUSES, JobResultRows
-from ..widgets.row_list import Column, RowList
+from ..widgets.row_list import Column, RowList, TableRows
 from .history_screen import HistoryScreen
 
 COLUMNS = [Column("#", 7), Column("Value", 32), Column("Outcome", 9), Column("Detail", 0)]
@@ -38,7 +37,6 @@ class JobResultsScreen(HistoryScreen):
     JobResultsScreen Select { width: 24; height: 1; }
     JobResultsScreen SelectCurrent { border: none; height: 1; padding: 0 1; background: $boost; }
     JobResultsScreen Select:focus > SelectCurrent { border: none; background: $accent 30%; }
-    JobResultsScreen .column-header { height: 1; background: $boost; text-style: bold; color: $text-accent; }
     JobResultsScreen #results-status { height: 1; padding: 0 1; background: $panel; }
     JobResultsScreen .hint { width: 1fr; padding: 0 2; color: $text-muted; }
     """
@@ -55,7 +53,6 @@ class JobResultsScreen(HistoryScreen):
         self.source: JobResultRows | None = None
 
     def compose(self) -> ComposeResult:
-        rows = RowList(COLUMNS, result_cells, empty="(no value with this outcome)", id="results-list")
         job = self.job
         with Vertical():
             yield Static(f"Results of job {job.id} · {job.action} on {job.kind} · {job.total:,} values",
@@ -63,8 +60,7 @@ class JobResultsScreen(HistoryScreen):
             with Horizontal(id="results-filters"):
                 yield Select(STATUS_OPTIONS, value="all", allow_blank=False, id="outcome")
                 yield Static("o picks the outcome · e exports what is shown", classes="hint")
-            yield Static(rows.header(), classes="column-header")
-            yield rows
+            yield RowList(empty="(no value with this outcome)", id="results-list")
             yield Static("reading the journal…", id="results-status")
         yield Footer()
 
@@ -82,7 +78,7 @@ class JobResultsScreen(HistoryScreen):
             self.query_one("#results-status", Static).update(Text(f"✖ {exc}", style="bold red"))
             return
         self.source = source
-        self.rows.show(source)
+        self.rows.show(TableRows(source, COLUMNS, result_cells))
         label = "values" if outcome == "all" else f"values {outcome}"
         self.query_one("#results-status", Static).update(
             Text(f"{source.count:,} {label} of {self.job.total:,}", style="bold"))

@@ -7,7 +7,6 @@ results of any job are listed (enter) and exported to CSV or JSON (`e`).
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -19,9 +18,9 @@ from textual.widgets import Footer, Static
 
 from ...api.base import ListKind, Lists
 from ...settings import Profile
-from ..history import local_time
+from ...bulk.history import local_time
 from ..widgets.job_panel import JobPanel
-from ..widgets.row_list import Column, RowList
+from ..widgets.row_list import Column, RowList, TableRows
 
 JOBS_SHOWN = 500  # the newest jobs listed (the command line's `optout-tui jobs --limit` reaches further)
 
@@ -37,20 +36,6 @@ async def unfinished_jobs(journal, profile: Profile) -> list:
         return [job for job in journal.resumable_jobs() if job.profile == profile.name]
 
     return await asyncio.to_thread(read)
-
-
-class ListRows:
-    """A short list already in memory, as a row source."""
-
-    def __init__(self, items: list[Any]) -> None:
-        self.items = items
-
-    @property
-    def count(self) -> int:
-        return len(self.items)
-
-    def rows(self, offset: int, limit: int) -> list[Any]:
-        return self.items[offset : offset + limit]
 
 
 def job_cells(job) -> list[str]:
@@ -91,7 +76,6 @@ class JobsScreen(ModalScreen[bool]):
     JobsScreen { background: $background; }
     JobsScreen > Vertical { height: 1fr; }
     JobsScreen #jobs-title { height: 1; background: $primary-background; text-style: bold; padding: 0 1; margin-bottom: 1; }
-    JobsScreen .column-header { height: 1; background: $boost; text-style: bold; color: $text-accent; }
     JobsScreen #jobs-detail { height: 5; padding: 0 1; background: $panel; border-top: solid $primary; }
     JobsScreen JobPanel { padding: 0 1; background: $panel; }
     JobsScreen #jobs-status { height: 1; padding: 0 1; background: $panel; }
@@ -116,11 +100,9 @@ class JobsScreen(ModalScreen[bool]):
         self.changed = False
 
     def compose(self) -> ComposeResult:
-        rows = RowList(COLUMNS, job_cells, empty="(no bulk jobs in the journal yet)", id="jobs-list")
         with Vertical():
             yield Static("Jobs · bulk registrations and removals in the journal, newest first", id="jobs-title")
-            yield Static(rows.header(), classes="column-header")
-            yield rows
+            yield RowList(empty="(no bulk jobs in the journal yet)", id="jobs-list")
             yield Static("", id="jobs-detail")
             panel = JobPanel(None, self.profile, journal=self.journal, audit=self.audit)  # type: ignore[arg-type]
             panel.display = False
@@ -148,7 +130,7 @@ class JobsScreen(ModalScreen[bool]):
             self._status(Text(f"✖ {exc}", style="bold red"))
             return
         self.jobs = jobs
-        self.rows.show(ListRows(jobs))
+        self.rows.show(TableRows(jobs, COLUMNS, job_cells))
         if keep is not None:
             index = next((i for i, job in enumerate(jobs) if job.id == keep), 0)
             self.rows.cursor = index
@@ -196,7 +178,7 @@ class JobsScreen(ModalScreen[bool]):
 
     @work(exclusive=True, group="export", exit_on_error=False)
     async def _export(self, job) -> None:
-        from ..history import History
+        from ...bulk.history import History
         from .save_rows import SaveRowsScreen
 
         try:

@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
-from ...records import RecordWriter, format_for
+from ...output import RecordWriter, format_for
 
 
 class SaveFileScreen(ModalScreen[None]):
@@ -63,7 +63,7 @@ class SaveFileScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.heading())
-            yield Label("A file name ending in .json writes JSON; anything else writes CSV.", classes="hint")
+            yield Label("A name ending in .json writes JSON, .jsonl JSON lines; anything else CSV.", classes="hint")
             yield Input(value=self.default_name, id=f"{self.prefix}-path")
             total = self.total()
             yield ProgressBar(total=None if total is None else max(1, total), show_eta=False, id=f"{self.prefix}-bar")
@@ -86,7 +86,7 @@ class SaveFileScreen(ModalScreen[None]):
     async def _write(self, path: Path) -> None:
         status = self.query_one(f"#{self.prefix}-status", Static)
         bar = self.query_one(ProgressBar)
-        fmt = format_for(path)
+        fmt = format_for(None, path)
         try:
             fh = await asyncio.to_thread(open, path, "w", encoding="utf-8", newline="")
         except OSError as exc:

@@ -10,8 +10,8 @@ from typing import Any
 
 from textual.binding import Binding
 
-from ...records import RecordWriter
-from ..history import PAGE
+from ...bulk.history import PAGE
+from ...output import RecordWriter
 from .save_file import SaveFileScreen
 
 

@@ -1,4 +1,4 @@
-"""One tab's content: the filter bar, the column header, the virtual list and its status line.
+"""One tab's content: the filter bar, the list (its column header included) and its status line.
 
 On SMS and Email, text typed in the search field that is not a complete number or address is
 searched in the local snapshot as you type (debounced, in a thread, stale searches dropped); the
@@ -12,10 +12,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
 from ...api.base import Entry, ListKind, OptOutList
-from ..cells import header_text
 from ..dates import DateRangeError, parse_date_range
 from ..filters import FilterError, FilterInput, build_filter, describe_filter, search_value
 from .entry_list import EntryList
@@ -28,7 +27,6 @@ class ListPane(Vertical):
 
     DEFAULT_CSS = """
     ListPane { height: 1fr; }
-    ListPane .column-header { height: 1; background: $boost; text-style: bold; color: $text-accent; }
     """
 
     BINDINGS = [
@@ -57,7 +55,6 @@ class ListPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield FilterBar(self.kind)
-        yield Static("  " + header_text(self.kind), classes="column-header")
         yield EntryList(self.lst, first_page=self._first_page, id=f"list-{self.kind.value}")
         yield StatusLine()
 
@@ -227,10 +224,10 @@ class ListPane(Vertical):
     # ------------------------------------------------------------ actions
 
     def action_focus_search(self) -> None:
-        self.filter_bar.open("search").focus()
+        self.filter_bar.focus_field("search")
 
     def action_focus_dates(self) -> None:
-        self.filter_bar.open("dates").focus()
+        self.filter_bar.focus_field("dates")
 
     def action_back(self) -> None:
         """esc: from a filter field back to the list; on the list, clear the filter or the marks."""

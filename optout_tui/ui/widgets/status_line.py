@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from .entry_list import ListState
+from .row_list import ListState
 
 
 def describe(state: ListState, filter_label: str = "", snapshot: str = "") -> Text:
@@ -35,7 +35,7 @@ def describe(state: ListState, filter_label: str = "", snapshot: str = "") -> Te
 
 
 class StatusLine(Static):
-    """Shows a list's state; the pane updates it from EntryList.StateChanged."""
+    """Shows a list's state; the pane updates it from RowList.StateChanged."""
 
     DEFAULT_CSS = """
     StatusLine { height: auto; max-height: 3; padding: 0 1; background: $panel; color: $text; }
