@@ -18,6 +18,10 @@ def snap(snap_compare, emulator, tmp_path, run_before=None):
         if run_before is not None:
             await run_before(pilot)
             await settle(pilot)
+        # A blinking cursor is drawn or not depending on when the picture is taken: hold it still.
+        for field in pilot.app.screen.query("Input, TextArea"):
+            field.cursor_blink = False
+        await pilot.pause()
 
     return snap_compare(app, terminal_size=SIZE, run_before=prepare)
 
