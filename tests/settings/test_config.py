@@ -12,10 +12,7 @@ from optout_tui.config import (
     default_config_path,
     load_config,
     load_profile,
-    log_dir,
     resolve_profile,
-    save_profile,
-    set_default_profile,
     update_profile,
 )
 from optout_tui.settings import (
@@ -60,7 +57,6 @@ def test_paths_follow_xdg_variables(isolated_dirs):
     assert default_config_path() == isolated_dirs / "config" / "optout-tui" / "config.toml"
     assert data_dir() == isolated_dirs / "data" / "optout-tui"
     assert cache_dir() == isolated_dirs / "cache" / "optout-tui"
-    assert log_dir().is_relative_to(isolated_dirs / "state")
 
 
 def test_no_config_file_gives_the_default_profile():
@@ -187,36 +183,13 @@ def test_update_keeps_comments_other_profiles_and_sections(config_file):
     assert config.profiles["browse"].read_only
 
 
-def test_save_profile_round_trips(tmp_path):
+def test_update_profile_writes_given_settings_and_removes_none(tmp_path):
     path = tmp_path / "sub" / "config.toml"
-    profile = Profile(name="stage", sens_service_id="ncp:sms:kr:3:stage", nhn_app_key="APP3",
-                      mailer_url=MAILER_REGIONS["jpn"], hub_url="https://hub.example", read_only=True)
-    save_profile(path, profile)
-    assert load_config(path).profiles["stage"] == profile
-    assert 'mailer_region = "jpn"' in path.read_text("utf-8")
-    save_profile(path, Profile(name="stage"))  # back to defaults: the settings go away
+    update_profile(path, "stage", sens_service_id="ncp:sms:kr:3:stage", nhn_app_key="APP3", read_only=True)
+    profile = load_config(path).profiles["stage"]
+    assert (profile.sens_service_id, profile.nhn_app_key, profile.read_only) == ("ncp:sms:kr:3:stage", "APP3", True)
+    update_profile(path, "stage", sens_service_id=None, nhn_app_key=None, read_only=None)
     assert load_config(path).profiles["stage"] == Profile(name="stage")
-
-
-def test_save_does_not_write_environment_values_back(tmp_path, monkeypatch):
-    path = tmp_path / "config.toml"
-    update_profile(path, "prod", sens_service_id="from-file")
-    monkeypatch.setenv("OPTOUT_NHN_APP_KEY", "from-env")
-    file_profile = load_config(path).profile("prod")
-    file_profile.sens_url = "https://sens.example"
-    save_profile(path, file_profile)
-    assert "from-env" not in path.read_text("utf-8")
-
-
-def test_set_default_profile(config_file, tmp_path):
-    set_default_profile(config_file, "browse")
-    assert load_config(config_file).default_profile == "browse"
-    with pytest.raises(ConfigError, match="no profile 'ghost'"):
-        set_default_profile(config_file, "ghost")
-    fresh = tmp_path / "fresh.toml"
-    update_profile(fresh, "x", nhn_app_key="A")
-    set_default_profile(fresh, "x")
-    assert load_profile(fresh, None).name == "x"
 
 
 def test_refuses_to_rewrite_a_broken_file(tmp_path):
