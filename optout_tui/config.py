@@ -59,7 +59,7 @@ ENV_OVERRIDES = {
 PROFILE_ENV = "OPTOUT_PROFILE"
 
 _URL_FIELDS = ("sens_url", "mailer_url", "hub_url", "nhn_oauth_url")
-_TEXT_FIELDS = _URL_FIELDS + ("sens_service_id", "nhn_app_key")
+_TEXT_FIELDS = (*_URL_FIELDS, "sens_service_id", "nhn_app_key")
 _FILE_KEYS = frozenset(_TEXT_FIELDS) | {"read_only", "mailer_region"}
 _DEFAULTS = Profile()
 
@@ -71,11 +71,11 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
-DEMO_ENV = "OPTOUT_TUI_DEMO"  # set by `--demo`: the demo's journal, audit trail and snapshot live apart
+DEMO_ENV = "OPTOUT_TUI_DEMO"  # set by `--demo` (see demo.enter_demo): the demo's files live apart
 
 
 def _demo_subdir(path: Path) -> Path:
-    return path / "demo" if os.environ.get(DEMO_ENV) == "1" else path
+    return path / "demo" if os.environ.get(DEMO_ENV) else path
 
 
 def data_dir() -> Path:
@@ -84,12 +84,9 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Snapshots: can be deleted at any time."""
-    return _demo_subdir(Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)))
-
-
-def log_dir() -> Path:
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    """Snapshots: can be deleted at any time. The demo's are kept per sample data set (see `demo.enter_demo`)."""
+    path = _demo_subdir(Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)))
+    return path / Path(os.environ[DEMO_ENV]).name if os.environ.get(DEMO_ENV) else path
 
 
 def default_config_path() -> Path:
@@ -306,25 +303,6 @@ def resolve_profile(
 # ---------------------------------------------------------------- writing
 
 
-def save_profile(path: str | os.PathLike[str] | None, profile: Profile) -> Path:
-    """Write one profile's settings (as given: pass file values, not environment-overridden ones).
-
-    Settings equal to the defaults are left out; other profiles, sections and comments are kept.
-    """
-    changes: dict[str, Any] = {}
-    for key in _TEXT_FIELDS:
-        value = getattr(profile, key)
-        changes[key] = None if value in (None, "", getattr(_DEFAULTS, key)) else value
-    changes["read_only"] = True if profile.read_only else None
-    region = next((r for r, url in MAILER_REGIONS.items() if url == profile.mailer_url), None)
-    if region is not None:  # say it as a region; "kr" is the default and needs neither
-        changes["mailer_url"] = None
-        changes["mailer_region"] = None if region == "kr" else region
-    else:
-        changes["mailer_region"] = None
-    return update_profile(path, profile.name, **changes)
-
-
 def update_profile(path: str | os.PathLike[str] | None, name: str, **settings: Any) -> Path:
     """Change some settings of one profile (None removes a setting); creates the profile and file."""
     import tomlkit
@@ -346,29 +324,6 @@ def update_profile(path: str | os.PathLike[str] | None, name: str, **settings: A
             table[key] = value
     _write_atomically(file, tomlkit.dumps(document))
     load_config(file)  # what we wrote must read back
-    return file
-
-
-def set_default_profile(path: str | os.PathLike[str] | None, name: str) -> Path:
-    import tomlkit
-
-    file = config_path(path)
-    config = load_config(file)
-    if name != DEFAULT_PROFILE and name not in config.profiles:
-        config.profile(name)  # raises the "no profile" error
-    document = tomlkit.parse(file.read_text("utf-8")) if file.exists() else tomlkit.document()
-    if "default_profile" in document:
-        document["default_profile"] = name
-    else:  # top-level keys must come before the first table
-        body = document.body
-        document = tomlkit.document()
-        document.add("default_profile", name)
-        for key, item in body:
-            if key is None:
-                document.add(item)
-            else:
-                document.append(key, item)
-    _write_atomically(file, tomlkit.dumps(document))
     return file
 
 

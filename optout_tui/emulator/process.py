@@ -6,11 +6,32 @@ an interpreter (and its GIL) with the client being measured.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Self
+
+# What a Python child needs from its parent's environment, and no more: the demo's emulator must not
+# hold the user's secrets (NCLOUD_*, NHN_*), settings (OPTOUT_*) or anything else it has no use for.
+# The executable is an absolute path, so PATH is only for whatever the child might look up; HOME
+# (APPDATA on Windows) and PYTHONUSERBASE / PYTHONNOUSERSITE find a `pip install --user` package;
+# PYTHONPATH / PYTHONHOME / PYTHONSAFEPATH one run from a checkout or an unusual install; LD_LIBRARY_PATH
+# a libpython outside the system's paths; SYSTEMROOT is needed by Windows' sockets and random numbers;
+# the locale and TZ keep text and times as the parent's. Nothing here is secret.
+CHILD_ENV = frozenset(
+    "PATH HOME APPDATA SYSTEMROOT LANG LANGUAGE TZ LD_LIBRARY_PATH PYTHONPATH PYTHONHOME PYTHONSAFEPATH"
+    " PYTHONUSERBASE PYTHONNOUSERSITE PYTHONUTF8 PYTHONIOENCODING".split()
+)
+CHANGES = ("register", "delete", "deregister")  # the emulator's route names (stats) that change its data
+
+
+def child_environment(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
+    """The part of `environ` a Python child may see: `CHILD_ENV` and LC_*."""
+    return {k: v for k, v in environ.items() if k.upper() in CHILD_ENV or k.upper().startswith("LC_")}
 
 
 class EmulatorProcess:
@@ -24,7 +45,9 @@ class EmulatorProcess:
     def start(self) -> Self:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "optout_tui", "emulator", "--port", "0", *self.args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         deadline = time.monotonic() + self.start_timeout
         seen = []
@@ -86,8 +109,13 @@ class DemoEmulator(EmulatorProcess):
             self.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         try:
             self.proc = subprocess.Popen(
-                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
                 pass_fds=(sock.fileno(),) if sock is not None else (),
+                env=child_environment(),
             )
         finally:
             if sock is not None:
@@ -135,17 +163,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--watch-stdin", action="store_true", help="exit when standard input closes")
     parser.add_argument("--fd", type=int, help="serve on this inherited listening socket")
+    parser.add_argument("--anchor-ms", type=int, help="end of the sample data's window (default: today, UTC)")
+    parser.add_argument(
+        "--forget-on-change",
+        type=Path,
+        metavar="DIR",
+        help="delete the snapshot files (snapshot-*) in DIR on exit if the data was changed",
+    )
     args = parser.parse_args(argv)
     stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # SIGHUP: its terminal closed (not on Windows)
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), lambda *_: stop.set())
     if args.watch_stdin:
+
         def watch() -> None:
             sys.stdin.read()  # EOF: the parent closed the pipe or died
             stop.set()
 
         threading.Thread(target=watch, daemon=True).start()
-    config = EmulatorConfig(sms_count=args.sms_count, email_count=args.email_count, latency_ms=args.latency_ms)
+    config = EmulatorConfig(
+        sms_count=args.sms_count, email_count=args.email_count, latency_ms=args.latency_ms, anchor_ms=args.anchor_ms
+    )
     sock = None
     if args.fd is not None:
         import socket
@@ -158,6 +197,15 @@ def main(argv: list[str] | None = None) -> None:
             pass
     finally:
         server.stop()
+        if args.forget_on_change is not None and any(r.endswith(CHANGES) for r in server.state.stats.by_route):
+            forget_copies(args.forget_on_change)
+
+
+def forget_copies(folder: Path) -> None:
+    """Delete the snapshot files in `folder`. A copy of data this emulator changed describes nothing that
+    will ever be served again (the next emulator starts from the sample data), so it must not outlive it."""
+    for path in folder.glob("snapshot-*"):
+        path.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

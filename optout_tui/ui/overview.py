@@ -69,6 +69,10 @@ class Overview(Vertical):
 
     def on_mount(self) -> None:
         self.load_figures()
+        self.set_interval(10, self._show_age)  # "synced just now" must not stay on screen for an hour
+
+    def on_show(self) -> None:
+        self._show_age()
 
     def on_unmount(self) -> None:
         if self._store is not None:
@@ -94,13 +98,8 @@ class Overview(Vertical):
         self.query_one("#ov-age", Static).update(message)
 
     def _show(self, figures) -> None:
-        from ..snapshot import age_text
-
         self.figures = figures
-        if not self.syncing:
-            ages = "   ".join(f"[b]{k.title}[/b] {age_text(figures.states[k])}" for k in ListKind)
-            hint = "" if any(figures.states.values()) else "   (no snapshot yet: press [b]s[/b] to sync)"
-            self.query_one("#ov-age", Static).update(f"Snapshot: {ages}{hint}")
+        self._show_age()
         counts = figures.counts
         self.query_one("#ov-counts", Static).update(
             "[b]Entries[/b]\n" + "\n".join(f"{k.title:<6} {counts[k]:>12,}" for k in ListKind)
@@ -117,6 +116,17 @@ class Overview(Vertical):
             + ("\n".join(f"{status:<12} {n:>5,}" for status, n in statuses.items()) or "none synced")
         )
         self._draw_chart()
+
+    def _show_age(self) -> None:
+        """The snapshot's age as of now (the figures are read once, the clock moves on)."""
+        from ..snapshot import age_text
+
+        if self.figures is None or self.syncing:
+            return
+        states = self.figures.states
+        ages = "   ".join(f"[b]{k.title}[/b] {age_text(states[k])}" for k in ListKind)
+        hint = "" if any(states.values()) else "   (no snapshot yet: press [b]s[/b] to sync)"
+        self.query_one("#ov-age", Static).update(f"Snapshot: {ages}{hint}")
 
     def _draw_chart(self) -> None:
         if self.figures is None:

@@ -36,3 +36,31 @@ async def test_sync_now_fills_the_overview_with_counts_and_age(lists, store):
         weekly = overview.weekly
         await pilot.press("w")
         assert overview.weekly is not weekly
+
+
+async def test_the_age_shown_is_the_age_now_not_the_age_when_the_figures_were_read(lists, store, monkeypatch):
+    from datetime import datetime, timedelta
+
+    from optout_tui.snapshot import Syncer
+
+    await Syncer(store, lists).sync()
+    app = OverviewApp(lists, store)
+    async with app.run_test(size=(140, 45)) as pilot:
+        overview = app.query_one(Overview)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "SMS synced just now" in str(app.query_one("#ov-age").render())
+
+        class TwoHoursLater(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return datetime.now(tz) + timedelta(hours=2)
+
+        monkeypatch.setattr("optout_tui.snapshot.store.datetime", TwoHoursLater)
+        overview.display = False  # the user looks at another tab, and comes back later
+        await pilot.pause()
+        overview.display = True
+        await pilot.pause()
+        label = str(app.query_one("#ov-age").render())
+        assert "SMS synced 2 h 0 min ago" in label and "just now" not in label
