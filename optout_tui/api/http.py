@@ -69,8 +69,14 @@ def is_loopback(host: str) -> bool:
 
 
 def check_endpoint(url: str, what: str) -> str:
-    """Refuse anything but https, or http on loopback; return the URL without a trailing slash."""
-    parts = urlsplit(url)
+    """Refuse anything but https, or http on loopback, on a usable port; return the URL without a trailing slash."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # an unclosed [IPv6 address, a port that is no number or beyond 65535
+        port = 0
+    if port == 0:  # it would crash the connect
+        raise ConfigError(f"{what} URL {url!r} is not a usable URL; check its host and its port (1 to 65535)")
     host = parts.hostname or ""
     if parts.scheme == "https" and host:
         return url.rstrip("/")

@@ -7,9 +7,11 @@ duplicates, failed.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -34,10 +36,8 @@ class ProgressPrinter:
         self._width = 0
 
     def __call__(self, p: Any) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed terminal must not stop the job
             self._show(p)
-        except (OSError, ValueError):  # a closed terminal must not stop the job
-            pass
 
     def _show(self, p: Any) -> None:
         total = max(1, p.values_total)
@@ -48,8 +48,10 @@ class ProgressPrinter:
             self._last_draw = now
             eta = f", about {p.eta_s:,.0f} s left" if p.eta_s is not None and p.values_done < p.values_total else ""
             retries = f", {p.retries:,} retries" if p.retries else ""
-            text = (f"{p.values_done:,}/{p.values_total:,} values ({100 * p.values_done // total}%), "
-                    f"{p.chunks_done:,}/{p.chunks_total:,} requests, {p.rate_per_s:,.0f}/s{eta}{retries}")
+            text = (
+                f"{p.values_done:,}/{p.values_total:,} values ({100 * p.values_done // total}%), "
+                f"{p.chunks_done:,}/{p.chunks_total:,} requests, {p.rate_per_s:,.0f}/s{eta}{retries}"
+            )
             if p.note:
                 text += f" - {p.note}"
             text = text[:160]
@@ -61,8 +63,9 @@ class ProgressPrinter:
         if tenth > self._last_tenth and p.values_done:
             self._last_tenth = tenth
             retries = f", {p.retries:,} retries so far" if p.retries else ""
-            self.stream.write(f"progress: {100 * p.values_done // total}% ({p.values_done:,}/{p.values_total:,} values"
-                              f"{retries})\n")
+            self.stream.write(
+                f"progress: {100 * p.values_done // total}% ({p.values_done:,}/{p.values_total:,} values{retries})\n"
+            )
             self.stream.flush()
 
     def close(self) -> None:
@@ -84,61 +87,82 @@ def _shown(raw: str, limit: int = 60) -> str:
 
 
 def echo_limited(title: str, lines: list[str], total: int | None = None) -> None:
+    """The first SHOW_AT_MOST lines under a title; they may quote input, so terminal controls are shown, not obeyed."""
+    from ..printable import printable
+
     total = len(lines) if total is None else total
     if not total:
         return
     click.echo(f"{title} ({total:,}):")
     for line in lines[:SHOW_AT_MOST]:
-        click.echo(f"  {line}")
+        click.echo(f"  {printable(line)}")
     if total > SHOW_AT_MOST:
         click.echo(f"  ... and {total - SHOW_AT_MOST:,} more")
 
 
-def print_result(result: Any, kind_title: str, *, profile: str, preview: Any = None, labels: Any = None) -> int:
+def echo_invalid(preview: Any, label: Callable[[int], str]) -> None:
+    bad = preview.invalid_lines()
+    echo_limited(
+        "invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad)
+    )
+
+
+def print_result(
+    ctx: CliContext, result: Any, kind_title: str, *, profile: str, preview: Any = None, labels: Any = None
+) -> int:
     """The summary of a run (and of its input, when given); returns the exit code."""
     from ..api.base import OutcomeStatus
     from ..bulk.engine import Action
+    from ..printable import printable
 
     removing = result.action == Action.REMOVE
-    click.echo(f"{'remove from' if removing else 'register on'} the {kind_title} list (profile {profile}), "
-               f"job {result.job_id}")
+    click.echo(
+        f"{'remove from' if removing else 'register on'} the {kind_title} list (profile {profile}), job {result.job_id}"
+    )
     rows: list[tuple[str, str]] = []
     if preview is not None:
-        rows += [("read", _n(preview.read, "value")),
-                 ("invalid input", f"{preview.invalid:,}"),
-                 ("duplicates", f"{preview.duplicate:,} (sent once)")]
+        rows += [
+            ("read", _n(preview.read, "value")),
+            ("invalid input", f"{preview.invalid:,}"),
+            ("duplicates", f"{preview.duplicate:,} (sent once)"),
+        ]
     retries = f" ({result.retries:,} retries)" if result.retries else ""
     if result.resumed:
-        rows += [("sent now", f"{_n(result.answered_now, 'value')} in {_n(result.requests, 'request')}{retries}"),
-                 ("job total", _n(result.sent + result.pending, "value"))]
+        rows += [
+            ("sent now", f"{_n(result.answered_now, 'value')} in {_n(result.requests, 'request')}{retries}"),
+            ("job total", _n(result.sent + result.pending, "value")),
+        ]
     else:
         rows += [("sent", f"{_n(result.sent, 'value')} in {_n(result.requests, 'request')}{retries}")]
-    rows += [("accepted", f"{result.done:,}"),
-             ("already absent" if removing else "already on the list", f"{result.already:,}"),
-             ("refused as invalid", f"{result.invalid:,}"),
-             ("failed", f"{result.failed:,}")]
+    rows += [
+        ("accepted", f"{result.done:,}"),
+        ("already absent" if removing else "already on the list", f"{result.already:,}"),
+        ("refused as invalid", f"{result.invalid:,}"),
+        ("failed", f"{result.failed:,}"),
+    ]
+    if result.unknown:
+        rows.append(("unknown", f"{result.unknown:,} (the vendor took them; what it did cannot be told)"))
     if result.pending:  # a request cut off in flight may still have reached the vendor
         rows.append(("not confirmed", f"{result.pending:,} (resuming re-sends them; that is safe)"))
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         click.echo(f"  {name + ':':<{width + 1}} {value}")
     if preview is not None and preview.invalid:
-        bad = preview.invalid_lines()
-        echo_limited("invalid input", [f"{labels(line.line_no)}: {_shown(line.raw)} - {line.reason}" for line in bad[:SHOW_AT_MOST]],
-                     len(bad))
+        echo_invalid(preview, labels)
     if result.invalid:
         refused = [o for o in result.outcomes if o.status == OutcomeStatus.INVALID]
-        echo_limited("refused by the vendor as invalid", [f"{o.value}: {o.detail}" for o in refused[:SHOW_AT_MOST]],
-                     len(refused))
+        echo_limited(
+            "refused by the vendor as invalid", [f"{o.value}: {o.detail}" for o in refused[:SHOW_AT_MOST]], len(refused)
+        )
     if result.failed:
         failed = [o for o in result.outcomes if o.status == OutcomeStatus.FAILED]
         echo_limited("failed", [f"{o.value}: {o.detail}" for o in failed[:SHOW_AT_MOST]], len(failed))
     if result.stopped:
-        click.echo(f"stopped: {result.stopped}")
+        click.echo(f"stopped: {printable(result.stopped)}")
     if result.cancelled:
         click.echo("cancelled: what was sent is recorded in the journal.")
     if result.failed or result.pending:
-        click.echo(f"to send the rest: optout-tui{_profile_flag(profile)} jobs resume {result.job_id}")
+        click.echo(f"to send the rest: {ctx.command(f'jobs resume {result.job_id}')}")
     if result.api_failed_entirely:
         return EXIT_API
     if result.cancelled:
@@ -148,13 +172,7 @@ def print_result(result: Any, kind_title: str, *, profile: str, preview: Any = N
     return EXIT_OK
 
 
-def _profile_flag(profile: str) -> str:
-    if profile == "demo":
-        return " --demo"
-    return "" if profile == "default" else f" --profile {profile}"
-
-
-async def run_engine(engine: Any, call) -> Any:
+async def run_engine(ctx: CliContext, call) -> Any:
     """Run an engine call with a SIGTERM/SIGHUP handler that cancels it cleanly (the journal keeps the rest)."""
     import asyncio
 
@@ -172,7 +190,7 @@ async def run_engine(engine: Any, call) -> Any:
     try:
         return await call()
     except asyncio.CancelledError:  # a second signal while the journal was being closed
-        fail("interrupted; the journal holds what was sent: see `optout-tui jobs`", 130)
+        fail(f"interrupted; the journal holds what was sent: see `{ctx.command('jobs')}`", 130)
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
@@ -190,7 +208,8 @@ def storage_errors(fn):
         try:
             return fn(*args, **kwargs)
         except (JournalError, ReadOnlyProfileError, JobMismatchError) as exc:
-            fail(str(exc), EXIT_USAGE)
+            ctx = click.get_current_context().find_object(CliContext) or CliContext()
+            fail(ctx.in_mode(str(exc)), EXIT_USAGE)
 
     return wrapper
 
@@ -214,51 +233,83 @@ def read_input(values: tuple[str, ...], file: str | None, kind: Any) -> Any:
     return preview_lines(lines, kind, keep_ok_lines=False)
 
 
-def _change(ctx: CliContext, action: str, kind: str, values: tuple[str, ...], file: str | None, reason: str,
-            dry_run: bool, yes: bool, extra: dict[str, str]) -> None:
+def _change(
+    ctx: CliContext,
+    action: str,
+    kind: str,
+    values: tuple[str, ...],
+    *,
+    file: str | None,
+    reason: str,
+    dry_run: bool,
+    yes: bool,
+    extra: dict[str, str],
+) -> None:
     from ..api.base import ListKind
     from ..bulk.plan import plan_chunks
 
     list_kind = ListKind(kind)
     if not values and not file:
         fail(f"give the values to {action} as arguments or with --file PATH (- for stdin)", EXIT_USAGE)
+    asking = action == "remove" and not dry_run and not reason.strip()
+    if asking and (file == "-" or not sys.stdin.isatty()):  # nobody to ask
+        fail("a removal needs a reason for the audit trail: add --reason TEXT", EXIT_USAGE)
     preview = read_input(values, file, list_kind)
     count, source = len(values), "stdin" if file == "-" else file
 
     def label(line_no: int) -> str:
-        return f"argument {line_no}" if line_no <= count else f"line {line_no - count}" + (f" of {source}" if source and count else "")
+        return (
+            f"argument {line_no}"
+            if line_no <= count
+            else f"line {line_no - count}" + (f" of {source}" if source and count else "")
+        )
 
     if not preview.values:
-        click.echo(f"nothing to send: {preview.read:,} values read, {preview.invalid:,} invalid, "
-                   f"{preview.duplicate:,} duplicates")
-        bad = preview.invalid_lines()
-        echo_limited("invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad))
+        click.echo(
+            f"nothing to send: {preview.read:,} values read, {preview.invalid:,} invalid, "
+            f"{preview.duplicate:,} duplicates"
+        )
+        echo_invalid(preview, label)
         sys.exit(EXIT_PARTIAL if preview.invalid else EXIT_USAGE)
 
     async def body() -> int:
         from ..api.factory import require
         from ..bulk.engine import Action, BulkEngine, check_writable
 
+        nonlocal reason
         profile, _ = ctx.load()
         async with ctx.lists() as lists:
             lst = require(lists, list_kind)
             if dry_run:
-                return _print_plan(lst, profile, action, preview, label, plan_chunks(len(preview.values), lst.limits))
+                return _print_plan(
+                    lst, profile, action, preview, label=label, plan=plan_chunks(len(preview.values), lst.limits)
+                )
             check_writable(profile)
-            if action == Action.REMOVE and not yes and not _confirm(
+            while asking and not reason.strip():  # ctrl+c gives up: nothing is removed
+                reason = click.prompt("Why are they removed? (kept in the audit trail)", err=True)
+            if (
+                action == Action.REMOVE
+                and not yes
+                and not _confirm(
                     f"Remove {len(preview.values):,} value(s) from the {lst.name} opt-out list "
-                    f"(profile {profile.name})?", file == "-"):
+                    f"(profile {profile.name})?",
+                    file == "-",
+                )
+            ):
                 click.echo("nothing was removed.", err=True)
                 return EXIT_PARTIAL
             engine = BulkEngine(lst, profile)
             printer = ProgressPrinter()
             try:
-                result = await run_engine(engine, lambda: engine.run(Action(action), preview.values, reason=reason,
-                                                                     extra=extra, on_progress=printer,
-                                                                     distinct=True))
+                result = await run_engine(
+                    ctx,
+                    lambda: engine.run(
+                        Action(action), preview.values, reason=reason, extra=extra, on_progress=printer, distinct=True
+                    ),
+                )
             finally:
                 printer.close()
-            return print_result(result, lst.name, profile=profile.name, preview=preview, labels=label)
+            return print_result(ctx, result, lst.name, profile=profile.name, preview=preview, labels=label)
 
     sys.exit(storage_errors(run)(body, ctx))
 
@@ -277,19 +328,20 @@ def _confirm(question: str, stdin_used: bool) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _print_plan(lst, profile, action: str, preview, label, plan) -> int:
+def _print_plan(lst, profile, action: str, preview, *, label, plan) -> int:
     click.echo(f"dry run: would {action} on the {lst.name} list (profile {profile.name}); nothing is sent")
     click.echo(f"  read:          {_n(preview.read, 'value')}")
     click.echo(f"  to send:       {preview.ok:,}")
     click.echo(f"  invalid input: {preview.invalid:,}")
     click.echo(f"  duplicates:    {preview.duplicate:,} (sent once)")
     rate = f", at most {plan.rate_per_second:g} requests/s" if plan.rate_per_second else ""
-    click.echo(f"  plan:          {_n(plan.chunks, 'request')} of up to {_n(plan.batch_size, 'value')}, "
-               f"{plan.max_in_flight} in flight{rate}")
+    click.echo(
+        f"  plan:          {_n(plan.chunks, 'request')} of up to {_n(plan.batch_size, 'value')}, "
+        f"{plan.max_in_flight} in flight{rate}"
+    )
     if profile.read_only:
         click.echo(f"  note: profile {profile.name} is read-only, so a real run would be refused")
-    bad = preview.invalid_lines()
-    echo_limited("invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad))
+    echo_invalid(preview, label)
     return EXIT_PARTIAL if preview.invalid else EXIT_OK
 
 
@@ -304,7 +356,7 @@ _FILE_HELP = "Read values from PATH, one a line (a CSV's first column); - reads 
 @click.option("--reason", default="", metavar="TEXT", help="Why: kept in the audit trail.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the input counts; send nothing.")
 @click.pass_obj
-def add_command(ctx: CliContext, kind: str, values, file, company, reason, dry_run) -> None:
+def add_command(ctx: CliContext, kind: str, values, *, file, company, reason, dry_run) -> None:
     """Register values on an opt-out list (sms, email, or 080 with --company)."""
     extra: dict[str, str] = {}
     if kind == "080":
@@ -313,20 +365,25 @@ def add_command(ctx: CliContext, kind: str, values, file, company, reason, dry_r
         extra["company"] = company.strip()
     elif company:
         fail("--company only applies to 080 numbers", EXIT_USAGE)
-    _change(ctx, "register", kind, values, file, reason, dry_run, True, extra)
+    _change(ctx, "register", kind, values, file=file, reason=reason, dry_run=dry_run, yes=True, extra=extra)
 
 
 @click.command("remove")
 @click.argument("kind", type=KINDS)
 @click.argument("values", nargs=-1)
 @click.option("--file", "-f", "file", metavar="PATH|-", help=_FILE_HELP)
-@click.option("--reason", default="", metavar="TEXT", help="Why: kept in the audit trail.")
+@click.option(
+    "--reason",
+    default="",
+    metavar="TEXT",
+    help="Why: kept in the audit trail. Required: asked for on a terminal, else refused without it.",
+)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the input counts; send nothing.")
 @click.pass_obj
-def remove_command(ctx: CliContext, kind: str, values, file, reason, yes, dry_run) -> None:
-    """Remove values from an opt-out list, after confirmation (or --yes)."""
-    _change(ctx, "remove", kind, values, file, reason, dry_run, yes, {})
+def remove_command(ctx: CliContext, kind: str, values, *, file, reason, yes, dry_run) -> None:
+    """Remove values from an opt-out list, with a reason, after confirmation (or --yes)."""
+    _change(ctx, "remove", kind, values, file=file, reason=reason, dry_run=dry_run, yes=yes, extra={})
 
 
 def register(group: click.Group) -> None:

@@ -6,7 +6,8 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, TypeVar
+from datetime import datetime
+from typing import IO, Any, NoReturn, TypeVar
 
 from ..settings import ConfigError
 
@@ -14,6 +15,8 @@ EXIT_OK = 0
 EXIT_PARTIAL = 1  # some value not found / some line invalid / some request failed for good
 EXIT_USAGE = 2  # bad input or configuration
 EXIT_API = 3  # the vendor answered with an error or could not be reached
+
+MAX_LIMIT = 1_000_000_000  # the most a --limit takes: more than any list holds, and within SQLite's integers
 
 T = TypeVar("T")
 
@@ -28,8 +31,54 @@ def stdout_gone() -> NoReturn:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    print(f"optout-tui: {message}", file=sys.stderr, flush=True)
+    from ..printable import printable
+
+    print(f"optout-tui: {printable(message)}", file=sys.stderr, flush=True)
     sys.exit(code)
+
+
+class ForPeople:
+    """A text stream for people (tables): terminal controls in what it is given are shown, not obeyed."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        from ..printable import printable
+
+        return self.out.write(printable(text, keep="\n"))
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def stdout_for(fmt: str) -> Any:
+    """Standard output for `--format fmt`: a table is for people; data formats keep the exact text."""
+    return ForPeople(sys.stdout) if fmt == "table" else sys.stdout
+
+
+def date_range(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    """`--since` and `--until` as typed; unreadable, out of range or reversed is one line and exit 2.
+
+    The vendors count time from 1970 and refuse anything earlier, so a start before it is no start (the
+    whole list, as the user means), and an end before it is refused: nothing on any list is that old.
+    """
+    from ..times import DateError, parse_date, to_ms
+
+    def read(option: str, text: str | None, end_of_day: bool) -> datetime | None:
+        try:
+            return parse_date(text, end_of_day=end_of_day) if text else None
+        except DateError as exc:
+            fail(f"--{option}: {exc}")
+
+    start, end = read("since", since, False), read("until", until, True)
+    if start is not None and to_ms(start) < 0:
+        start = None
+    if end is not None and to_ms(end) < 0:
+        fail(f"--until {until}: nothing on any list is older than 1970; give a later date")
+    if start is not None and end is not None and start > end:
+        fail(f"--since {since} is after --until {until}; swap them")
+    return start, end
 
 
 @dataclass
@@ -38,14 +87,31 @@ class CliContext:
     profile_name: str | None = None
     demo: bool = False
     _emulator: Any = field(default=None, repr=False)
+    _emulator_args: list[str] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if self.demo:
-            import os
+            from ..demo import enter_demo
 
-            from ..config import DEMO_ENV
+            self._emulator_args = enter_demo()  # the demo's journal, audit trail and snapshot live apart
 
-            os.environ[DEMO_ENV] = "1"  # the demo's journal, audit trail and snapshot live apart
+    def command(self, rest: str, *, profile: str | None = None) -> str:
+        """`optout-tui ... REST` as the user types it to stay in this mode (--config, --demo, --profile), or to
+        use `profile`: every hint names the mode the user is in."""
+        import shlex
+
+        demo = self.demo if profile is None else profile == "demo"
+        name = self.profile_name if profile is None else profile
+        flags = [f"--config {shlex.quote(self.config_path)}"] if self.config_path and not demo else []
+        flags += ["--demo"] if demo else [f"--profile {shlex.quote(name)}"] if name else []
+        return " ".join(["optout-tui", *flags, rest])
+
+    def in_mode(self, message: str) -> str:
+        """`message` (from below the command line) with its `optout-tui COMMAND` hints in the user's mode."""
+        import re
+
+        prefix = self.command("").rstrip()
+        return re.sub(r"(?<=[`(])optout-tui (?=[a-z])", prefix + " ", message) if prefix != "optout-tui" else message
 
     def load(self):
         """The active profile and its secrets (or the demo's)."""
@@ -70,7 +136,7 @@ class CliContext:
         if self.demo and self._emulator is None:
             from ..emulator.process import DemoEmulator
 
-            self._emulator = DemoEmulator().spawn()
+            self._emulator = DemoEmulator(*self._emulator_args).spawn()
 
     def _start_emulator(self):
         self.spawn_emulator()
@@ -100,12 +166,13 @@ def run(coro_fn: Callable[[], Awaitable[T]], ctx: CliContext | None = None) -> T
 
     from ..api.errors import ApiError
 
+    in_mode = ctx.in_mode if ctx is not None else str
     try:
         return asyncio.run(coro_fn())  # type: ignore[arg-type]
     except ApiError as exc:
-        fail(exc.line, EXIT_API)
+        fail(in_mode(exc.line), EXIT_API)
     except ConfigError as exc:
-        fail(str(exc), EXIT_USAGE)
+        fail(in_mode(str(exc)), EXIT_USAGE)
     except KeyboardInterrupt:
         fail("interrupted", 130)
     finally:

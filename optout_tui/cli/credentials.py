@@ -65,8 +65,9 @@ def _parse_stdin(text: str) -> dict[str, str]:
         key, sep, value = line.partition("=")
         key = key.strip().removeprefix("export ").strip().lower()
         if not sep or key not in aliases:  # the line may be a pasted secret: never echo it
-            fail(f"standard input line {number} is not a known NAME=VALUE setting; NAME is one of "
-                 + ", ".join(aliases))
+            fail(
+                f"standard input line {number} is not a known NAME=VALUE setting; NAME is one of " + ", ".join(aliases)
+            )
         value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
@@ -102,7 +103,9 @@ def _prompt_values(config, profile_name: str) -> dict[str, str]:
 @click.option("--stdin", "from_stdin", is_flag=True, help="Read NAME=VALUE lines from standard input.")
 @click.option("--sens-service-id", help="SENS service ID, saved in the config file (not secret).")
 @click.option("--nhn-app-key", help="NHN Cloud app key, saved in the config file (not secret).")
-def set_command(profile_name: str | None, from_stdin: bool, sens_service_id: str | None, nhn_app_key: str | None) -> None:
+def set_command(
+    profile_name: str | None, from_stdin: bool, sens_service_id: str | None, nhn_app_key: str | None
+) -> None:
     """Store a profile's secrets in the OS keyring (prompts with hidden input, or --stdin)."""
     from ..config import update_profile
     from ..credentials.diagnosis import KeyringUnavailable, keyring_status
@@ -186,7 +189,7 @@ def show_command(profile_name: str | None) -> None:
         value = getattr(report.secrets, key)
         source = report.sources[key]
         if source == "missing":
-            source = f"missing: `optout-tui credentials set` or {env}"
+            source = f"missing: `{ctx.command('credentials set')}` or {env}"
         click.echo(f"  {key:<24}{mask(value):<24} {source}")
     if status.usable:
         click.echo(f"keyring    {status.backend}")
@@ -228,18 +231,21 @@ def delete_command(profile_name: str | None, yes: bool) -> None:
 def test_command(profile_name: str | None) -> None:
     """Call each vendor once with the profile's settings and say what came back.
 
-    Exit 3 if any call failed, 2 if no list is set up at all.
+    Exit 3 if any call failed, 2 if a list's settings were refused (say, a plain http URL) or no list is set
+    up at all.
     """
+    from ..printable import printable
+
     ctx = _context(profile_name)
     if not ctx.demo:
         _active(ctx)  # config errors as one line before anything else
     results = run(lambda: _test_all(ctx), ctx)
     for line in results["lines"]:
-        click.echo(line)
+        click.echo(printable(line))
     if results["failed"]:
         raise SystemExit(EXIT_API)
     nothing_set_up = results["not_set_up"] == len(results["lines"])
-    raise SystemExit(EXIT_USAGE if nothing_set_up else EXIT_OK)
+    raise SystemExit(EXIT_USAGE if results["refused"] or nothing_set_up else EXIT_OK)
 
 
 async def _test_all(ctx: CliContext) -> dict:
@@ -247,6 +253,7 @@ async def _test_all(ctx: CliContext) -> dict:
 
     from ..api.base import ListFilter, ListKind
     from ..api.errors import ApiError
+    from ..api.factory import missing_settings
     from ..credentials.redaction import redact
 
     async def one(lst) -> tuple[bool, str]:
@@ -254,7 +261,7 @@ async def _test_all(ctx: CliContext) -> dict:
             page = await lst.fetch_page(ListFilter(), 0)
         except ApiError as exc:
             return False, f"FAILED: {exc.line}"
-        except Exception as exc:  # noqa: BLE001 - one line per vendor, never a traceback
+        except Exception as exc:  # one line per vendor, never a traceback
             return False, f"FAILED: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
         count = len(page.entries)
         total = f" of {page.total:,}" if page.total is not None else ""
@@ -262,21 +269,24 @@ async def _test_all(ctx: CliContext) -> dict:
         return True, f"ok: {count} entr{'y' if count == 1 else 'ies'} on the first page{total}{more}"
 
     lines: list[str] = []
-    failed = not_set_up = 0
+    failed = not_set_up = refused = 0
     async with ctx.lists() as lists:
         available = [lists.get(kind) for kind in ListKind]
         answers = await asyncio.gather(*(one(lst) for lst in available if lst is not None))
         answers_iter = iter(answers)
-        _, secrets = ctx.load()
-        for kind, lst in zip(ListKind, available):
-            if lst is None:
-                not_set_up += 1
-                lines.append(f"{kind.title:<6} {lists.problems.get(kind, 'not set up')}")
+        profile, secrets = ctx.load()
+        for kind, lst in zip(ListKind, available, strict=True):
+            if lst is None:  # not set up at all, or set up with settings that were refused
+                if missing_settings(kind, profile, secrets):
+                    not_set_up += 1
+                else:
+                    refused += 1
+                lines.append(f"{kind.title:<6} {ctx.in_mode(lists.problems.get(kind, 'not set up'))}")
                 continue
             ok, text = next(answers_iter)
             failed += not ok
-            lines.append(f"{kind.title:<6} {redact(text, secrets)}")
-    return {"lines": lines, "failed": failed, "not_set_up": not_set_up}
+            lines.append(f"{kind.title:<6} {ctx.in_mode(redact(text, secrets))}")
+    return {"lines": lines, "failed": failed, "not_set_up": not_set_up, "refused": refused}
 
 
 # ---------------------------------------------------------------- the group

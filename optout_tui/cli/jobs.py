@@ -8,16 +8,35 @@ import click
 
 from ..output import FORMATS as OUTPUT_FORMATS
 from .changes import ProgressPrinter, print_result, run_engine, storage_errors
-from .common import EXIT_OK, EXIT_USAGE, CliContext, fail, run
+from .common import EXIT_OK, EXIT_USAGE, MAX_LIMIT, CliContext, date_range, fail, run, stdout_for
 
 FORMATS = click.Choice(OUTPUT_FORMATS)
-JOB_COLUMNS = ["id", "created", "profile", "list", "action", "state", "values", "done", "already", "invalid", "failed",
-               "not sent", "reason"]
+JOB_COLUMNS = [
+    "id",
+    "created",
+    "profile",
+    "list",
+    "action",
+    "state",
+    "values",
+    "done",
+    "already",
+    "invalid",
+    "failed",
+    "not sent",
+    "reason",
+]
 AUDIT_COLUMNS = ["time", "user", "profile", "list", "action", "values", "job", "reason", "answer"]
 
 
 @click.group("jobs", invoke_without_command=True)
-@click.option("--limit", default=30, show_default=True, help="How many of the newest jobs to list.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_LIMIT),
+    default=30,
+    show_default=True,
+    help="How many of the newest jobs to list.",
+)
 @click.pass_context
 @storage_errors
 def jobs_group(click_ctx: click.Context, limit: int) -> None:
@@ -32,14 +51,31 @@ def jobs_group(click_ctx: click.Context, limit: int) -> None:
     if not jobs:
         click.echo("no jobs in the journal yet")
         return
-    write_records(({"id": job.id, "created": local_time(job.created), "profile": job.profile, "list": job.kind,
-                    "action": job.action, "state": str(job.state), "values": f"{job.total:,}",
-                    **{status: f"{job.counts.get(status, 0):,}" for status in ("done", "already", "invalid", "failed")},
-                    "not sent": f"{job.pending:,}", "reason": job.reason[:30]} for job in jobs),
-                  JOB_COLUMNS, "table", click.get_text_stream("stdout"))
+    write_records(
+        (
+            {
+                "id": job.id,
+                "created": local_time(job.created),
+                "profile": job.profile,
+                "list": job.kind,
+                "action": job.action,
+                "state": str(job.state),
+                "values": f"{job.total:,}",
+                "done": f"{job.counts.get('registered', 0) + job.counts.get('removed', 0):,}",
+                "already": f"{job.counts.get('already', 0) + job.counts.get('not_on_list', 0):,}",
+                **{status: f"{job.counts.get(status, 0):,}" for status in ("invalid", "failed")},
+                "not sent": f"{job.pending:,}",
+                "reason": job.reason[:30],
+            }
+            for job in jobs
+        ),
+        JOB_COLUMNS,
+        "table",
+        stdout_for("table"),
+    )
     resumable = [j for j in jobs if j.resumable]
     if resumable:
-        click.echo(f"\n{len(resumable)} job(s) can be resumed: optout-tui jobs resume ID")
+        click.echo(f"\n{len(resumable)} job(s) can be resumed: {click_ctx.obj.command('jobs resume ID')}")
 
 
 @jobs_group.command("resume")
@@ -65,20 +101,24 @@ def resume_command(ctx: CliContext, job_id: str) -> None:
 
         profile, _ = ctx.load()
         if profile.name != job.profile:
-            hint = "--demo" if job.profile == "demo" else f"--profile {job.profile}"
             raise JobMismatchError(
-                f"job {job.id} was made with profile {job.profile!r}; resume it with `optout-tui {hint} jobs resume {job.id}`")
+                f"job {job.id} was made with profile {job.profile!r}; resume it with "
+                f"`{ctx.command(f'jobs resume {job.id}', profile=job.profile)}`"
+            )
         async with ctx.lists() as lists:
             lst = require(lists, ListKind(job.kind))
             engine = BulkEngine(lst, profile, journal=journal)
-            click.echo(f"resuming job {job.id}: {job.pending + job.counts.get('failed', 0):,} of {job.total:,} "
-                       f"values to send to the {lst.name} list", err=True)
+            click.echo(
+                f"resuming job {job.id}: {job.pending + job.counts.get('failed', 0):,} of {job.total:,} "
+                f"values to send to the {lst.name} list",
+                err=True,
+            )
             printer = ProgressPrinter()
             try:
-                result = await run_engine(engine, lambda: engine.resume(job.id, on_progress=printer))
+                result = await run_engine(ctx, lambda: engine.resume(job.id, on_progress=printer))
             finally:
                 printer.close()
-            return print_result(result, lst.name, profile=profile.name)
+            return print_result(ctx, result, lst.name, profile=profile.name)
 
     sys.exit(run(body, ctx))
 
@@ -96,17 +136,22 @@ def show_command(job_id: str, fmt: str) -> None:
     journal = Journal()
     job = journal.job(job_id)
     results = journal.job_results(job.id)
-    out = click.get_text_stream("stdout")
+    out = stdout_for(fmt)
     if fmt != "table":
         write_records(map(results.record, results), results.fields, fmt, out)
         return
     c = job.counts
-    click.echo(f"job {job.id}: {job.action} on {job.kind} (profile {job.profile}), {job.state}, created "
-               f"{local_time(job.created)} by {job.os_user}" + (f", reason: {job.reason}" if job.reason else ""))
-    click.echo(f"  {job.total:,} values: done {c.get('done', 0):,}, already {c.get('already', 0):,}, invalid "
-               f"{c.get('invalid', 0):,}, failed {c.get('failed', 0):,}, not sent {job.pending:,}")
+    out.write(
+        f"job {job.id}: {job.action} on {job.kind} (profile {job.profile}), {job.state}, created "
+        f"{local_time(job.created)} by {job.os_user}" + (f", reason: {job.reason}" if job.reason else "") + "\n"
+    )
+    out.write(
+        f"  {job.total:,} values: done {c.get('registered', 0) + c.get('removed', 0):,}, already "
+        f"{c.get('already', 0) + c.get('not_on_list', 0):,}, invalid "
+        f"{c.get('invalid', 0):,}, failed {c.get('failed', 0):,}, not sent {job.pending:,}\n"
+    )
     if job.note:
-        click.echo(f"  note: {job.note}")
+        out.write(f"  note: {job.note}\n")
     width = max((len(r.value) for r in results), default=5)
     for r in results:
         out.write(f"{r.value:<{width}}  {r.status or 'not sent':<8}  {r.detail}".rstrip() + "\n")
@@ -114,31 +159,47 @@ def show_command(job_id: str, fmt: str) -> None:
 
 @click.command("audit")
 @click.option("--since", metavar="DATE", help="From this date on: 2026-01-31, '2026-01-31 14:00', 7d, 2w, ...")
-@click.option("--search", metavar="TEXT", default="",
-              help="Only changes mentioning TEXT: a number or an address in any form, a job id, words of a reason, "
-                   "a user or a profile.")
+@click.option(
+    "--search",
+    metavar="TEXT",
+    default="",
+    help="Only changes mentioning TEXT: a number or an address in any form, a job id, words of a reason, "
+    "a user or a profile.",
+)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @storage_errors
 def audit_command(since: str | None, search: str, fmt: str) -> None:
     """The audit trail: every change, who made it, why, and what the vendor answered."""
     from ..bulk.history import AuditFilter, History, local_time
-    from ..dates import DateError, parse_date
     from ..output import write_records
 
-    try:
-        start = parse_date(since) if since else None
-    except DateError as exc:
-        fail(str(exc), EXIT_USAGE)
+    start, _ = date_range(since, None)
     entries = History().audit(AuditFilter(since=start, search=search), newest_first=False)
-    out = click.get_text_stream("stdout")
+    out = stdout_for(fmt)
     if fmt != "table":
         write_records(map(entries.record, entries), entries.fields, fmt, out)
         return
-    shown = write_records(({
-        "time": local_time(e.at), "user": e.os_user, "profile": e.profile, "list": e.list, "action": e.action,
-        "values": " ".join(e.values[:3]) + (f" (+{e.count - 3:,} more)" if e.count > 3 else "") if e.values
-        else f"{e.count:,} values", "job": e.job_id or "", "reason": e.reason[:30], "answer": e.answer,
-    } for e in entries), AUDIT_COLUMNS, "table", out)
+    shown = write_records(
+        (
+            {
+                "time": local_time(e.at),
+                "user": e.os_user,
+                "profile": e.profile,
+                "list": e.list,
+                "action": e.action,
+                "values": " ".join(e.values[:3]) + (f" (+{e.count - 3:,} more)" if e.count > 3 else "")
+                if e.values
+                else f"{e.count:,} values",
+                "job": e.job_id or "",
+                "reason": e.reason[:30],
+                "answer": e.answer,
+            }
+            for e in entries
+        ),
+        AUDIT_COLUMNS,
+        "table",
+        out,
+    )
     if not shown:
         where = (f" matching {search.strip()!r}" if search.strip() else "") + (" since then" if since else "")
         click.echo("no changes recorded" + (where or " yet"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..output import FORMATS
-from .common import CliContext, fail, run, stdout_gone
+from .common import CliContext, date_range, fail, run, stdout_for, stdout_gone
 
 KINDS = ["sms", "email", "080"]
 
@@ -20,18 +20,13 @@ KINDS = ["sms", "email", "080"]
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after N entries.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.pass_obj
-def list_command(ctx: CliContext, kind: str, since, until, search, by, oldest_first, limit, fmt) -> None:
+def list_command(ctx: CliContext, kind: str, *, since, until, search, by, oldest_first, limit, fmt) -> None:
     """List the entries of one opt-out list, page by page as they arrive."""
     from ..api.base import ListFilter, ListKind
-    from ..dates import DateError, parse_date
     from ..normalize import Rejected, normalize_email, normalize_mobile
 
     list_kind = ListKind(kind)
-    try:
-        since_at = parse_date(since) if since else None
-        until_at = parse_date(until, end_of_day=True) if until else None
-    except DateError as exc:
-        fail(str(exc))
+    since_at, until_at = date_range(since, until)
     if search and list_kind is not ListKind.N080:
         norm = (normalize_mobile if list_kind is ListKind.SMS else normalize_email)(search)
         if isinstance(norm, Rejected):
@@ -39,8 +34,13 @@ def list_command(ctx: CliContext, kind: str, since, until, search, by, oldest_fi
         search = norm.value
     elif search:
         search = "".join(ch for ch in search if ch.isdigit()) or search
-    flt = ListFilter(since=since_at, until=until_at, search=search,
-                     by_admin=None if by is None else by == "admin", newest_first=not oldest_first)
+    flt = ListFilter(
+        since=since_at,
+        until=until_at,
+        search=search,
+        by_admin=None if by is None else by == "admin",
+        newest_first=not oldest_first,
+    )
     count = run(lambda: _stream(ctx, list_kind, flt, limit, fmt), ctx)
     if fmt == "table":
         click.echo(f"{count} entr{'y' if count == 1 else 'ies'}", err=True)
@@ -50,7 +50,7 @@ async def _stream(ctx: CliContext, kind, flt, limit, fmt) -> int:
     from ..api.factory import require
     from ..records import EntryWriter
 
-    out = click.get_text_stream("stdout")
+    out = stdout_for(fmt)
     async with ctx.lists() as lists:
         lst = require(lists, kind)
         try:

@@ -18,12 +18,14 @@ def lookup(ctx: CliContext, values: tuple[str, ...], as_json: bool) -> None:
 
     Exit 0 when all were found, 1 when any was not, 2 for bad input or settings, 3 for an API error.
     """
+    from ..printable import printable
+
     results = run(lambda: _lookup_all(ctx, values), ctx)
     if as_json:
         click.echo(jsonlib.dumps(results, ensure_ascii=False, indent=2))
     else:
         for result in results:
-            click.echo(_line(result))
+            click.echo(printable(_line(result)))
     outcomes = {r["result"] for r in results}
     if "error" in outcomes:
         raise SystemExit(EXIT_API)
@@ -50,7 +52,7 @@ async def _lookup_all(ctx: CliContext, values: tuple[str, ...]) -> list[dict]:
             base = {"input": raw, "list": norm.kind.value, "value": norm.value}
             lst = lists.get(norm.kind)
             if lst is None:
-                return {**base, "result": "unavailable", "reason": lists.problems.get(norm.kind, "")}
+                return {**base, "result": "unavailable", "reason": ctx.in_mode(lists.problems.get(norm.kind, ""))}
             try:
                 async with limit:
                     entry = await lst.lookup(norm.value)
@@ -65,9 +67,9 @@ async def _lookup_all(ctx: CliContext, values: tuple[str, ...]) -> list[dict]:
 
 
 def _line(result: dict) -> str:
+    from ..normalize import format_number
     from ..records import local_time
     from ..times import parse_vendor_time
-    from ..normalize import format_number
 
     kind = result.get("list", "?")
     shown = result.get("value", result["input"])
@@ -88,8 +90,10 @@ def _line(result: dict) -> str:
     if kind == "email":
         when = local_time(parse_vendor_time(entry["blocked_at"]))
         return f"{head} UNSUBSCRIBED since {when} (by {entry['registered_by']})"
-    return (f"{head} REGISTERED 080 number: {entry['company']}, {entry['status']}, "
-            f"{entry['provider']}, {entry['share_status']}")
+    return (
+        f"{head} REGISTERED 080 number: {entry['company']}, {entry['status']}, "
+        f"{entry['provider']}, {entry['share_status']}"
+    )
 
 
 def register(group: click.Group) -> None:

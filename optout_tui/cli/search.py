@@ -11,10 +11,24 @@ import sys
 import click
 
 from ..output import FORMATS
-from .common import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliContext, fail, run, stdout_gone
+from .common import (
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    MAX_LIMIT,
+    CliContext,
+    date_range,
+    fail,
+    run,
+    stdout_for,
+    stdout_gone,
+)
 
 KINDS = ["sms", "email", "080"]
-SYNC_HINT = "run `optout-tui sync` first"
+
+
+def _sync_hint(ctx: CliContext, kind: str | None = None) -> str:
+    return f"run `{ctx.command('sync' + (f' --list {kind}' if kind else ''))}` first"
 
 
 def _open_store(ctx: CliContext):
@@ -35,17 +49,13 @@ def _open_store(ctx: CliContext):
     except ConfigError as exc:
         fail(str(exc))
     except (sqlite3.Error, OSError) as exc:
-        fail(f"cannot open the snapshot ({exc}): delete it and {SYNC_HINT}")
-
-
-def _demo_flag(ctx: CliContext) -> str:
-    return "--demo " if ctx.demo else ""
+        fail(f"cannot open the snapshot ({exc}): delete it and {_sync_hint(ctx)}")
 
 
 @click.command("search")
 @click.argument("text")
 @click.option("--list", "kind", type=click.Choice(KINDS), help="Search one list (default: every synced list).")
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Entries per list.")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=50, show_default=True, help="Entries per list.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.pass_obj
 def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt: str) -> None:
@@ -66,19 +76,18 @@ def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt
         if kind:
             list_kind = ListKind(kind)
             if store.state(list_kind) is None and not store.has_data(list_kind):
-                fail(f"no snapshot of the {list_kind.title} list yet: {SYNC_HINT} "
-                     f"(`optout-tui {_demo_flag(ctx)}sync --list {kind}`)")
+                fail(f"no snapshot of the {list_kind.title} list yet: {_sync_hint(ctx, kind)}")
             results = [search(store, list_kind, text, limit)]
         else:
             results = search_all(store, text, limit)
             if not results and not any(store.state(k) or store.has_data(k) for k in ListKind):
-                fail(f"no snapshot yet: run `optout-tui {_demo_flag(ctx)}sync` first")
+                fail(f"no snapshot yet: {_sync_hint(ctx)}")
     except sqlite3.Error as exc:
-        fail(f"the snapshot at {store.path} cannot be read ({exc}): delete it and {SYNC_HINT}")
+        fail(f"the snapshot at {store.path} cannot be read ({exc}): delete it and {_sync_hint(ctx)}")
     finally:
         store.close()
 
-    out = sys.stdout
+    out = stdout_for(fmt)
     found = 0
     try:
         # JSON is one array over every list; CSV and tables have a block per list, each with its columns.
@@ -87,8 +96,10 @@ def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt
             shown = len(result.entries)
             found += shown
             more = " (more: raise --limit or narrow the search)" if result.more else ""
-            note = (f"{result.kind.title}: {shown} match{'es' if shown != 1 else ''} for {result.query!r}{more}"
-                    f" — snapshot {result.age}")
+            note = (
+                f"{result.kind.title}: {shown} match{'es' if shown != 1 else ''} for {result.query!r}{more}"
+                f" — snapshot {result.age}"
+            )
             if fmt == "table":
                 out.write(note + "\n")
                 write_records(map(as_display, result.entries), FIELDS[result.kind], fmt, out, indent="  ")
@@ -155,35 +166,41 @@ def sync_command(ctx: CliContext, kind: str | None, full: bool) -> None:
 @click.option("--search", "text", help="Only entries matching (prefix or any part, as `search`).")
 @click.option("--since", help="Registered on or after: 2026-01-31, '2026-01-31 14:00', or 7d / 2w / 3m.")
 @click.option("--until", help="Registered on or before (a bare date includes that whole day).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="Default: from the file's extension (.csv, .jsonl, .json), else csv.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Default: from the file's extension (.csv, .jsonl, .json), else csv.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File (default: stdout).")
+@click.option("--force", is_flag=True, help="Replace the file if it exists (else asked on a terminal).")
 @click.pass_obj
-def export_command(ctx: CliContext, kind: str, text, since, until, fmt: str | None, output: str | None) -> None:
+def export_command(
+    ctx: CliContext, kind: str, *, text, since, until, fmt: str | None, output: str | None, force: bool
+) -> None:
     """Export a list, or the part matching --search/--since, from the local snapshot."""
     import os
     import sqlite3
     import tempfile
 
     from ..api.base import ListKind
-    from ..dates import DateError, parse_date
     from ..output import format_for
     from ..records import EntryWriter
     from ..snapshot.export import export_entries
-    from ..times import to_ms
+    from ..times import opt_to_ms
 
     list_kind = ListKind(kind)
-    try:
-        since_ms = to_ms(parse_date(since)) if since else None
-        until_ms = to_ms(parse_date(until, end_of_day=True)) if until else None
-    except DateError as exc:
-        fail(str(exc))
+    since_ms, until_ms = map(opt_to_ms, date_range(since, until))
+    if output and os.path.lexists(output) and not force:  # written owner-only (mkstemp), never over a file unasked
+        if not sys.stdin.isatty():
+            fail(f"{output} exists: add --force to replace it, or choose another file")
+        if not click.confirm(f"{output} exists. Replace it?", default=False, err=True):
+            fail(f"not exported: {output} is left as it was", EXIT_PARTIAL)
     store = _open_store(ctx)
     state = store.state(list_kind)
     if state is None and not store.has_data(list_kind):
         store.close()
-        fail(f"no snapshot of the {list_kind.title} list yet: {SYNC_HINT} "
-             f"(`optout-tui {_demo_flag(ctx)}sync --list {kind}`)")
+        fail(f"no snapshot of the {list_kind.title} list yet: {_sync_hint(ctx, kind)}")
 
     def write(out) -> int:
         writer = EntryWriter(out, list_kind, format_for(fmt, output))
@@ -204,20 +221,22 @@ def export_command(ctx: CliContext, kind: str, text, since, until, fmt: str | No
                 os.unlink(tmp)
                 raise
         else:
-            count = write(sys.stdout)
+            count = write(stdout_for(format_for(fmt, None)))
     except BrokenPipeError:
         stdout_gone()
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
     except sqlite3.Error as exc:
-        fail(f"the snapshot at {store.path} cannot be read ({exc}): delete it and {SYNC_HINT}")
+        fail(f"the snapshot at {store.path} cannot be read ({exc}): delete it and {_sync_hint(ctx)}")
     finally:
         store.close()
     from ..snapshot import age_text
 
     where = f" to {output}" if output else ""
-    click.echo(f"{count:,} {list_kind.title} entr{'y' if count == 1 else 'ies'} exported{where} "
-               f"(snapshot {age_text(state)})", err=True)
+    click.echo(
+        f"{count:,} {list_kind.title} entr{'y' if count == 1 else 'ies'} exported{where} (snapshot {age_text(state)})",
+        err=True,
+    )
 
 
 def register(group: click.Group) -> None:

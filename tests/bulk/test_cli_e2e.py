@@ -100,7 +100,7 @@ def test_a_file_that_cannot_be_read_is_one_clear_line(cli, tmp_path):
 
 def test_remove_asks_first_and_then_takes_the_values_off(cli):
     assert cli("add", "email", "keep@example.kr", "drop@example.kr").returncode == 0
-    declined = cli("remove", "email", "drop@example.kr", input="n\n")
+    declined = cli("remove", "email", "drop@example.kr", "--reason", "sent by mistake", input="n\n")
     assert declined.returncode == 1 and "from the Email opt-out list" in declined.stderr
     assert "drop@example.kr" in listed(cli, "email")
     done = cli("remove", "email", "drop@example.kr", "--yes", "--reason", "sent by mistake")
@@ -148,7 +148,7 @@ def test_a_job_killed_midway_is_resumed_and_the_list_equals_the_input_exactly(cl
     assert re.search(r"not confirmed", resumed.stdout) is None
     assert [n for n in listed(cli, "sms") if n.startswith("0106")] == values
     shown = cli("jobs", "show", job_id, "--format", "csv").stdout.splitlines()
-    assert len(shown) == 24_001 and all(",done," in row or ",already," in row for row in shown[1:])
+    assert len(shown) == 24_001 and all(",registered," in row or ",already," in row for row in shown[1:])
 
 
 def _wait_for_some_chunks(proc, timeout: float = 60) -> int:

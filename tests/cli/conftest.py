@@ -25,7 +25,15 @@ def optout(standalone, tmp_path):
     env = {**os.environ, **standalone.env}
 
     def run(*args: str, input: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-        return subprocess.run([*BIN, *args], capture_output=True, text=True, env=env, input=input,
-                              timeout=timeout, cwd=tmp_path)
+        return subprocess.run(
+            [*BIN, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            input=input,
+            timeout=timeout,
+            cwd=tmp_path,
+            check=False,
+        )
 
     return run

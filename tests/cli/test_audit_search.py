@@ -7,9 +7,11 @@ import json
 
 
 def test_audit_search_finds_a_value_in_any_form_a_job_a_reason_a_user_and_a_profile(optout):
-    for args in (["add", "sms", "010-1234-5678", "--reason", "ticket 4821"],
-                 ["add", "email", "Kim Minsu <Kim.Minsu@Example.KR>", "--reason", "asked by phone"],
-                 ["remove", "sms", "+82 10-1234-5678", "--reason", "sent by mistake", "--yes"]):
+    for args in (
+        ["add", "sms", "010-1234-5678", "--reason", "ticket 4821"],
+        ["add", "email", "Kim Minsu <Kim.Minsu@Example.KR>", "--reason", "asked by phone"],
+        ["remove", "sms", "+82 10-1234-5678", "--reason", "sent by mistake", "--yes"],
+    ):
         assert optout(*args).returncode == 0, args
 
     def found(text: str) -> list[dict]:
@@ -19,7 +21,10 @@ def test_audit_search_finds_a_value_in_any_form_a_job_a_reason_a_user_and_a_prof
 
     every = found("")
     assert [(e["action"], e["values"]) for e in every] == [
-        ("register", ["01012345678"]), ("register", ["Kim.Minsu@example.kr"]), ("remove", ["01012345678"])]
+        ("register", ["01012345678"]),
+        ("register", ["Kim.Minsu@example.kr"]),
+        ("remove", ["01012345678"]),
+    ]
     assert found("+82 10 1234 5678") == [every[0], every[2]]  # the stored form of a number in any form
     assert found("Minsu <kim.minsu@EXAMPLE.KR>") == [every[1]]
     assert found("BY MISTAKE") == [every[2]]  # words of a reason, any case

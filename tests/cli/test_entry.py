@@ -46,6 +46,7 @@ def test_anything_else_leaves_the_dashboard_closed(dashboard, argv):
 
 
 def test_the_installed_entry_point_is_the_click_group():
-    out = subprocess.run([sys.executable, "-m", "optout_tui", "--help"], check=False, capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "optout_tui", "--help"], check=False, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0 and out.stdout.startswith("Usage: optout-tui ") and "lookup" in out.stdout

@@ -76,8 +76,9 @@ def test_missing_settings_exit_2_with_what_to_set(optout, standalone):
     import sys
 
     env = {k: v for k, v in {**os.environ, **standalone.env}.items() if k != "OPTOUT_SENS_SERVICE_ID"}
-    out = subprocess.run([sys.executable, "-m", "optout_tui", "list", "sms"], capture_output=True, text=True, env=env,
-                         check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "optout_tui", "list", "sms"], capture_output=True, text=True, env=env, check=False
+    )
     assert out.returncode == 2
     assert "OPTOUT_SENS_SERVICE_ID" in out.stderr and "Traceback" not in out.stderr
 
@@ -88,8 +89,9 @@ def test_wrong_credentials_exit_3_in_one_line(optout, standalone):
     import sys
 
     env = {**os.environ, **standalone.env, "NCLOUD_SECRET_KEY": "not-the-secret"}
-    out = subprocess.run([sys.executable, "-m", "optout_tui", "list", "sms"], capture_output=True, text=True, env=env,
-                         check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "optout_tui", "list", "sms"], capture_output=True, text=True, env=env, check=False
+    )
     assert out.returncode == 3
     assert len(out.stderr.strip().splitlines()) == 1 and "credentials" in out.stderr
     assert "not-the-secret" not in out.stderr
@@ -106,8 +108,15 @@ def test_list_piped_into_head_stops_quietly(standalone, tmp_path):
     import sys
 
     env = {**os.environ, **standalone.env}
-    out = subprocess.run(f"{sys.executable} -m optout_tui list sms | head -1", shell=True, env=env,
-                         capture_output=True, text=True, cwd=tmp_path, check=False)
+    out = subprocess.run(
+        f"{sys.executable} -m optout_tui list sms | head -1",
+        shell=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert out.stdout.startswith("NUMBER")
     assert out.stderr == ""
 

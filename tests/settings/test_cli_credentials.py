@@ -116,7 +116,7 @@ def test_show_masks_secrets_and_says_where_they_came_from(memory_keyring, config
     assert "profile    default" in out
     assert out.count("set, …01") >= 2
     assert "env NHN_USER_ACCESS_KEY_ID" in out and "env OPTOUT_NHN_APP_KEY" in out
-    assert "missing: `optout-tui credentials set` or NHN_SECRET_ACCESS_KEY" in out
+    assert f"missing: `optout-tui --config {config_path} credentials set` or NHN_SECRET_ACCESS_KEY" in out
     assert f"keyring    {MEMORY_KEYRING_NAME}\n" in out
 
 
