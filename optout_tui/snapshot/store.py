@@ -5,14 +5,16 @@ Reads use one connection per thread (WAL lets them run beside the sync's writer 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ..api.base import ListKind
 from ..times import now_ms, opt_from_ms
+from .lock import SyncLock
 from .schema import SPECS, TableSpec, connect, ensure_schema
 
 
@@ -33,7 +35,7 @@ class SyncState:
     def age(self, now: datetime | None = None) -> timedelta | None:
         if self.synced_at is None:
             return None
-        return (now or datetime.now(timezone.utc)) - self.synced_at
+        return (now or datetime.now(UTC)) - self.synced_at
 
 
 def age_text(state: SyncState | None, now: datetime | None = None) -> str:
@@ -74,7 +76,7 @@ class SnapshotStore:
         self.conn()  # create the schema now, in the caller's thread
 
     @classmethod
-    def for_profile(cls, profile_name: str) -> "SnapshotStore":
+    def for_profile(cls, profile_name: str) -> SnapshotStore:
         return cls(cls.path_for(profile_name))
 
     @staticmethod
@@ -82,6 +84,13 @@ class SnapshotStore:
         from ..config import cache_dir
 
         return cache_dir() / f"snapshot-{_safe_name(profile_name)}.sqlite3"
+
+    @staticmethod
+    def existing() -> list[Path]:
+        """Every profile's snapshot on this machine (the demo's apart, as `path_for` puts it)."""
+        from ..config import cache_dir
+
+        return sorted(cache_dir().glob("snapshot-*.sqlite3"))
 
     def spec(self, kind: ListKind) -> TableSpec:
         return SPECS[ListKind(kind)]
@@ -122,10 +131,8 @@ class SnapshotStore:
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
-                try:
+                with contextlib.suppress(Exception):  # a connection another thread still holds
                     conn.close()
-                except Exception:  # noqa: BLE001 - closing a connection another thread still holds
-                    pass
             self._all.clear()
         self._local = threading.local()
 
@@ -147,6 +154,48 @@ class SnapshotStore:
 
     def age_text(self, kind: ListKind) -> str:
         return age_text(self.state(kind))
+
+    # ------------------------------------------------------------ forgetting
+
+    def stale(self, before: datetime) -> dict[ListKind, int]:
+        """The lists whose copy was last brought up to date before `before`, or never completely, with
+        their rows. A copy kept current mirrors what the vendor holds now: deleting its old entries would
+        only make searches wrong until the next sync fetched them again. A copy nobody refreshes goes on
+        holding people who have since left the list."""
+        found = {}
+        for kind in ListKind:
+            state = self.state(kind)
+            if (state is None or state.synced_at is None or state.synced_at < before) and (rows := self.count(kind)):
+                found[kind] = rows
+        return found
+
+    def purge(self, before: datetime) -> dict[ListKind, int]:
+        """Delete the copy of every `stale` list (rows, search index, sync state: the next sync is a full
+        one); the rows deleted per list. Never beside a sync (SnapshotBusy). What is deleted is overwritten
+        (secure_delete) and the write-ahead log emptied, so no copy stays behind in the files."""
+        with SyncLock(self.path):
+            found = self.stale(before)
+            if not found:
+                return found
+            conn = connect(self.path)
+            try:
+                conn.execute("PRAGMA secure_delete = ON")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for kind in found:
+                        spec = self.spec(kind)
+                        if spec.fts:
+                            conn.execute(f"INSERT INTO {spec.fts_table}({spec.fts_table}) VALUES ('delete-all')")
+                        conn.execute(f"DELETE FROM {spec.table}")
+                        conn.execute("DELETE FROM sync_state WHERE kind = ?", (kind.value,))
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+        return found
 
 
 def read_state(conn, kind: ListKind) -> SyncState | None:
@@ -180,4 +229,4 @@ def write_state(conn, kind: ListKind, **values) -> None:
         conn.execute(f"UPDATE sync_state SET {sets} WHERE kind = ?", (*values.values(), kind.value))
 
 
-__all__ = ["SnapshotStore", "SyncState", "age_text", "read_state", "write_state", "now_ms"]
+__all__ = ["SnapshotStore", "SyncState", "age_text", "now_ms", "read_state", "write_state"]
