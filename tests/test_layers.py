@@ -16,9 +16,10 @@ import pytest
 HEADLESS = [
     "optout_tui.api.base", "optout_tui.api.errors", "optout_tui.api.http", "optout_tui.api.ncp_signing",
     "optout_tui.api.nhn_token", "optout_tui.api.sms", "optout_tui.api.email", "optout_tui.api.numbers080",
-    "optout_tui.api.factory", "optout_tui.api.answers", "optout_tui.normalize", "optout_tui.settings", "optout_tui.dates",
+    "optout_tui.api.factory", "optout_tui.api.answers", "optout_tui.normalize", "optout_tui.settings", "optout_tui.times",
     "optout_tui.records", "optout_tui.demo", "optout_tui.config", "optout_tui.credentials.stores",
-    "optout_tui.credentials.redaction",
+    "optout_tui.credentials.redaction", "optout_tui.output", "optout_tui.printable", "optout_tui.file_lock",
+    "optout_tui.bulk.history",
     "optout_tui.emulator", "optout_tui.bulk.plan", "optout_tui.bulk.engine", "optout_tui.snapshot",
 ]
 
