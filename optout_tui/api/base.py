@@ -132,10 +132,16 @@ class ListLimits:
 
 
 class OutcomeStatus(StrEnum):
-    DONE = "done"  # the vendor accepted the change
-    ALREADY = "already"  # already on the list (register) / not on it (remove): not a failure
-    INVALID = "invalid"  # the vendor refused this value as invalid
-    FAILED = "failed"  # a request failed for good; see error
+    """What became of one value: the one set of words the journal, the audit, the summaries and the UI use."""
+
+    REGISTERED = "registered"  # put on the list by this change
+    ALREADY = "already"  # was on the list before this change (register)
+    REMOVED = "removed"  # taken off the list by this change
+    NOT_ON_LIST = "not_on_list"  # was not on the list (remove)
+    INVALID = "invalid"  # refused as invalid (by the vendor, or by the input's rules)
+    DUPLICATE = "duplicate"  # an input line repeating a value already in the job: sent once, with that line
+    FAILED = "failed"  # the request failed for good; see error
+    UNKNOWN = "unknown"  # the vendor took the call, but what it did to this value cannot be told; see detail
 
 
 @dataclass(slots=True)
@@ -147,7 +153,9 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return self.status in (OutcomeStatus.DONE, OutcomeStatus.ALREADY)
+        """The vendor took the call for this value: nothing to send again. `unknown` is ok (sending it again
+        could not make the answer truer) though not a confirmed change: its detail says why."""
+        return self.status not in (OutcomeStatus.INVALID, OutcomeStatus.DUPLICATE, OutcomeStatus.FAILED)
 
 
 class UniformOutcomes(Sequence[Outcome]):
@@ -165,7 +173,7 @@ class UniformOutcomes(Sequence[Outcome]):
 
     @property
     def plain(self) -> bool:
-        """Accepted (or already so) with nothing more to say: no detail, no error."""
+        """Answered, with nothing more to say: not failed, no detail, no error (an `unknown` always says why)."""
         return self.status is not OutcomeStatus.FAILED and not self.detail and self.error is None
 
     def __len__(self) -> int:
@@ -251,6 +259,21 @@ class OptOutList(ABC):
     async def lookup(self, value: str) -> Entry | None:
         """The entry for one canonical value, or None when it is not on the list."""
 
+    async def lookup_all(self, values: Sequence[str]) -> dict[str, Entry | ApiError | None]:
+        """`lookup` of every value, `limits.max_in_flight` at a time; a lookup that failed gives its error."""
+        import asyncio  # here, not at the top: see `pages`
+
+        gate = asyncio.Semaphore(max(1, self.limits.max_in_flight))
+
+        async def one(value: str) -> Entry | ApiError | None:
+            async with gate:
+                try:
+                    return await self.lookup(value)
+                except ApiError as exc:
+                    return exc
+
+        return dict(zip(values, await asyncio.gather(*map(one, values)), strict=True))
+
     @abstractmethod
     async def register(self, values: Sequence[str], **extra: str) -> Sequence[Outcome]:
         """Add canonical values; one outcome per value. Chunks by `limits.batch_size` itself."""
@@ -303,6 +326,32 @@ class BatchedList(OptOutList):
     @abstractmethod
     async def _send_batch(self, action: str, chunk: list[str]) -> Sequence[Outcome]:
         """One vendor call for `chunk` ("register" or "remove"); one outcome per value."""
+
+    async def _found_before(self, chunk: list[str]) -> dict[str, Entry | ApiError | None]:
+        """Each value looked up before a removal whose answer will not say which were on the list. A failure
+        other than a refused value (a 400, left for the removal itself to report) stops the chunk unsent."""
+        found = await self.lookup_all(chunk)
+        failed = next((f for f in found.values() if isinstance(f, ApiError) and f.status != 400), None)
+        if failed is not None:
+            raise failed
+        return found
+
+    def _removed(self, chunk: list[str], before: dict[str, Entry | ApiError | None], note: str = "") -> Sequence[Outcome]:
+        """After a removal the vendor took: each value `removed` or `not_on_list` as it was found before, or
+        `unknown` with `note` (or its lookup's error) where that cannot stand."""
+        if not note and all(before[value] is not None and not isinstance(before[value], ApiError) for value in chunk):
+            return UniformOutcomes(chunk, OutcomeStatus.REMOVED)
+        outcomes = []
+        for value in chunk:
+            found = before[value]
+            if note:
+                outcomes.append(Outcome(value, OutcomeStatus.UNKNOWN, detail=note))
+            elif isinstance(found, ApiError):
+                why = f"{self.name} took the removal; looking it up before failed: {found.message}"
+                outcomes.append(Outcome(value, OutcomeStatus.UNKNOWN, found, why))
+            else:
+                outcomes.append(Outcome(value, OutcomeStatus.REMOVED if found is not None else OutcomeStatus.NOT_ON_LIST))
+        return outcomes
 
 
 @dataclass(slots=True)

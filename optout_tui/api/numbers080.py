@@ -10,12 +10,12 @@ from collections.abc import Sequence
 
 import httpx
 
+from ..times import parse_vendor_time
 from .answers import as_int, json_answer
 from .base import Column, ListFilter, ListKind, ListLimits, Number080Entry, OptOutList, Outcome, OutcomeStatus, Page
 from .errors import ApiError
 from .http import VendorHttp
 from .nhn_token import NhnTokenProvider
-from ..times import parse_vendor_time
 
 BASE = "/sender/v1.0/unsubscribe-phone-numbers"
 ALREADY_REGISTERED = "404221"
@@ -97,22 +97,25 @@ class Hub080List(OptOutList):
         outcomes = []
         for value in values:
             body = {"unsubscribePhoneNumber": value, "corporationName": company}
-            outcomes.append(await self._one("POST", f"{BASE}/external", value, ALREADY_REGISTERED, json=body))
+            outcomes.append(await self._one("POST", f"{BASE}/external", value, OutcomeStatus.REGISTERED, json=body))
         return outcomes
 
     async def remove(self, values: Sequence[str]) -> list[Outcome]:
-        return [await self._one("DELETE", f"{BASE}/external/{value}", value, NOT_REGISTERED) for value in values]
+        return [await self._one("DELETE", f"{BASE}/external/{value}", value, OutcomeStatus.REMOVED) for value in values]
 
-    async def _one(self, method: str, path: str, value: str, already_code: str, json=None) -> Outcome:
+    async def _one(self, method: str, path: str, value: str, done: OutcomeStatus, json=None) -> Outcome:
+        """One number's call: `done` when it went through; the Hub's own per-number codes say the rest."""
         try:
             await self._http.request(method, path, json=json)
         except ApiError as exc:
-            if exc.code == already_code:
-                return Outcome(value, OutcomeStatus.ALREADY, detail=exc.message)
+            if (exc.code, done) == (ALREADY_REGISTERED, OutcomeStatus.REGISTERED):
+                return Outcome(value, OutcomeStatus.ALREADY)
+            if (exc.code, done) == (NOT_REGISTERED, OutcomeStatus.REMOVED):
+                return Outcome(value, OutcomeStatus.NOT_ON_LIST)
             if exc.code == INVALID_NUMBER or (exc.status == 400 and not exc.retryable):
                 return Outcome(value, OutcomeStatus.INVALID, error=exc, detail=exc.message)
             return Outcome(value, OutcomeStatus.FAILED, error=exc, detail=exc.message)
-        return Outcome(value, OutcomeStatus.DONE)
+        return Outcome(value, done)
 
     def _clients(self) -> tuple[VendorHttp, VendorHttp]:
         return self._http, self._auth.tokens.http

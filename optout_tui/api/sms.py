@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from .answers import json_answer
+from ..times import KST, now_ms, parse_vendor_time, to_ms
+from .answers import CallWindow, call_window, json_answer
 from .base import (
     BatchedList,
     Column,
+    Entry,
     ListFilter,
     ListKind,
     ListLimits,
@@ -21,11 +25,11 @@ from .base import (
 )
 from .errors import ApiError
 from .http import VendorHttp
-from ..times import KST, parse_vendor_time, to_ms
 
 SOURCES = {"C": "ARS", "M": "manual"}
 MAX_BATCH = 1000  # the API takes at most 1,000 numbers a call
 SPLIT_BUDGET = 64  # extra calls allowed per batch to find the values behind a 400
+NOT_THERE = "the vendor accepted the call but the number is not on the list"
 
 
 class SensSmsList(BatchedList):
@@ -72,22 +76,59 @@ class SensSmsList(BatchedList):
                 return entry  # type: ignore[return-value]
         return None
 
-    async def _send_batch(self, action: str, chunk: list[str], budget: list[int] | None = None) -> Sequence[Outcome]:
-        """One call for the chunk. A 400 on several values is split in halves to find the bad ones,
-        within a budget of extra calls, so a 400 that refuses every value costs tens of calls, not thousands."""
+    async def _send_batch(self, action: str, chunk: list[str], budget: list[int] | None = None,
+                          before: dict[str, Entry | ApiError | None] | None = None) -> Sequence[Outcome]:
+        """One call for the chunk, and what it did to each value. A 400 on several values is split in halves
+        to find the bad ones, within a budget of extra calls, so a 400 that refuses every value costs tens
+        of calls, not thousands. A delete answers nothing, so each value is looked up first (`before`)."""
         budget = budget if budget is not None else [SPLIT_BUDGET]
         method = "POST" if action == "register" else "DELETE"
         try:
-            await self._http.request(method, self._path, content=_body(chunk), headers=_JSON_BODY)
+            if method == "DELETE" and before is None:
+                before = await self._found_before(chunk)
+            sent_ms, clock = now_ms(), time.monotonic()
+            response = await self._http.request(method, self._path, content=_body(chunk), headers=_JSON_BODY)
         except ApiError as exc:
             if exc.status == 400 and len(chunk) > 1 and budget[0] >= 2:
                 budget[0] -= 2
                 half = len(chunk) // 2
-                left = await self._send_batch(action, chunk[:half], budget)
-                return [*left, *await self._send_batch(action, chunk[half:], budget)]
+                left = await self._send_batch(action, chunk[:half], budget, before)
+                return [*left, *await self._send_batch(action, chunk[half:], budget, before)]
             status = OutcomeStatus.INVALID if exc.status == 400 and len(chunk) == 1 else OutcomeStatus.FAILED
             return UniformOutcomes(chunk, status, error=exc, detail=exc.message)
-        return UniformOutcomes(chunk, OutcomeStatus.DONE)
+        if before is not None:
+            return self._removed(chunk, before)
+        return await self._registered(chunk, response, call_window(response, sent_ms, time.monotonic() - clock))
+
+    async def _registered(self, chunk: list[str], response: Any, window: CallWindow) -> Sequence[Outcome]:
+        """Each value's outcome from the entries SENS answers (every number asked for, or only the new ones:
+        the docs do not say) and a lookup of each value it left out, by their registration time."""
+        rows = json_answer(response, self._http.service, list) if response.content.strip() else []
+        wanted = set(chunk)
+        listed = {entry.number: entry for entry in _entries(rows) if entry.number in wanted}
+        newest = max((to_ms(entry.registered_at) for entry in listed.values() if entry.registered_at is not None), default=None)
+        found: dict[str, Entry | ApiError | None] = {**listed}
+        if len(listed) < len(chunk):
+            found.update(await self.lookup_all([value for value in chunk if value not in listed]))
+        outcomes = []
+        for value in chunk:
+            entry = found[value]
+            if isinstance(entry, ApiError):
+                outcomes.append(Outcome(value, OutcomeStatus.UNKNOWN, entry, f"SENS took the change; looking it up "
+                                        f"afterwards failed: {entry.message}"))
+            elif not isinstance(entry, SmsEntry):
+                outcomes.append(Outcome(value, OutcomeStatus.FAILED, detail=NOT_THERE))
+            elif entry.source == "ARS":  # the recipient's own call to the 080 line: never a call of ours
+                outcomes.append(Outcome(value, OutcomeStatus.ALREADY))
+            elif entry.registered_at is None:
+                outcomes.append(Outcome(value, OutcomeStatus.UNKNOWN, detail="SENS gave no readable registration time"))
+            else:
+                stamp = to_ms(entry.registered_at)
+                status = window.status(stamp, newest)
+                outcomes.append(Outcome(value, status, detail=window.why(stamp) if status == "unknown" else ""))
+        if all(outcome.status is OutcomeStatus.REGISTERED for outcome in outcomes):  # the usual answer: every number new
+            return UniformOutcomes(chunk, OutcomeStatus.REGISTERED)
+        return outcomes
 
     def _clients(self) -> tuple[VendorHttp]:
         return (self._http,)

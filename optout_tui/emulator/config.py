@@ -51,6 +51,9 @@ class EmulatorConfig:
     token_ttl: int = 86400  # NHN access token lifetime, seconds
     mailer_max_page_size: int = 100  # the Mailer caps `size` here and reports the capped size
     sens_register_status: int = 202  # 200/201/202: the docs don't pin it
+    # What a SENS registration answers (the docs show an example only): "every" = each number asked for, one
+    # already on the list with its original time (as the example reads); "new" = only the numbers it added.
+    sens_register_answer: str = "every"
     credentials: Credentials = field(default_factory=lambda: DEMO)
     # SENS error bodies: "alternate" switches between the two documented shapes on every error,
     # "errors" = {status, errors, errorMessage}, "message" = {status, error, message}.
@@ -81,6 +84,8 @@ class EmulatorConfig:
             raise ValueError("latency_ms and hang_seconds must not be negative")
         if self.sens_register_status not in (200, 201, 202):
             raise ValueError("sens_register_status must be 200, 201 or 202")
+        if self.sens_register_answer not in ("every", "new"):
+            raise ValueError("sens_register_answer must be every or new")
         if self.sens_error_shape not in ("alternate", "errors", "message"):
             raise ValueError("sens_error_shape must be alternate, errors or message")
         if self.hub_number_json not in ("mixed", "string", "number"):

@@ -2,7 +2,8 @@
 
 Documented: `clientTelNo` digits only (exact), `pageSize` 1-100, `pageIndex` 0-N, `startTime` and
 `endTime` in ms (inclusive here); a bare JSON array, newest registration first, no total count.
-Register and delete take `[{"clientTelNo": ...}]`, 1 to 1,000 items. Not documented, chosen here:
+Register and delete take `[{"clientTelNo": ...}]`, 1 to 1,000 items; a registration answers the entries
+(every number asked for, or only those it added: `sens_register_answer`). Not documented, chosen here:
 `pageSize` defaults to 10, numbers are 1-18 digits, an unsupported Content-Type is a 415.
 """
 
@@ -136,7 +137,11 @@ async def _changed(request: Request, state: EmulatorState, delete: bool) -> Resp
         state.sms.delete(numbers)
         return Response(status_code=204)
     distinct = list(dict.fromkeys(numbers))
+    known = len(state.sms.times)  # positions from here on are the numbers this call adds
     registered = state.sms.register(distinct, now_ms(), distinct=True)
+    if state.config.sens_register_answer == "new":
+        distinct = [number for number, pos in zip(distinct, registered, strict=True) if pos >= known]
+        registered = [pos for pos in registered if pos >= known]
     body = state.sms.to_json(registered, distinct)
     return Response(body, state.config.sens_register_status, media_type=JSON)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from optout_tui.api.base import ListFilter, OutcomeStatus
-from optout_tui.emulator import EmulatorConfig, EmulatorServer
+from optout_tui.emulator import EmulatorConfig, EmulatorServer, mailer
+from optout_tui.times import now_ms
 
-from .conftest import make_lists
+from .conftest import control, make_lists
 
 
 async def collect(lst, flt: ListFilter | None = None):
@@ -42,13 +43,13 @@ async def test_lookup_register_and_delete_report_counts(lists):
     address = "new.person@example.kr"
     assert await lists.email.lookup(address) is None
     first = await lists.email.register([address, "other.person@example.kr"])
-    assert [o.status for o in first] == [OutcomeStatus.DONE] * 2
+    assert [o.status for o in first] == [OutcomeStatus.REGISTERED] * 2
     again = await lists.email.register([address])
     assert again[0].status is OutcomeStatus.ALREADY
     found = await lists.email.lookup(address)
     assert found is not None and found.by_admin
     removed = await lists.email.remove([address, "other.person@example.kr"])
-    assert all(o.status is OutcomeStatus.DONE for o in removed)
+    assert all(o.status is OutcomeStatus.REMOVED for o in removed)
     assert await lists.email.lookup(address) is None
 
 
@@ -79,3 +80,39 @@ async def test_missing_date_range_is_a_77102_error(emulator, lists):
     with pytest.raises(ApiError) as caught:
         await lists.email._http.request("GET", "/unsubscribers", params={"size": 10})
     assert caught.value.status == 400 and caught.value.code == "77102"
+
+
+# ---------------------------------------------------------------- what became of each value
+
+async def test_a_registration_says_of_each_address_whether_it_was_there_or_refused(emulator, lists):
+    _, entries = await collect(lists.email)
+    old = [entries[-1].address, entries[-2].address]  # the sample data's oldest
+    new = ["mixed.one@example.kr", "mixed.two@example.kr"]
+    outcomes = await lists.email.register([new[0], old[0], "no-domain@localhost", old[1], new[1]])
+    assert [o.status for o in outcomes] == ["registered", "already", "invalid", "already", "registered"]
+    assert "ignored" in outcomes[2].detail
+    lookups = control(emulator, "stats")["by_route"]["mailer.list"]
+    assert [o.status for o in await lists.email.register(["mixed.three@example.kr"])] == ["registered"]
+    assert control(emulator, "stats")["by_route"]["mailer.list"] == lookups  # nothing ignored: nothing looked up
+
+
+async def test_a_removal_says_of_each_address_whether_it_was_on_the_list(lists):
+    _, entries = await collect(lists.email)
+    present = [entries[5].address, entries[6].address]
+    outcomes = await lists.email.remove([present[0], "never.there@example.kr", present[1]])
+    assert [o.status for o in outcomes] == ["removed", "not_on_list", "removed"]
+    assert [await lists.email.lookup(a) for a in present] == [None, None]
+
+
+@pytest.mark.parametrize("gap_ms,expected", [(1, ["already", "registered"]), (0, ["unknown", "unknown"])])
+async def test_the_count_ignored_splits_the_addresses_by_time_stamp_and_a_tie_is_unknown(lists, monkeypatch, gap_ms,
+                                                                                       expected):
+    """The Mailer says how many it ignored, not which: those already there are the oldest stamped. Two
+    addresses stamped the same millisecond, one of them there before, cannot be told apart."""
+    stamps = [now_ms(), now_ms() + gap_ms]
+    monkeypatch.setattr(mailer, "now_ms", lambda: stamps.pop(0))  # the emulator's clock, in this process
+    first, second = f"tie.{gap_ms}.a@example.kr", f"tie.{gap_ms}.b@example.kr"
+    assert [o.status for o in await lists.email.register([first])] == ["registered"]
+    outcomes = await lists.email.register([second, first])
+    assert [o.status for o in outcomes] == expected[::-1]
+    assert all("cannot be told" in o.detail for o in outcomes if o.status == "unknown")

@@ -34,7 +34,7 @@ async def test_like_search_and_single_lookup(lists):
 async def test_register_external_then_deregister(lists):
     number = "0805550123"
     done = await lists.n080.register([number], company="테스트 주식회사")
-    assert done[0].status is OutcomeStatus.DONE
+    assert done[0].status is OutcomeStatus.REGISTERED
     entry = await lists.n080.lookup(number)
     assert entry.provider == "EXTERNAL" and entry.company == "테스트 주식회사"
     again = await lists.n080.register([number], company="테스트 주식회사")
@@ -44,7 +44,7 @@ async def test_register_external_then_deregister(lists):
     gone = await lists.n080.remove([number])
     assert gone[0].ok
     missing = await lists.n080.remove(["0809999998"])
-    assert missing[0].status is OutcomeStatus.ALREADY
+    assert missing[0].status is OutcomeStatus.NOT_ON_LIST
 
 
 @pytest.mark.parametrize("style", ["mixed", "string", "number"])
@@ -54,7 +54,7 @@ async def test_an_080_number_with_8_digits_registers_looks_up_lists_and_goes(sty
         lists = make_lists(server)
         try:
             number = "08012341234"
-            assert [o.status for o in await lists.n080.register([number], company="열한자리")] == [OutcomeStatus.DONE]
+            assert [o.status for o in await lists.n080.register([number], company="열한자리")] == [OutcomeStatus.REGISTERED]
             entry = await lists.n080.lookup(number)
             assert (entry.number, entry.company, entry.provider) == (number, "열한자리", "EXTERNAL")
             listed = [e.number async for e in lists.n080.entries(ListFilter(search=number))]
@@ -97,3 +97,12 @@ async def test_a_short_token_life_is_renewed_before_it_expires():
             assert lists.n080._auth.tokens.fetch_count == 2
         finally:
             await lists.aclose()
+
+
+async def test_a_mixed_batch_says_of_each_080_number_what_became_of_it(lists):
+    existing = [e.number async for e in lists.n080.entries(ListFilter()) if e.provider == "EXTERNAL"][0]
+    new = "0805550777"
+    outcomes = await lists.n080.register([existing, new], company="섞인 회사")
+    assert [(o.value, o.status) for o in outcomes] == [(existing, "already"), (new, "registered")]
+    outcomes = await lists.n080.remove(["0805550778", new])
+    assert [(o.value, o.status) for o in outcomes] == [("0805550778", "not_on_list"), (new, "removed")]

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta, timezone
 
+import httpx
 import pytest
 
+from optout_tui.api import sms
+from optout_tui.api.answers import CallWindow, call_window
 from optout_tui.api.base import ListFilter, OutcomeStatus
+from optout_tui.times import to_ms
 from optout_tui.emulator import EmulatorConfig, EmulatorServer
 
 from .conftest import control, make_lists
@@ -59,8 +64,10 @@ async def test_lookup_is_exact(lists):
 async def test_register_then_delete_in_chunks_of_at_most_1000(emulator, lists):
     numbers = [f"0109{i:07d}" for i in range(2100)]
     before = control(emulator, "stats")["by_route"].get("sens.register", 0)
+    present = {n for n in numbers if emulator.state.sms.contains(n)}  # the sample data may hold one or two
     outcomes = await lists.sms.register(numbers)
-    assert [o.status for o in outcomes] == [OutcomeStatus.DONE] * 2100
+    assert [o.status for o in outcomes] == [
+        OutcomeStatus.ALREADY if n in present else OutcomeStatus.REGISTERED for n in numbers]
     assert control(emulator, "stats")["by_route"]["sens.register"] - before == 3  # 1000 + 1000 + 100
     found = await lists.sms.lookup(numbers[-1])
     assert found is not None and found.source == "manual"
@@ -140,6 +147,85 @@ async def test_a_refused_value_in_a_batch_is_found_by_halving_and_the_rest_go_th
     sent = control(emulator, "stats")["by_route"]["sens.register"] - before
     assert [o.value for o in outcomes] == numbers
     assert outcomes[37].status is OutcomeStatus.INVALID
-    assert all(o.status is OutcomeStatus.DONE for i, o in enumerate(outcomes) if i != 37)
+    assert all(o.status is OutcomeStatus.REGISTERED for i, o in enumerate(outcomes) if i != 37)
     assert sent <= 1 + 2 * 6  # one batch, then two halves per level down to the bad value
     await lists.sms.remove([n for i, n in enumerate(numbers) if i != 37])
+
+
+# ---------------------------------------------------------------- what became of each value
+
+@pytest.fixture(params=["every", "new"])
+async def sens_mode(request):
+    """An emulator whose registration answers every number asked for, or only those it added (the docs show
+    an example only), with its lists."""
+    with EmulatorServer(EmulatorConfig(sms_count=60, email_count=0, sens_register_answer=request.param)) as server:
+        lists = make_lists(server)
+        try:
+            yield server, lists
+        finally:
+            await lists.aclose()
+
+
+async def test_a_registration_says_of_each_number_whether_it_was_there_already(sens_mode):
+    server, lists = sens_mode
+    _, entries = await collect(lists.sms)
+    old = [next(e.number for e in entries if e.source == "manual"), next(e.number for e in entries if e.source == "ARS")]
+    new = ["01077770001", "01077770002", "01077770003"]
+    outcomes = await lists.sms.register([new[0], old[0], new[1], old[1], new[2]])
+    assert [(o.value, o.status) for o in outcomes] == [
+        (new[0], "registered"), (old[0], "already"), (new[1], "registered"), (old[1], "already"), (new[2], "registered")]
+    assert [await lists.sms.lookup(n) for n in old] == [e for n in old for e in entries if e.number == n]  # times kept
+
+
+async def test_a_removal_says_of_each_number_whether_it_was_on_the_list(sens_mode):
+    server, lists = sens_mode
+    _, entries = await collect(lists.sms)
+    present = [entries[3].number, entries[4].number]
+    outcomes = await lists.sms.remove([present[0], "01066660001", present[1], "01066660002"])
+    assert [o.status for o in outcomes] == ["removed", "not_on_list", "removed", "not_on_list"]
+    assert [await lists.sms.lookup(n) for n in present] == [None, None]
+
+
+def edge_of(stamp_ms: int):
+    """A `call_window` that puts the call's earliest arrival half a second after `stamp_ms`."""
+    def window(response, sent_ms, elapsed_s):
+        return dataclasses.replace(call_window(response, sent_ms, elapsed_s), earliest=stamp_ms + 500)
+    return window
+
+
+async def test_a_number_stamped_about_when_the_call_reached_sens_is_unknown(sens_mode, monkeypatch):
+    server, lists = sens_mode
+    _, entries = await collect(lists.sms)
+    manual = sorted((e for e in entries if e.source == "manual"), key=lambda e: e.registered_at)
+    older, edge = manual[0], manual[-1]
+    monkeypatch.setattr(sms, "call_window", edge_of(to_ms(edge.registered_at)))
+    outcomes = await lists.sms.register([older.number, edge.number])
+    assert [o.status for o in outcomes] == ["already", "unknown"]
+    assert "about when this change reached the vendor" in outcomes[1].detail
+
+
+async def test_without_a_date_header_a_recent_number_is_unknown_and_an_old_one_already(sens_mode, monkeypatch):
+    server, lists = sens_mode
+    _, entries = await collect(lists.sms)
+    old = next(e.number for e in entries if e.source == "manual")
+    assert [o.status for o in await lists.sms.register(["01055550001"])] == ["registered"]
+    monkeypatch.setattr(sms, "call_window", lambda response, sent_ms, elapsed_s: call_window(
+        httpx.Response(200), sent_ms, elapsed_s))  # the answer as if it had come without a Date header
+    outcomes = await lists.sms.register(["01055550001", old])
+    assert [o.status for o in outcomes] == ["unknown", "already"]
+    assert "no Date header" in outcomes[0].detail
+    assert [o.status for o in await lists.sms.register(["01055550002"])] == ["unknown"]
+
+
+def test_a_call_window_places_a_stamp_before_it_in_it_or_with_no_clock():
+    window = CallWindow(earliest=10_000, elapsed=40, vendor_clock=True)
+    assert [window.status(t) for t in (8_999, 9_000, 9_999, 10_000, 50_000)] == [
+        "already", "unknown", "unknown", "registered", "registered"]
+    assert window.status(10_000, newest=10_041) == "already"  # further back than the call's own stamps reach
+    assert window.status(10_001, newest=10_041) == "registered"
+    ours = CallWindow(earliest=10_000, elapsed=40, vendor_clock=False)
+    assert [ours.status(t) for t in (9_999, 10_000, 50_000)] == ["already", "unknown", "unknown"]
+    for date in ("", "not a date"):
+        assert call_window(httpx.Response(200, headers={"Date": date}), 400_000, 0.1).vendor_clock is False
+    assert call_window(httpx.Response(200, headers={"Date": "Tue, 24 Nov 2026 00:00:01 GMT"}), 0, 0.0101) == CallWindow(
+        to_ms(datetime(2026, 11, 24, 0, 0, 1, tzinfo=UTC)) - 11, 11, True)

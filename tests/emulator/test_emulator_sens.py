@@ -103,6 +103,28 @@ def test_register_returns_the_items_and_keeps_the_original_time_of_known_numbers
     assert len([e for p in all_pages(client, 100) for e in p]) == 41
 
 
+@pytest.mark.parametrize("answer", ["every", "new"])
+def test_a_registration_answers_every_number_or_only_the_new_ones_with_a_date(make_client, answer):
+    """The docs' example answer shows two times: read as every number asked for, an old one with its original
+    time; the other reading, only the numbers added, is the second behaviour. Either answer carries a Date."""
+    client = make_client(sens_register_answer=answer)
+    existing = client.signed("GET", f"{SENS_PATH}?pageSize=100").json()[5]
+    body = [{"clientTelNo": "01099990001"}, {"clientTelNo": existing["clientTelNo"]}, {"clientTelNo": "01099990002"}]
+    response = client.signed("POST", SENS_PATH, json=body)
+    assert response.status_code == 202 and response.headers["date"].endswith(" GMT")
+    listed = response.json()
+    assert [e["clientTelNo"] for e in listed] == (["01099990001", existing["clientTelNo"], "01099990002"]
+                                                   if answer == "every" else ["01099990001", "01099990002"])
+    assert existing in listed if answer == "every" else existing not in listed
+    assert client.signed("POST", SENS_PATH, json=body[:1]).json() == (listed[:1] if answer == "every" else [])
+    assert client.signed("DELETE", SENS_PATH, json=body).headers["date"]
+
+
+def test_the_register_answer_is_checked(make_client):
+    with pytest.raises(ValueError, match="every or new"):
+        make_client(sens_register_answer="some")
+
+
 def test_the_register_status_is_configurable(make_client):
     client = make_client(sens_register_status=201)
     assert client.signed("POST", SENS_PATH, json=[{"clientTelNo": "01011112222"}]).status_code == 201
