@@ -26,6 +26,27 @@ def os_user() -> str:
         return "unknown"
 
 
+def new_entry(*, profile: str, list_kind: str, action: str, values: Sequence[str], answer: str, reason: str = "",
+              job_id: str | None = None, user: str | None = None, count: int | None = None) -> AuditEntry:
+    """An entry for a change of `values` (written inline up to INLINE_VALUES; `count` when they are not all)."""
+    return AuditEntry(
+        at=datetime.now(UTC).isoformat(timespec="milliseconds"), os_user=user or os_user(), profile=profile,
+        list=str(list_kind), action=str(action), count=len(values) if count is None else count,
+        values=list(values) if len(values) == (count or len(values)) <= INLINE_VALUES else None, job_id=job_id,
+        reason=reason, answer=answer)
+
+
+def insert_entry(conn, entry: AuditEntry) -> None:
+    """Append `entry` on `conn` (inside the caller's transaction, if it has one) and give it its id."""
+    entry.id = conn.execute(
+        "INSERT INTO audit (at, os_user, profile, list, action, count, vals, job_id, reason, answer)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (entry.at, entry.os_user, entry.profile, entry.list, entry.action, entry.count,
+         None if entry.values is None else json.dumps(entry.values, ensure_ascii=False), entry.job_id,
+         entry.reason, entry.answer),
+    ).lastrowid
+
+
 class AuditLog(History):
     def append(
         self,
@@ -40,25 +61,9 @@ class AuditLog(History):
         user: str | None = None,
         count: int | None = None,
     ) -> AuditEntry:
-        inline = list(values) if len(values) <= INLINE_VALUES else None
-        entry = AuditEntry(
-            at=datetime.now(UTC).isoformat(timespec="milliseconds"),
-            os_user=user or os_user(),
-            profile=profile,
-            list=str(list_kind),
-            action=str(action),
-            count=len(values) if count is None else count,
-            values=inline,
-            job_id=job_id,
-            reason=reason,
-            answer=answer,
-        )
-        entry.id = self._do(lambda: self._conn.execute(  # autocommit: one INSERT is its own transaction
-            "INSERT INTO audit (at, os_user, profile, list, action, count, vals, job_id, reason, answer)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (entry.at, entry.os_user, entry.profile, entry.list, entry.action, entry.count,
-             None if inline is None else json.dumps(inline, ensure_ascii=False), job_id, reason, answer),
-        ).lastrowid)
+        entry = new_entry(profile=profile, list_kind=list_kind, action=action, values=values, answer=answer,
+                          reason=reason, job_id=job_id, user=user, count=count)
+        self._do(lambda: insert_entry(self._conn, entry))  # autocommit: one INSERT is its own transaction
         return entry
 
     def entries(self, since: datetime | None = None) -> Iterator[AuditEntry]:

@@ -20,7 +20,8 @@ T = TypeVar("T")
 DB_FILENAME = "journal.sqlite3"
 BUSY_TIMEOUT_S = 5.0
 
-SCHEMA_VERSION = 2  # 2: values stored per chunk (one row a chunk, not a row a value)
+SCHEMA_VERSION = 5  # 2: values stored per chunk (one row a chunk, not a row a value); 3: jobs.purged, jobs.counts;
+# 4: outcomes say what was done (see _V4); 5: every input line (job_chunks.lines, .inputs, job_lines)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -37,9 +38,11 @@ CREATE TABLE IF NOT EXISTS jobs (
     total      INTEGER NOT NULL,
     chunks     INTEGER NOT NULL,
     state      TEXT NOT NULL,
-    pid        INTEGER,
+    pid        INTEGER,                     -- who ran it last, for people: a running job holds a lock file
     host       TEXT,
-    note       TEXT NOT NULL DEFAULT ''
+    note       TEXT NOT NULL DEFAULT '',
+    purged     TEXT,                        -- when its per-value rows were deleted (`optout-tui purge`)
+    counts     TEXT                         -- its values per outcome then, a JSON object
 );
 CREATE TABLE IF NOT EXISTS job_chunks (
     job_id    TEXT NOT NULL REFERENCES jobs(id),
@@ -51,7 +54,18 @@ CREATE TABLE IF NOT EXISTS job_chunks (
     vals      TEXT NOT NULL,                -- the chunk's values in seq order, a JSON array
     status    TEXT,                         -- the outcome of each value with no row in job_outcomes
     detail    TEXT NOT NULL DEFAULT '',
+    lines     TEXT,                         -- the input line of each value, a JSON array (NULL: line = seq + 1)
+    inputs    TEXT,                         -- each value's line as typed, "" when it is the value (NULL: all are)
     PRIMARY KEY (job_id, chunk)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS job_lines (      -- the input lines not sent: refused (invalid) or duplicates
+    job_id TEXT NOT NULL,
+    line   INTEGER NOT NULL,
+    input  TEXT NOT NULL,
+    value  TEXT NOT NULL DEFAULT '',        -- normalised; empty when refused
+    status TEXT NOT NULL,                   -- invalid | duplicate
+    reason TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (job_id, line)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS job_outcomes (   -- a value whose outcome differs from its chunk's
     job_id TEXT NOT NULL,
@@ -173,6 +187,19 @@ DROP TABLE job_chunks_v1;
 """
 
 
+# Version 4: "done" became "registered" or "removed" (by the job's action), and a removal's "already" "not_on_list".
+_V4 = "".join(f"""
+UPDATE {table} SET status = CASE WHEN status = 'already' THEN 'not_on_list'
+    WHEN (SELECT action FROM jobs WHERE id = {table}.job_id) = 'remove' THEN 'removed' ELSE 'registered' END
+WHERE status = 'done' OR status = 'already' AND (SELECT action FROM jobs WHERE id = {table}.job_id) = 'remove';
+""" for table in ("job_chunks", "job_outcomes")) + """
+UPDATE jobs SET counts = json_remove(json_set(counts, iif(action = 'remove', '$.removed', '$.registered'),
+    json_extract(counts, '$.done')), '$.done') WHERE json_extract(counts, '$.done') IS NOT NULL;
+UPDATE jobs SET counts = json_remove(json_set(counts, '$.not_on_list', json_extract(counts, '$.already')), '$.already')
+WHERE action = 'remove' AND json_extract(counts, '$.already') IS NOT NULL;
+"""
+
+
 def _statements(script: str) -> list[str]:
     """A script's statements one by one (triggers kept whole), to run inside our own transaction:
     `executescript` would commit it first."""
@@ -195,6 +222,16 @@ def _upgrade(conn: sqlite3.Connection) -> None:
             kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'job_values'").fetchone()
             script = _FROM_V1 if kind is not None and kind[0] == "table" else SCHEMA
             for statement in _statements(script):
+                conn.execute(statement)
+            have = {row[1] for row in conn.execute("PRAGMA table_info(jobs)")}
+            for column in ("purged", "counts"):  # version 3
+                if column not in have:
+                    conn.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
+            have = {row[1] for row in conn.execute("PRAGMA table_info(job_chunks)")}
+            for column in ("lines", "inputs"):  # version 5
+                if column not in have:
+                    conn.execute(f"ALTER TABLE job_chunks ADD COLUMN {column} TEXT")
+            for statement in _statements(_V4):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")

@@ -22,9 +22,10 @@ from typing import Any
 from ..api.base import OptOutList, Outcome, OutcomeStatus, UniformOutcomes
 from ..api.errors import ApiError
 from ..settings import Profile
-from .audit import AuditLog
+from .audit import INLINE_VALUES, AuditLog, new_entry
 from .audit import os_user as current_os_user
-from .journal import JobInfo, JobState, Journal, new_job_id, value_runs
+from .journal import JobBusyError, JobInfo, JobState, Journal, new_job_id, value_runs
+from .plan import Preview
 from .ratelimit import RateLimiter
 
 
@@ -50,8 +51,8 @@ class JobResult:
     job_id: str | None
     action: Action
     outcomes: Sequence[Outcome]
-    done: int
-    already: int
+    done: int  # registered or removed, as the action was
+    already: int  # already on the list (register) or not on it (remove)
     invalid: int
     failed: int
     cancelled: bool
@@ -61,6 +62,7 @@ class JobResult:
     stopped: str = ""  # why the run stopped early (one line), if it did
     resumed: bool = False
     answered_now: int = 0  # values answered in this run (the counts above are for the whole job)
+    unknown: int = 0  # the vendor took them, but what it did cannot be told (see each outcome's detail)
 
     @property
     def failed_values(self) -> list[str]:
@@ -68,12 +70,12 @@ class JobResult:
 
     @property
     def sent(self) -> int:
-        return self.done + self.already + self.invalid + self.failed
+        return self.done + self.already + self.invalid + self.failed + self.unknown
 
     @property
     def api_failed_entirely(self) -> bool:
         """Nothing got an answer from the vendor (every request failed, or the run stopped first)."""
-        return self.done + self.already + self.invalid == 0 and (self.failed > 0 or bool(self.stopped))
+        return self.done + self.already + self.invalid + self.unknown == 0 and (self.failed > 0 or bool(self.stopped))
 
 
 class ReadOnlyProfileError(Exception):
@@ -99,7 +101,7 @@ _STATUS = {status.value: status for status in OutcomeStatus}
 
 class _Answers(Sequence[Outcome]):
     """A job's outcomes in seq order, where a plain answer is held as its status alone: 100,000
-    values answered "done" are a list of references, and an `Outcome` is made when looked at."""
+    values answered "registered" are a list of references, and an `Outcome` is made when looked at."""
 
     __slots__ = ("_slots", "_values")
 
@@ -151,12 +153,35 @@ def _retry_note(service: str, error: ApiError, delay: float) -> str:
     return f"{service} {what}, retrying in {delay:.1f} s"
 
 
-def _summary(counts: dict[str, int]) -> str:
-    parts = [f"{name} {counts.get(name, 0):,}" for name in ("done", "already", "invalid", "failed")]
+def _summary(counts: dict[str, int], action: Action) -> str:
+    names = ("registered", "already") if action is Action.REGISTER else ("removed", "not_on_list")
+    parts = [f"{name} {counts.get(name, 0):,}" for name in (*names, "invalid", "failed")]
+    if counts.get("unknown"):
+        parts.append(f"unknown {counts['unknown']:,}")
     if counts.get("pending"):
         parts.append(f"not sent {counts['pending']:,}")
     return ", ".join(parts)
 
+
+
+def settle(journal: Journal) -> list[str]:
+    """Finish the jobs cut off after their last answer was recorded (killed before their end, or refused it by
+    a full disk): nothing is left to send, so their end state and audit entry are written now. The ids settled."""
+    settled = []
+    for job in journal.jobs(limit=200):
+        if job.state != JobState.INTERRUPTED or job.unsent or job.purged:
+            continue
+        try:
+            info = journal.claim(job.id)
+        except JobBusyError:  # someone else took it over meanwhile
+            continue
+        values = [row.value for row in journal.results(info.id) if row.sent] if info.total <= INLINE_VALUES else []
+        entry = new_entry(profile=info.profile, list_kind=info.kind, action=info.action, values=values,
+                          count=info.total, reason=info.reason, job_id=info.id, user=info.os_user,
+                          answer=f"completed after an interruption: {_summary(info.counts, Action(info.action))}")
+        journal.finish(info.id, JobState.DONE, "", entry)
+        settled.append(info.id)
+    return settled
 
 
 async def _in_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -221,13 +246,17 @@ class BulkEngine:
         extra: dict[str, str] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         distinct: bool = False,
+        preview: Preview | None = None,
     ) -> JobResult:
         """Journal `values` (canonical; de-duplicated here unless the caller says they are `distinct`,
-        as a Preview's are: hashing 100,000 fresh strings again is ~20 ms before the first request)."""
+        as a Preview's are: hashing 100,000 fresh strings again is ~20 ms before the first request).
+        The `preview` they came from, when given, is journalled with them: every input line stays with the job."""
         check_writable(self.profile)
-        unique = list(values) if distinct else list(dict.fromkeys(values))
+        unique = values if distinct else list(dict.fromkeys(values))
         await _in_thread(lambda: self.audit)  # open both (in a thread) before anything is written
+        await _in_thread(settle, self.journal)
         run = BulkRun(self, Action(action), reason=reason, extra=extra, on_progress=on_progress)
+        run.preview = preview
         try:
             chunks = await run.plan(unique)
         except asyncio.CancelledError:  # cancelled while the job was being written: nothing was sent
@@ -289,6 +318,7 @@ class BulkRun:
         self.action, self.reason, self.extra = action, reason, dict(extra or {})
         self.on_progress = on_progress
         self.resuming = resuming  # the job's earlier state when this run resumes it
+        self.preview: Preview | None = None  # the input a fresh job's values came from, journalled with them
         self.job_id = resuming.id if resuming else new_job_id()
         self.values: list[str] = []  # the values this run sends (for a fresh job, values[seq])
         self.values_total = resuming.total if resuming else 0
@@ -327,7 +357,7 @@ class BulkRun:
             self.chunks_done = self.chunks_total - len(chunks)
         else:
             size = max(1, self.lst.limits.batch_size)
-            self.values = list(values or ())
+            self.values = values if isinstance(values, list) else list(values or ())
             self.values_total = total = len(self.values)
             self.answers = [None] * total
             chunks = [Chunk(index, range(start, min(start + size, total)), self.values[start : start + size])
@@ -337,6 +367,8 @@ class BulkRun:
                 self.journal.create_job, job_id=self.job_id, profile=self.engine.profile.name,
                 kind=self.lst.kind.value, action=self.action.value, values=self.values, batch_size=size,
                 reason=self.reason, extra=self.extra, os_user=self.engine.os_user,
+                **({} if self.preview is None else {"lines": self.preview.line_nos, "inputs": self.preview.inputs,
+                                                    "refused": self.preview.refused()}),
             )
         for chunk in chunks:  # each is open until answered; `execute` sends them
             self._open[chunk.index] += 1
@@ -383,7 +415,7 @@ class BulkRun:
             counts["pending"] = self.values_total - sum(self.answered.values())
             outcomes = _Answers.answered(self.values, self.answers)
         else:
-            rows = await _in_thread(lambda: list(self.journal.results(self.job_id)))
+            rows = await _in_thread(lambda: [row for row in self.journal.results(self.job_id) if row.sent])
             counts = Counter(row.status or "pending" for row in rows)
             outcomes = [Outcome(row.value, _STATUS[row.status], detail=row.detail) for row in rows if row.status]
         if cancelled:
@@ -392,8 +424,7 @@ class BulkRun:
             state, note = JobState.STOPPED, stopped
         else:
             state, note = (JobState.FAILED if counts["failed"] or counts["pending"] else JobState.DONE), ""
-        await _in_thread(self.journal.finish, self.job_id, state, note)
-        answer = _summary(counts)
+        answer = _summary(counts, self.action)
         if stopped:
             answer += f"; stopped: {stopped}"
         elif cancelled:
@@ -403,17 +434,18 @@ class BulkRun:
             answer += f"; first error: {first_error}" if first_error else ""
         if self.resuming is not None:
             answer = f"resumed: {answer}"
-        if self.values or self.resuming is None:
-            engine = self.engine
-            await _in_thread(
-                engine.audit.append, profile=engine.profile.name, list_kind=self.lst.kind.value,
-                action=self.action.value, values=self.values, answer=answer, reason=self.reason, job_id=self.job_id,
-                user=engine.os_user,
-            )
+        # The entry counts every value of the job, however many runs it took (the answer's counts are the job's).
+        entry = new_entry(profile=self.engine.profile.name, list_kind=self.lst.kind.value, action=self.action.value,
+                          values=self.values if self.answers is not None else [row.value for row in rows],
+                          count=self.values_total, answer=answer, reason=self.reason, job_id=self.job_id,
+                          user=self.engine.os_user)
+        await _in_thread(self.journal.finish, self.job_id, state, note, entry)
         return JobResult(
-            self.job_id, self.action, outcomes, counts["done"], counts["already"], counts["invalid"], counts["failed"],
+            self.job_id, self.action, outcomes, counts["registered"] + counts["removed"],
+            counts["already"] + counts["not_on_list"], counts["invalid"], counts["failed"],
             cancelled=cancelled, pending=counts["pending"], requests=self.requests, retries=self.retries,
             stopped=stopped, resumed=self.resuming is not None, answered_now=self.values_this_run,
+            unknown=counts["unknown"],
         )
 
     # ------------------------------------------------------------ driving them

@@ -19,17 +19,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from ..api.base import OutcomeStatus
 from ..normalize import Rejected, classify
 from . import db
 
 PAGE = 200  # rows read at once, by key (below SQLite's limit on bound parameters)
 
 AUDIT_FIELDS = ["id", "at", "os_user", "profile", "list", "action", "count", "values", "job_id", "reason", "answer"]
-RESULT_FIELDS = ["job_id", "seq", "chunk", "value", "status", "detail"]
+RESULT_FIELDS = ["line", "input", "value", "outcome", "reason"]  # one record per input line
+NOT_SENT = "not sent yet, or cut off before its answer: `jobs resume` sends it"
 
 # What the status filter of a job's results offers: label -> the status column (None: not sent yet).
 RESULT_STATUSES: dict[str, str | None] = {
-    "done": "done", "already": "already", "invalid": "invalid", "failed": "failed", "not sent": None,
+    **{status.value.replace("_", " "): status.value for status in OutcomeStatus}, "not sent": None,
 }
 
 
@@ -62,6 +64,13 @@ class ValueResult:
     value: str
     status: str | None  # None: not known yet (never sent, or cut off mid-request)
     detail: str
+    line: int = 0  # the input line it came from
+    input: str = ""  # that line as typed
+
+    @property
+    def sent(self) -> bool:
+        """A value of the job, not an input line refused or repeated (those have no seq)."""
+        return self.seq >= 0
 
 
 def local_time(iso: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
@@ -180,7 +189,8 @@ class AuditRows(_KeyedRows):
 
 
 class JobResultRows(_KeyedRows):
-    """A job's values in input order, with what the vendor answered for each."""
+    """A job's input lines in input order: each value with what the vendor answered, and the lines not sent
+    (refused, duplicates). A value's key is its seq; a line not sent is keyed by minus its line number."""
 
     fields = RESULT_FIELDS
     step = 10 * PAGE  # a page is read as the few whole chunks that hold it: no bound parameter per row
@@ -190,33 +200,66 @@ class JobResultRows(_KeyedRows):
         self.status = status
         # Where each chunk starts, to find a page's chunks by key (a scan of them would read every chunk's values).
         layout = history.query(
-            "SELECT chunk, first_seq, size FROM job_chunks WHERE job_id = ? AND size > 0 ORDER BY chunk", (job_id,))
+            "SELECT chunk, first_seq, size, lines FROM job_chunks WHERE job_id = ? AND size > 0 ORDER BY chunk",
+            (job_id,))
         self._chunks = array("q", (row[0] for row in layout))
         self._firsts = array("q", (row[1] for row in layout))
         if status == "":  # every value: each chunk's seqs, without unpacking its values
-            keys: Iterable[int] = (seq for _, first, size in layout for seq in range(first, first + size))
+            seqs: Iterable[int] = (seq for _, first, size, _ in layout for seq in range(first, first + size))
         else:
-            keys = (row[0] for row in history.query(
+            seqs = (row[0] for row in history.query(
                 "SELECT seq FROM job_values WHERE job_id = ? AND status IS ? ORDER BY seq", (job_id, status)))
+        where = "" if status == "" else " AND status IS ?"
+        others = [row[0] for row in history.query(
+            f"SELECT line FROM job_lines WHERE job_id = ?{where} ORDER BY line", (job_id, status)[: 2 if where else 1])]
+        if not others:
+            super().__init__(history, seqs)
+            return
+        lines = array("q")  # the input line of every value, by seq
+        for _, first, size, nos in layout:
+            lines.extend(json.loads(nos) if nos else range(first + 1, first + size + 1))
+        keys, at = array("q"), 0
+        for seq in seqs:
+            while at < len(others) and others[at] < lines[seq]:
+                keys.append(-others[at])
+                at += 1
+            keys.append(seq)
+        keys.extend(-line for line in others[at:])
         super().__init__(history, keys)
 
     def _fetch(self, keys: list[int]) -> list[ValueResult]:
+        seqs = [key for key in keys if key >= 0]
+        found = {row.seq: row for row in self._values(seqs)} if seqs else {}
+        if len(seqs) < len(keys):
+            lines = [-key for key in keys if key < 0]
+            for line, text, value, status, reason in self.history.query(
+                    "SELECT line, input, value, status, reason FROM job_lines WHERE job_id = ? AND line BETWEEN ? AND ?",
+                    (self.job_id, min(lines), max(lines))):
+                found[-line] = ValueResult(-1, -1, value, status, reason, line, text)
+        return [found[key] for key in keys]
+
+    def _values(self, keys: list[int]) -> list[ValueResult]:
         """The chunks that hold the keys, unpacked here: a page costs a chunk or two, not the whole job."""
         low, high = keys[0], keys[-1]
         first_chunk, last_chunk = (self._chunks[bisect_right(self._firsts, seq) - 1] for seq in (low, high))
         chunks = self.history.query(
-            "SELECT chunk, first_seq, size, vals, status, detail FROM job_chunks WHERE job_id = ?"
+            "SELECT chunk, first_seq, size, vals, status, detail, lines, inputs FROM job_chunks WHERE job_id = ?"
             " AND chunk BETWEEN ? AND ? ORDER BY chunk", (self.job_id, first_chunk, last_chunk))
         own = {seq: (status, detail) for seq, status, detail in self.history.query(
             "SELECT seq, status, detail FROM job_outcomes WHERE job_id = ? AND seq BETWEEN ? AND ?",
             (self.job_id, low, high))}
         rows: list[ValueResult] = []
-        for chunk, first, size, vals, status, detail in chunks:
+        for chunk, first, size, vals, status, detail, lines, inputs in chunks:
             values, its = json.loads(vals), (status, detail)
-            rows += [ValueResult(seq, chunk, values[seq - first], *own.get(seq, its))
+            nos = json.loads(lines) if lines else range(first + 1, first + size + 1)
+            texts = json.loads(inputs) if inputs else values
+            rows += [ValueResult(seq, chunk, values[seq - first], *own.get(seq, its), nos[seq - first],
+                                 texts[seq - first] or values[seq - first])
                      for seq in keys[bisect_left(keys, first) : bisect_left(keys, first + size)]]
         return rows
 
     def record(self, row: ValueResult) -> dict[str, Any]:
-        return {"job_id": self.job_id, "seq": row.seq, "chunk": row.chunk, "value": row.value,
-                "status": row.status or "not_sent", "detail": row.detail}
+        """One input line: what was typed, the value it became, its outcome and why (a value not answered yet
+        is `unknown`: it may have reached the vendor)."""
+        return {"line": row.line, "input": row.input, "value": row.value, "outcome": row.status or "unknown",
+                "reason": row.detail if row.status else NOT_SENT}

@@ -4,6 +4,11 @@ A job row and all its normalised values (with their chunk number) are written in
 before anything is sent; each chunk's state and its values' outcomes are written as the chunk
 completes. A job cut off by kill -9, a lost network or a closed terminal is resumed by sending
 every value whose outcome is not known yet (register and remove are idempotent at the vendors).
+
+A job is running while the process running it holds the job's lock file, next to the journal. The OS
+lets go of it when that process ends, however it ends, so a job whose row says "running" and whose
+lock is free was cut off (interrupted) and anyone may take it over: a process id in the row could be
+anyone's by then.
 """
 
 from __future__ import annotations
@@ -16,12 +21,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
+from ..file_lock import FileLock
+from ..times import utc_iso
 from . import db
-from .history import History, ValueResult
+from .audit import insert_entry
+from .history import AuditEntry, History, ValueResult
+from .plan import PreviewLine
 
-# Jobs running in this process (a row saying "running" with our own pid is only true for these).
-_RUNNING_HERE: set[str] = set()
+# The locks of the jobs this process runs, by lock file.
+_HELD: dict[Path, FileLock] = {}
+# How long a claim tries for a job's lock: someone listing the jobs holds it for an instant to look.
+CLAIM_WAIT_S = 1.0
 
 
 class JobState(StrEnum):
@@ -31,6 +43,9 @@ class JobState(StrEnum):
     CANCELLED = "cancelled"  # stopped by the user; the rest can be resumed
     STOPPED = "stopped"  # stopped by an error that makes further requests pointless (e.g. credentials)
     INTERRUPTED = "interrupted"  # shown for a "running" job whose process is gone (kill -9, closed terminal)
+
+
+FINISHED = (JobState.DONE, JobState.FAILED, JobState.CANCELLED, JobState.STOPPED)  # a run ended and was audited
 
 
 class UnknownJobError(db.JournalError):
@@ -66,28 +81,38 @@ class JobInfo:
     state: JobState
     note: str = ""
     counts: dict[str, int] = field(default_factory=dict)  # done/already/invalid/failed/pending
+    purged: str = ""  # when its per-value rows were purged (its counts are kept): nothing left to resume
 
     @property
     def pending(self) -> int:
         return self.counts.get("pending", 0)
 
     @property
+    def unsent(self) -> int:
+        """Values never answered or failed: what a resume sends."""
+        return self.pending + self.counts.get("failed", 0)
+
+    @property
     def resumable(self) -> bool:
-        return self.state != JobState.RUNNING and (self.pending + self.counts.get("failed", 0)) > 0
+        """Something to send, or cut off before its end and audit were written (a resume writes them)."""
+        return self.state != JobState.RUNNING and not self.purged and (
+            self.unsent > 0 or self.state == JobState.INTERRUPTED)
 
 
-def _alive(job_id: str, pid: int | None, host: str | None) -> bool:
-    if pid is None or host != socket.gethostname():
-        return False
-    if pid == os.getpid():
-        return job_id in _RUNNING_HERE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+@dataclass(slots=True)
+class Purge:
+    """Jobs older than a date: finished ones lose their per-value rows, running or interrupted ones are kept."""
+
+    jobs: list[JobInfo]
+    kept: list[JobInfo]
+
+    @property
+    def values(self) -> int:
+        return sum(job.total for job in self.jobs)
+
+    @property
+    def unsent(self) -> int:
+        return sum(job.unsent for job in self.jobs)
 
 
 # Printable ASCII but the two characters JSON escapes: a string of only these is its own JSON body.
@@ -120,7 +145,7 @@ def value_runs(items: Sequence[tuple[int, str, str]]) -> Iterator[tuple[int, int
         yield run_first, run_last, run_status, run_detail
 
 
-def _record_run(conn, job_id: str, chunk: int, first: int, last: int, status: str, detail: str) -> None:
+def _record_run(conn, job_id: str, chunk: int, first: int, last: int, status: str, detail: str) -> None:  # noqa: PLR0917
     """One outcome for seqs first..last of a chunk: on the chunk itself when the run covers it
     whole (the usual answer), else a row per value in job_outcomes."""
     covers = conn.execute(
@@ -158,12 +183,44 @@ class Journal(History):
             try:
                 result = body(conn)
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite itself rolls back on some errors (a full disk: SQLITE_FULL)
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
             return result
 
         return self._do(run)
+
+    # ------------------------------------------------------------ who runs a job
+
+    def _lock_path(self, job_id: str) -> Path:
+        return self.path.with_name(f"{self.path.name}.job-{job_id}.lock")
+
+    def running(self, job_id: str) -> bool:
+        """Whether a process (this one included) holds the job's lock: runs it now."""
+        path = self._lock_path(job_id)
+        try:
+            return path in _HELD or FileLock(path).held()
+        except OSError as exc:
+            raise db.JournalError(f"cannot check the lock of job {job_id} at {path}: {exc.strerror}") from None
+
+    def _hold(self, job_id: str) -> None:
+        """Take the job's lock for this process until `finish`, or refuse in one line."""
+        path, lock = self._lock_path(job_id), FileLock(self._lock_path(job_id))
+        try:
+            taken = path not in _HELD and lock.acquire(wait=CLAIM_WAIT_S)
+        except OSError as exc:
+            raise db.JournalError(f"cannot lock job {job_id} at {path}: {exc.strerror}") from None
+        if not taken:
+            row = self._do(lambda: self._conn.execute("SELECT pid FROM jobs WHERE id = ?", (job_id,)).fetchone())
+            by = f" (pid {row[0]})" if row and row[0] else ""
+            raise JobBusyError(f"job {job_id} is already running in an optout-tui{by}; wait for it to finish")
+        _HELD[path] = lock
+
+    def _let_go(self, job_id: str) -> None:
+        lock = _HELD.pop(self._lock_path(job_id), None)
+        if lock is not None:
+            lock.release(remove=True)
 
     # ------------------------------------------------------------ writing
 
@@ -179,12 +236,28 @@ class Journal(History):
         extra: dict[str, str] | None = None,
         os_user: str = "",
         job_id: str | None = None,
+        lines: Sequence[int] | None = None,
+        inputs: Sequence[str] | None = None,
+        refused: Sequence[PreviewLine] = (),
     ) -> str:
-        """Write the job and every value (chunk = position // batch_size); mark it running here."""
+        """Write the job and every value (chunk = position // batch_size), holding its lock: it runs here.
+
+        With the input it came from, every input line is kept: each value's line number (`lines`) and text
+        (`inputs`, "" where it is the value), and the lines not sent (`refused`: invalid ones, duplicates)."""
         job_id = job_id or new_job_id()
         size = max(1, batch_size)
         chunks = (len(values) + size - 1) // size
         now = utc_now()
+
+        def line_info(c: int) -> tuple[str | None, str | None]:
+            if lines is None:
+                return None, None
+            first, last = c * size, min(len(values), (c + 1) * size)
+            nos = lines[first:last]
+            texts = inputs[first:last] if inputs is not None else []
+            plain = nos[0] == first + 1 and nos[-1] == last  # ascending: contiguous lines are seq + 1
+            return (None if plain else json.dumps(list(nos))), (
+                json.dumps(list(texts), ensure_ascii=False) if any(texts) else None)
 
         def body(conn):
             conn.execute(
@@ -195,31 +268,44 @@ class Journal(History):
             )
             # One row a chunk, its values a JSON array: 100,000 values are 100 rows, not 100,000.
             conn.executemany(
-                "INSERT INTO job_chunks (job_id, chunk, first_seq, size, vals) VALUES (?, ?, ?, ?, ?)",
-                ((job_id, c, c * size, len(part), _json_array(part))
+                "INSERT INTO job_chunks (job_id, chunk, first_seq, size, vals, lines, inputs)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((job_id, c, c * size, len(part), _json_array(part), *line_info(c))
                  for c in range(chunks) for part in (values[c * size : (c + 1) * size],)),
             )
+            conn.executemany(
+                "INSERT INTO job_lines (job_id, line, input, value, status, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                ((job_id, x.line_no, x.raw, x.value or "", x.status, x.reason) for x in refused),
+            )
 
-        self._tx(body)
-        _RUNNING_HERE.add(job_id)
+        self._hold(job_id)
+        try:
+            self._tx(body)
+        except BaseException:
+            self._let_go(job_id)
+            raise
         return job_id
 
     def claim(self, job_id: str) -> JobInfo:
-        """Mark a job as running in this process for a resume; refuse if another process runs it."""
+        """Take a job over to resume it: its lock, then its row. Refused while a process (this one
+        included) runs it; a job whose process died is free, whatever its row says."""
         job_id = self.resolve(job_id)
 
         def body(conn):
-            row = conn.execute("SELECT state, pid, host FROM jobs WHERE id = ?", (job_id,)).fetchone()
-            state, pid, host = row
-            if state == JobState.RUNNING and _alive(job_id, pid, host):
-                raise JobBusyError(f"job {job_id} is running in another optout-tui (pid {pid}); wait for it to finish")
+            purged = conn.execute("SELECT purged FROM jobs WHERE id = ?", (job_id,)).fetchone()[0]
+            if purged:
+                raise db.JournalError(f"the values of job {job_id} were purged ({purged[:10]}); nothing to resume")
             conn.execute(
                 "UPDATE jobs SET state = ?, pid = ?, host = ?, updated = ?, note = '' WHERE id = ?",
                 (JobState.RUNNING.value, os.getpid(), socket.gethostname(), utc_now(), job_id),
             )
 
-        self._tx(body)
-        _RUNNING_HERE.add(job_id)
+        self._hold(job_id)
+        try:
+            self._tx(body)
+        except BaseException:
+            self._let_go(job_id)
+            raise
         return self.job(job_id)
 
     def record_chunks(self, job_id: str, results: Sequence[tuple[int, str, int, Sequence[tuple[int, str, str]]]]) -> None:
@@ -244,27 +330,34 @@ class Journal(History):
 
         self._tx(body)
 
-    def finish(self, job_id: str, state: JobState, note: str = "") -> None:
+    def finish(self, job_id: str, state: JobState, note: str = "", entry: AuditEntry | None = None) -> None:
+        """The job's end state and its audit `entry` in one transaction: a write the disk refuses leaves
+        neither, so the job is never finished without its entry, and a resume later writes both."""
         def body(conn):
             conn.execute(
                 "UPDATE jobs SET state = ?, note = ?, updated = ?, pid = NULL WHERE id = ?",
                 (state.value, note, utc_now(), job_id),
             )
+            if entry is not None:
+                insert_entry(conn, entry)
 
         try:
             self._tx(body)
         finally:
-            _RUNNING_HERE.discard(job_id)
+            self._let_go(job_id)
 
     # ------------------------------------------------------------ reading
 
     def resolve(self, job_id: str) -> str:
-        """The full id of a job given its id or a unique prefix of it."""
+        """The full id of a job given its id or a unique prefix of it, or of the part after its date (`3f2a` for
+        `20260131-3f2a9c`), in any case."""
         ident = job_id.strip()
+        prefix = ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self._do(
             lambda: self._conn.execute(
-                "SELECT id FROM jobs WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 3",
-                (ident, ident.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+                "SELECT id FROM jobs WHERE id = ? OR id LIKE ? ESCAPE '\\'"
+                " OR substr(id, instr(id, '-') + 1) LIKE ? ESCAPE '\\' ORDER BY id LIMIT 3",
+                (ident, prefix, prefix),
             ).fetchall()
         )
         exact = [r[0] for r in rows if r[0] == ident]
@@ -278,16 +371,16 @@ class Journal(History):
 
     def _info(self, row) -> JobInfo:
         (jid, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total, chunks,
-         state, pid, host, note) = row
-        counts = dict(self._conn.execute(_COUNTS, {"job": jid}).fetchall())
+         state, note, purged, counts) = row
+        counts = json.loads(counts) if counts else dict(self._conn.execute(_COUNTS, {"job": jid}).fetchall())
         shown = JobState(state)
-        if shown == JobState.RUNNING and not _alive(jid, pid, host):
+        if shown == JobState.RUNNING and not self.running(jid):
             shown = JobState.INTERRUPTED
         return JobInfo(jid, created, updated, os_user, profile, kind, action, reason, json.loads(extra or "{}"),
-                       batch_size, total, chunks, shown, note, counts)
+                       batch_size, total, chunks, shown, note, counts, purged or "")
 
     _COLUMNS = ("id, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total, chunks,"
-                " state, pid, host, note")
+                " state, note, purged, counts")
 
     def job(self, job_id: str) -> JobInfo:
         jid = self.resolve(job_id)
@@ -326,3 +419,36 @@ class Journal(History):
     def results(self, job_id: str) -> Iterator[ValueResult]:
         """Per-value results in input order, read a page at a time so a 100,000-value job streams."""
         return iter(self.job_results(self.resolve(job_id)))
+
+    # ------------------------------------------------------------ forgetting
+
+    def purge(self, before: datetime, *, dry_run: bool = False) -> Purge:
+        """Delete the per-value rows of the finished jobs last touched before `before`, keeping each job's
+        row with its counts; the audit trail stays whole. A running or interrupted job is kept: its values
+        still have to reach the list. What is deleted is overwritten (secure_delete) and the write-ahead
+        log emptied, so no copy of the values stays behind in the files."""
+        cutoff = utc_iso(before)
+
+        def body(conn):
+            rows = conn.execute(f"SELECT {self._COLUMNS} FROM jobs WHERE updated < ? AND purged IS NULL"
+                                " ORDER BY created, id", (cutoff,)).fetchall()
+            found = Purge([], [])
+            for info in map(self._info, rows):
+                (found.jobs if info.state in FINISHED else found.kept).append(info)
+            if dry_run or not found.jobs:
+                return found
+            conn.execute("PRAGMA secure_delete = ON")
+            now = utc_now()
+            for job in found.jobs:
+                note = "; ".join(filter(None, (job.note, f"per-value results purged {now[:10]}")))
+                conn.execute("UPDATE jobs SET purged = ?, counts = ?, note = ? WHERE id = ?",
+                             (now, json.dumps(job.counts), note, job.id))
+                conn.execute("DELETE FROM job_outcomes WHERE job_id = ?", (job.id,))
+                conn.execute("DELETE FROM job_chunks WHERE job_id = ?", (job.id,))
+                conn.execute("DELETE FROM job_lines WHERE job_id = ?", (job.id,))
+            return found
+
+        found = self._tx(body)
+        if found.jobs and not dry_run:
+            self._do(lambda: self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
+        return found

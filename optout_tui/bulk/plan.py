@@ -11,7 +11,8 @@ import csv
 import math
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,11 +32,50 @@ class PreviewLine:
     status: str  # "ok" | "invalid" | "duplicate"
     reason: str = ""  # invalid: why; duplicate: "same as line N"
 
+    def record(self) -> dict[str, object]:
+        """As `jobs show` writes an input line."""
+        return {"line": self.line_no, "input": self.raw, "value": self.value or "", "outcome": self.status,
+                "reason": self.reason}
+
+
+class Inputs(Sequence[str]):
+    """The text of each ok line, kept with the job so that its results show what was typed. Held as blocks of
+    lines joined by newlines (a line never holds one), with "" for a line that is its value already: a million
+    lines are a few hundred strings, not a million objects."""
+
+    BLOCK = 1024
+
+    def __init__(self) -> None:
+        self._blocks: list[str] = []
+        self._open: list[str] = []
+
+    def append(self, text: str) -> None:
+        self._open.append(text)
+        if len(self._open) == self.BLOCK:
+            self._blocks.append("\n".join(self._open))
+            self._open = []
+
+    def __len__(self) -> int:
+        return len(self._blocks) * self.BLOCK + len(self._open)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, _ = index.indices(len(self))
+            out: list[str] = []
+            for block in range(start // self.BLOCK, (stop - 1) // self.BLOCK + 1 if stop > start else 0):
+                texts = self._blocks[block].split("\n") if block < len(self._blocks) else self._open
+                base = block * self.BLOCK
+                out += texts[max(0, start - base) : stop - base]
+            return out
+        return self[index : index + 1][0]
+
 
 @dataclass(slots=True)
 class Preview:
     lines: list[PreviewLine] = field(default_factory=list)
     values: list[str] = field(default_factory=list)  # ok values, in input order
+    line_nos: array = field(default_factory=lambda: array("q"))  # the input line of each value
+    inputs: Inputs = field(default_factory=Inputs)  # the text of each value's line ("" when it is the value)
     ok: int = 0
     invalid: int = 0
     duplicate: int = 0
@@ -47,6 +87,10 @@ class Preview:
 
     def invalid_lines(self) -> list[PreviewLine]:
         return [line for line in self.lines if line.status == "invalid"]
+
+    def refused(self) -> list[PreviewLine]:
+        """The lines not sent: invalid ones and duplicates, in input order."""
+        return [line for line in self.lines if line.status != "ok"]
 
 
 def _first_field(text: str) -> str | None:
@@ -89,7 +133,8 @@ def preview_lines(lines: Iterable[str], kind: ListKind, *, keep_ok_lines: bool =
     kind = ListKind(kind)
     key = same_value(kind)
     preview = Preview()
-    first_seen: dict[str, int] = {}
+    seen: set[str] = set()  # an earlier line's number is looked up only for the duplicates, after the loop
+    repeats: list[tuple[PreviewLine, str]] = []
     cache: dict[str, object] = {}
     seen_data = False
 
@@ -119,19 +164,29 @@ def preview_lines(lines: Iterable[str], kind: ListKind, *, keep_ok_lines: bool =
         if result.__class__ is Normalized:
             value = result.value
             folded = key(value)
-            earlier = first_seen.get(folded)
-            if earlier is None:
-                first_seen[folded] = line_no
+            if folded not in seen:
+                seen.add(folded)
                 preview.values.append(value)
+                preview.line_nos.append(line_no)
+                preview.inputs.append("" if text == value else text)
                 preview.ok += 1
                 if keep_ok_lines:
                     preview.lines.append(PreviewLine(line_no, raw, value, "ok"))
             else:
                 preview.duplicate += 1
-                preview.lines.append(PreviewLine(line_no, raw, value, "duplicate", f"same as line {earlier}"))
+                repeats.append((PreviewLine(line_no, raw, value, "duplicate"), folded))
+                preview.lines.append(repeats[-1][0])
         else:
             preview.invalid += 1
             preview.lines.append(PreviewLine(line_no, raw, None, "invalid", getattr(result, "reason", str(result))))
+    if repeats:
+        wanted = {folded for _, folded in repeats}
+        first = {}
+        for value, line_no in zip(preview.values, preview.line_nos, strict=True):
+            if (folded := key(value)) in wanted:
+                first[folded] = line_no
+        for line, folded in repeats:
+            line.reason = f"same as line {first[folded]}"
     return preview
 
 
@@ -169,7 +224,19 @@ def read_values_file(path: str) -> Iterator[str]:
             raise NotTextError(
                 f"{name} is neither UTF-8 nor CP949 text (byte {exc.start}): save it as CSV (UTF-8)"
             ) from None
-    return iter(text.splitlines())
+    del data
+    return _lines(text)
+
+
+def _lines(text: str, piece: int = 1 << 20) -> Iterator[str]:
+    """`text.splitlines()` a piece at a time (each cut just after a newline, so no line or CRLF is split):
+    the lines of a big file are not all held at once."""
+    start = 0
+    while start < len(text):
+        cut = text.find("\n", start + piece)
+        end = len(text) if cut < 0 else cut + 1
+        yield from text[start:end].splitlines()
+        start = end
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,8 +86,9 @@ def _shown(raw: str, limit: int = 60) -> str:
     return repr(raw if len(raw) <= limit else raw[: limit - 1] + "…")
 
 
-def echo_limited(title: str, lines: list[str], total: int | None = None) -> None:
-    """The first SHOW_AT_MOST lines under a title; they may quote input, so terminal controls are shown, not obeyed."""
+def echo_limited(title: str, lines: list[str], total: int | None = None, rest: str = "") -> None:
+    """The first SHOW_AT_MOST lines under a title, and where the `rest` are; they may quote input, so terminal
+    controls are shown, not obeyed."""
     from ..printable import printable
 
     total = len(lines) if total is None else total
@@ -97,18 +98,41 @@ def echo_limited(title: str, lines: list[str], total: int | None = None) -> None
     for line in lines[:SHOW_AT_MOST]:
         click.echo(f"  {printable(line)}")
     if total > SHOW_AT_MOST:
-        click.echo(f"  ... and {total - SHOW_AT_MOST:,} more")
+        click.echo(f"  ... and {total - SHOW_AT_MOST:,} more{rest}")
 
 
-def echo_invalid(preview: Any, label: Callable[[int], str]) -> None:
+def echo_invalid(preview: Any, label: Callable[[int], str], rejects: str | None = None) -> None:
+    from ..printable import printable
+
     bad = preview.invalid_lines()
+    rest = f" in {printable(rejects)}" if rejects else "; use --rejects FILE to keep them all"
     echo_limited(
-        "invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad)
+        "invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad),
+        rest,
     )
 
 
+def write_rejects(path: str, preview: Any) -> None:
+    """The input lines not sent (invalid, duplicates) with their line numbers and reasons, in a file only this
+    user can read (csv, or as its extension says); an existing file is kept, and the command ends in one line."""
+    from pathlib import Path
+
+    from ..output import format_for, write_records
+    from ..private_files import open_private
+
+    try:
+        with open_private(Path(path)) as out:
+            write_records((line.record() for line in preview.refused()), ["line", "input", "value", "outcome",
+                                                                          "reason"], format_for(None, path), out)
+    except FileExistsError:
+        fail(f"{path} exists already: give --rejects a new file name (nothing was sent)", EXIT_USAGE)
+    except OSError as exc:
+        fail(f"cannot write the rejected lines to {path}: {exc.strerror or exc} (nothing was sent)", EXIT_USAGE)
+
+
 def print_result(
-    ctx: CliContext, result: Any, kind_title: str, *, profile: str, preview: Any = None, labels: Any = None
+    ctx: CliContext, result: Any, kind_title: str, *, profile: str, preview: Any = None, labels: Any = None,
+    rejects: str | None = None,
 ) -> int:
     """The summary of a run (and of its input, when given); returns the exit code."""
     from ..api.base import OutcomeStatus
@@ -148,7 +172,7 @@ def print_result(
     for name, value in rows:
         click.echo(f"  {name + ':':<{width + 1}} {value}")
     if preview is not None and preview.invalid:
-        echo_invalid(preview, labels)
+        echo_invalid(preview, labels, rejects)
     if result.invalid:
         refused = [o for o in result.outcomes if o.status == OutcomeStatus.INVALID]
         echo_limited(
@@ -244,6 +268,7 @@ def _change(
     dry_run: bool,
     yes: bool,
     extra: dict[str, str],
+    rejects: str | None = None,
 ) -> None:
     from ..api.base import ListKind
     from ..bulk.plan import plan_chunks
@@ -255,6 +280,8 @@ def _change(
     if asking and (file == "-" or not sys.stdin.isatty()):  # nobody to ask
         fail("a removal needs a reason for the audit trail: add --reason TEXT", EXIT_USAGE)
     preview = read_input(values, file, list_kind)
+    if rejects:
+        write_rejects(rejects, preview)
     count, source = len(values), "stdin" if file == "-" else file
 
     def label(line_no: int) -> str:
@@ -269,7 +296,7 @@ def _change(
             f"nothing to send: {preview.read:,} values read, {preview.invalid:,} invalid, "
             f"{preview.duplicate:,} duplicates"
         )
-        echo_invalid(preview, label)
+        echo_invalid(preview, label, rejects)
         sys.exit(EXIT_PARTIAL if preview.invalid else EXIT_USAGE)
 
     async def body() -> int:
@@ -282,7 +309,8 @@ def _change(
             lst = require(lists, list_kind)
             if dry_run:
                 return _print_plan(
-                    lst, profile, action, preview, label=label, plan=plan_chunks(len(preview.values), lst.limits)
+                    lst, profile, action, preview, label=label, plan=plan_chunks(len(preview.values), lst.limits),
+                    rejects=rejects,
                 )
             check_writable(profile)
             while asking and not reason.strip():  # ctrl+c gives up: nothing is removed
@@ -304,12 +332,14 @@ def _change(
                 result = await run_engine(
                     ctx,
                     lambda: engine.run(
-                        Action(action), preview.values, reason=reason, extra=extra, on_progress=printer, distinct=True
+                        Action(action), preview.values, reason=reason, extra=extra, on_progress=printer, distinct=True,
+                        preview=preview,
                     ),
                 )
             finally:
                 printer.close()
-            return print_result(ctx, result, lst.name, profile=profile.name, preview=preview, labels=label)
+            return print_result(ctx, result, lst.name, profile=profile.name, preview=preview, labels=label,
+                                rejects=rejects)
 
     sys.exit(storage_errors(run)(body, ctx))
 
@@ -328,7 +358,7 @@ def _confirm(question: str, stdin_used: bool) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _print_plan(lst, profile, action: str, preview, *, label, plan) -> int:
+def _print_plan(lst, profile, action: str, preview, *, label, plan, rejects: str | None = None) -> int:
     click.echo(f"dry run: would {action} on the {lst.name} list (profile {profile.name}); nothing is sent")
     click.echo(f"  read:          {_n(preview.read, 'value')}")
     click.echo(f"  to send:       {preview.ok:,}")
@@ -341,11 +371,13 @@ def _print_plan(lst, profile, action: str, preview, *, label, plan) -> int:
     )
     if profile.read_only:
         click.echo(f"  note: profile {profile.name} is read-only, so a real run would be refused")
-    echo_invalid(preview, label)
+    echo_invalid(preview, label, rejects)
     return EXIT_PARTIAL if preview.invalid else EXIT_OK
 
 
 _FILE_HELP = "Read values from PATH, one a line (a CSV's first column); - reads stdin."
+_REJECTS_HELP = ("Write the input lines not sent (invalid, duplicates) with their line numbers and reasons to FILE "
+                 "(a new file, owner-only; csv, or .jsonl/.json by extension). Arguments are lines 1..N, then the file.")
 
 
 @click.command("add")
@@ -355,8 +387,9 @@ _FILE_HELP = "Read values from PATH, one a line (a CSV's first column); - reads 
 @click.option("--company", metavar="NAME", help="Company name shown for an 080 number (080 only, required there).")
 @click.option("--reason", default="", metavar="TEXT", help="Why: kept in the audit trail.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the input counts; send nothing.")
+@click.option("--rejects", metavar="FILE", help=_REJECTS_HELP)
 @click.pass_obj
-def add_command(ctx: CliContext, kind: str, values, *, file, company, reason, dry_run) -> None:
+def add_command(ctx: CliContext, kind: str, values, *, file, company, reason, dry_run, rejects) -> None:
     """Register values on an opt-out list (sms, email, or 080 with --company)."""
     extra: dict[str, str] = {}
     if kind == "080":
@@ -365,7 +398,8 @@ def add_command(ctx: CliContext, kind: str, values, *, file, company, reason, dr
         extra["company"] = company.strip()
     elif company:
         fail("--company only applies to 080 numbers", EXIT_USAGE)
-    _change(ctx, "register", kind, values, file=file, reason=reason, dry_run=dry_run, yes=True, extra=extra)
+    _change(ctx, "register", kind, values, file=file, reason=reason, dry_run=dry_run, yes=True, extra=extra,
+            rejects=rejects)
 
 
 @click.command("remove")
@@ -380,10 +414,12 @@ def add_command(ctx: CliContext, kind: str, values, *, file, company, reason, dr
 )
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the input counts; send nothing.")
+@click.option("--rejects", metavar="FILE", help=_REJECTS_HELP)
 @click.pass_obj
-def remove_command(ctx: CliContext, kind: str, values, *, file, reason, yes, dry_run) -> None:
+def remove_command(ctx: CliContext, kind: str, values, *, file, reason, yes, dry_run, rejects) -> None:
     """Remove values from an opt-out list, with a reason, after confirmation (or --yes)."""
-    _change(ctx, "remove", kind, values, file=file, reason=reason, dry_run=dry_run, yes=yes, extra={})
+    _change(ctx, "remove", kind, values, file=file, reason=reason, dry_run=dry_run, yes=yes, extra={},
+            rejects=rejects)
 
 
 def register(group: click.Group) -> None:

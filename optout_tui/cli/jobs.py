@@ -6,11 +6,13 @@ import sys
 
 import click
 
+from ..api.base import OutcomeStatus
 from ..output import FORMATS as OUTPUT_FORMATS
 from .changes import ProgressPrinter, print_result, run_engine, storage_errors
 from .common import EXIT_OK, EXIT_USAGE, MAX_LIMIT, CliContext, date_range, fail, run, stdout_for
 
 FORMATS = click.Choice(OUTPUT_FORMATS)
+OUTCOMES = [status.value for status in OutcomeStatus]
 JOB_COLUMNS = [
     "id",
     "created",
@@ -43,11 +45,14 @@ def jobs_group(click_ctx: click.Context, limit: int) -> None:
     """Bulk jobs in the journal: list them, resume one, or show its per-value results."""
     if click_ctx.invoked_subcommand is not None:
         return
+    from ..bulk.engine import settle
     from ..bulk.history import local_time
     from ..bulk.journal import Journal
     from ..output import write_records
 
-    jobs = Journal().jobs(limit=limit)
+    journal = Journal()
+    settle(journal)  # a job cut off after its last answer gets its end and its audit entry now
+    jobs = journal.jobs(limit=limit)
     if not jobs:
         click.echo("no jobs in the journal yet")
         return
@@ -126,24 +131,28 @@ def resume_command(ctx: CliContext, job_id: str) -> None:
 @jobs_group.command("show")
 @click.argument("job_id")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--outcome", type=click.Choice(OUTCOMES), metavar="NAME",
+              help=f"Only the input lines with this outcome: {', '.join(OUTCOMES)}.")
 @storage_errors
-def show_command(job_id: str, fmt: str) -> None:
-    """Per-value results of a job (export with --format csv, jsonl or json)."""
+def show_command(job_id: str, fmt: str, outcome: str | None) -> None:
+    """Every input line of a job with its outcome and reason (export with --format csv, jsonl or json)."""
     from ..bulk.history import local_time
     from ..bulk.journal import Journal
     from ..output import write_records
+    from ..printable import printable
 
     journal = Journal()
     job = journal.job(job_id)
     results = journal.job_results(job.id)
+    records = (record for record in map(results.record, results) if outcome in (None, record["outcome"]))
     out = stdout_for(fmt)
     if fmt != "table":
-        write_records(map(results.record, results), results.fields, fmt, out)
+        write_records(records, results.fields, fmt, out)
         return
     c = job.counts
-    out.write(
+    out.write(printable(
         f"job {job.id}: {job.action} on {job.kind} (profile {job.profile}), {job.state}, created "
-        f"{local_time(job.created)} by {job.os_user}" + (f", reason: {job.reason}" if job.reason else "") + "\n"
+        f"{local_time(job.created)} by {job.os_user}" + (f", reason: {job.reason}" if job.reason else "")) + "\n"
     )
     out.write(
         f"  {job.total:,} values: done {c.get('registered', 0) + c.get('removed', 0):,}, already "
@@ -151,10 +160,9 @@ def show_command(job_id: str, fmt: str) -> None:
         f"{c.get('invalid', 0):,}, failed {c.get('failed', 0):,}, not sent {job.pending:,}\n"
     )
     if job.note:
-        out.write(f"  note: {job.note}\n")
-    width = max((len(r.value) for r in results), default=5)
-    for r in results:
-        out.write(f"{r.value:<{width}}  {r.status or 'not sent':<8}  {r.detail}".rstrip() + "\n")
+        out.write(f"  note: {printable(job.note)}\n")
+    shown = ({name: printable(str(value)) for name, value in record.items()} for record in records)
+    write_records(shown, results.fields, "table", out, widths=[7, 24, 14, 11, 0])
 
 
 @click.command("audit")

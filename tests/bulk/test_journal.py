@@ -8,6 +8,7 @@ from contextlib import closing
 
 import pytest
 
+from optout_tui.bulk import db
 from optout_tui.bulk.audit import AuditLog
 from optout_tui.bulk.db import JournalError
 from optout_tui.bulk.journal import JobState, Journal, UnknownJobError
@@ -47,18 +48,6 @@ def test_recorded_chunks_leave_only_unknown_and_failed_values_to_resume(tmp_path
     assert info.resumable and journal.resumable_jobs()[0].id == job
 
 
-def test_a_running_job_whose_process_is_gone_shows_as_interrupted(tmp_path):
-    path = tmp_path / "j.sqlite3"
-    code = ("import sys; from optout_tui.bulk.journal import Journal; "
-            "print(Journal(sys.argv[1]).create_job(profile='p', kind='sms', action='register', "
-            "values=['x'], batch_size=1))")
-    job = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
-                         check=True).stdout.strip()
-    journal = Journal(path)
-    assert journal.job(job).state == JobState.INTERRUPTED
-    assert journal.claim(job).state == JobState.RUNNING  # now ours
-
-
 def test_unknown_and_ambiguous_job_ids_say_so(tmp_path):
     journal = Journal(tmp_path / "j.sqlite3")
     with pytest.raises(UnknownJobError, match="no job 'nope'"):
@@ -72,7 +61,7 @@ def test_a_locked_journal_gives_one_clear_line(tmp_path):
     holder.execute("BEGIN EXCLUSIVE")
     try:
         journal = Journal(path, timeout=0.1)
-        with pytest.raises(JournalError, match="another optout-tui is writing the journal at .*; close it or wait"):
+        with pytest.raises(JournalError, match=r"another optout-tui is writing the journal at .*; close it or wait"):
             make_job(journal, ["x"])
     finally:
         holder.execute("ROLLBACK")
@@ -157,15 +146,22 @@ def test_a_journal_written_by_version_1_is_migrated_with_every_job(tmp_path):
         INSERT INTO job_values VALUES ('20260101-aaaaaa', 2, 1, '01000000003', 'failed', 'HTTP 503'),
             ('20260101-aaaaaa', 1, 0, '01000000002', 'already', ''),
             ('20260101-aaaaaa', 0, 0, '01000000001', 'done', '');  -- stored out of order: read back in order
+        INSERT INTO jobs VALUES ('20260101-bbbbbb', '2026-01-01', '2026-01-01', 'agent', 'p', 'sms', 'remove', '',
+            '{}', 2, 2, 1, 'done', NULL, NULL, '');
+        INSERT INTO job_chunks VALUES ('20260101-bbbbbb', 0, 'done', 1);
+        INSERT INTO job_values VALUES ('20260101-bbbbbb', 0, 0, '01000000001', 'done', ''),
+            ('20260101-bbbbbb', 1, 0, '01000000004', 'already', '');
     """)
     journal = Journal(path)
     assert [(r.seq, r.chunk, r.value, r.status, r.detail) for r in journal.results("20260101-aaaaaa")] == [
-        (0, 0, "01000000001", "done", ""), (1, 0, "01000000002", "already", ""), (2, 1, "01000000003", "failed", "HTTP 503")]
-    assert journal.job("20260101").counts == {"done": 1, "already": 1, "failed": 1}
+        (0, 0, "01000000001", "registered", ""), (1, 0, "01000000002", "already", ""),
+        (2, 1, "01000000003", "failed", "HTTP 503")]
+    assert journal.job("20260101-a").counts == {"registered": 1, "already": 1, "failed": 1}
+    assert [r.status for r in journal.results("20260101-b")] == ["removed", "not_on_list"]  # a removal's words
     assert journal.unresolved("20260101-aaaaaa") == [(1, [(2, "01000000003")])]
     journal.close()
     check = sqlite3.connect(path)
-    assert check.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert check.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
     assert check.execute("SELECT type FROM sqlite_master WHERE name = 'job_values'").fetchone()[0] == "view"
 
 
@@ -181,7 +177,7 @@ def test_two_processes_upgrading_one_journal_at_once_both_open_it(tmp_path):
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=60) for p in procs]
     assert [out.strip() for out, _ in outs] == ["opened", "opened"], [err for _, err in outs]
-    assert Journal(path).job("j1").counts == {"done": 20_000}
+    assert Journal(path).job("j1").counts == {"registered": 20_000}
 
 
 def test_a_new_journal_waits_for_another_process_that_is_turning_it_to_wal(tmp_path):
@@ -201,7 +197,7 @@ def test_processes_creating_a_fresh_journal_at_once_all_open_it(tmp_path):
     for path in paths:
         with closing(sqlite3.connect(path)) as check:
             assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-            assert check.execute("PRAGMA user_version").fetchone()[0] == 2
+            assert check.execute("PRAGMA user_version").fetchone()[0] == db.SCHEMA_VERSION
 
 
 @pytest.mark.parametrize("values", [
@@ -219,3 +215,60 @@ def test_a_chunk_is_stored_as_the_json_array_of_its_values(values):
     from optout_tui.bulk.journal import _json_array
 
     assert json.loads(_json_array(values)) == values
+
+
+def backdate(path, job_id: str) -> None:
+    with closing(sqlite3.connect(path)) as raw, raw:
+        raw.execute("UPDATE jobs SET updated = '2025-01-01T00:00:00.000+00:00' WHERE id = ?", (job_id,))
+
+
+def test_purge_deletes_the_values_of_jobs_finished_before_the_date_keeping_their_counts(tmp_path):
+    from datetime import UTC, datetime
+
+    path = tmp_path / "j.sqlite3"
+    journal = Journal(path)
+    old = make_job(journal, [f"0109999{i:04d}" for i in range(300)], batch=100)
+    journal.record_chunks(old, [(c, "done", 1, [(s, "failed" if s == 150 else "done", "") for s in range(c * 100, c * 100 + 100)])
+                                for c in range(3)])
+    journal.finish(old, JobState.FAILED)
+    recent = make_job(journal, ["01077770001"])
+    journal.record_chunks(recent, [(0, "done", 1, [(0, "done", "")])])
+    journal.finish(recent, JobState.DONE)
+    running = make_job(journal, ["01088880001"])  # still running here: its values have to reach the list
+    for job in (old, running):
+        backdate(path, job)
+
+    def on_disk() -> bytes:
+        return b"".join(p.read_bytes() for p in tmp_path.glob("j.sqlite3*"))
+
+    cutoff = datetime(2025, 6, 1, tzinfo=UTC)
+    dry = journal.purge(cutoff, dry_run=True)
+    assert ([j.id for j in dry.jobs], [j.id for j in dry.kept], dry.values, dry.unsent) == ([old], [running], 300, 1)
+    assert b"01099990" in on_disk() and journal.job(old).counts == {"done": 299, "failed": 1}
+    assert [j.id for j in journal.purge(cutoff).jobs] == [old]
+    info = journal.job(old)
+    assert info.counts == {"done": 299, "failed": 1} and info.purged and "results purged" in info.note
+    assert not info.resumable and list(journal.results(old)) == [] and journal.unresolved(old) == []
+    with pytest.raises(JournalError, match=f"the values of job {old} were purged"):
+        journal.claim(old)
+    assert journal.purge(cutoff).jobs == [] and journal.job(recent).counts == {"done": 1}
+    journal.close()
+    assert b"01099990" not in on_disk() and b"01088880001" in on_disk()  # overwritten, not merely let go
+
+
+def test_a_version_2_journal_gains_the_purge_columns_and_keeps_its_jobs(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    path = tmp_path / "j.sqlite3"
+    journal = Journal(path)
+    job = make_job(journal, ["a1"])
+    journal.finish(job, JobState.CANCELLED)
+    journal.close()
+    with closing(sqlite3.connect(path)) as raw, raw:
+        for statement in ("ALTER TABLE jobs DROP COLUMN purged", "ALTER TABLE jobs DROP COLUMN counts",
+                          "PRAGMA user_version = 2"):
+            raw.execute(statement)
+    journal = Journal(path)
+    assert journal.job(job).counts == {"pending": 1}
+    assert [j.id for j in journal.purge(datetime.now(UTC) + timedelta(days=1)).jobs] == [job]
+    assert journal.job(job).counts == {"pending": 1} and journal.job(job).purged

@@ -57,7 +57,7 @@ async def test_send_makes_one_call_for_a_chunk_and_books_its_answer(emulator, li
     before = stats(emulator)["by_route"].get("sens.register", 0)
     answer = await run.send(chunks[1])
     assert stats(emulator)["by_route"]["sens.register"] - before == 1
-    assert (answer.runs, answer.answered, answer.again, answer.error) == ([(1_000, 1_499, "done", "")], 500, None, None)
+    assert (answer.runs, answer.answered, answer.again, answer.error) == ([(1_000, 1_499, "registered", "")], 500, None, None)
     assert run.unrecorded == [(1, "done", 1, answer.runs)]
     progress = run.progress()
     assert (progress.chunks_done, progress.values_done, progress.values_total) == (1, 500, 1_500)
@@ -69,7 +69,7 @@ async def test_send_books_a_value_the_vendor_refuses_on_its_own(lists, profile, 
     run = new_run(lists.sms, profile, journal, audit)
     [chunk] = await run.plan(values)
     answer = await run.send(chunk)
-    assert [run_[:3] for run_ in answer.runs] == [(0, 4, "done"), (5, 5, "invalid")]
+    assert [run_[:3] for run_ in answer.runs] == [(0, 4, "registered"), (5, 5, "invalid")]
     assert answer.runs[1][3] and (answer.answered, answer.failed, answer.again) == (6, 0, None)
 
 
@@ -117,8 +117,8 @@ async def test_record_writes_the_booked_answers_to_the_journal(lists, profile, j
     assert statuses(journal, run.job_id) == [None] * 15  # booked, not written yet
     await run.record()
     assert run.unrecorded == []
-    assert statuses(journal, run.job_id) == ["done"] * 5 + [None] * 5 + ["done"] * 5
-    assert journal.job(run.job_id).counts == {"done": 10, "pending": 5}
+    assert statuses(journal, run.job_id) == ["registered"] * 5 + [None] * 5 + ["registered"] * 5
+    assert journal.job(run.job_id).counts == {"registered": 10, "pending": 5}
 
 
 async def test_finish_writes_the_jobs_end_and_its_audit_entry(lists, profile, journal, audit):
@@ -130,12 +130,12 @@ async def test_finish_writes_the_jobs_end_and_its_audit_entry(lists, profile, jo
     await run.record()
     result = await run.finish(cancelled=True)
     assert (result.done, result.pending, result.cancelled, result.requests, result.answered_now) == (5, 5, True, 1, 5)
-    assert [(o.value, o.status.value) for o in result.outcomes] == [(v, "done") for v in values[:5]]
+    assert [(o.value, o.status.value) for o in result.outcomes] == [(v, "registered") for v in values[:5]]
     job = journal.job(run.job_id)
     assert job.state == JobState.CANCELLED and job.resumable
     entry = list(audit.entries())[-1]
     assert (entry.job_id, entry.reason, entry.values) == (run.job_id, "ticket 12", values)
-    assert entry.answer == "done 5, already 0, invalid 0, failed 0, not sent 5; cancelled"
+    assert entry.answer == "registered 5, already 0, invalid 0, failed 0, not sent 5; cancelled"
 
 
 async def test_a_resumed_run_plans_what_is_left_and_finishes_from_the_journal(lists, profile, journal, audit):
@@ -156,7 +156,7 @@ async def test_a_resumed_run_plans_what_is_left_and_finishes_from_the_journal(li
     result = await again.finish()
     assert (result.done, result.pending, result.resumed, result.answered_now) == (25, 0, True, 15)
     assert journal.job(again.job_id).state == JobState.DONE
-    assert list(audit.entries())[-1].answer == "resumed: done 25, already 0, invalid 0, failed 0"
+    assert list(audit.entries())[-1].answer == "resumed: registered 25, already 0, invalid 0, failed 0"
 
 
 async def test_retries_reach_a_run_through_its_list_while_it_runs_and_only_then(emulator, lists, profile, journal,
