@@ -76,8 +76,13 @@ class SensSmsList(BatchedList):
                 return entry  # type: ignore[return-value]
         return None
 
-    async def _send_batch(self, action: str, chunk: list[str], budget: list[int] | None = None,
-                          before: dict[str, Entry | ApiError | None] | None = None) -> Sequence[Outcome]:
+    async def _send_batch(
+        self,
+        action: str,
+        chunk: list[str],
+        budget: list[int] | None = None,
+        before: dict[str, Entry | ApiError | None] | None = None,
+    ) -> Sequence[Outcome]:
         """One call for the chunk, and what it did to each value. A 400 on several values is split in halves
         to find the bad ones, within a budget of extra calls, so a 400 that refuses every value costs tens
         of calls, not thousands. A delete answers nothing, so each value is looked up first (`before`)."""
@@ -104,9 +109,13 @@ class SensSmsList(BatchedList):
         """Each value's outcome from the entries SENS answers (every number asked for, or only the new ones:
         the docs do not say) and a lookup of each value it left out, by their registration time."""
         rows = json_answer(response, self._http.service, list) if response.content.strip() else []
+        if _all_new(rows, chunk, window):
+            return UniformOutcomes(chunk, OutcomeStatus.REGISTERED)
         wanted = set(chunk)
         listed = {entry.number: entry for entry in _entries(rows) if entry.number in wanted}
-        newest = max((to_ms(entry.registered_at) for entry in listed.values() if entry.registered_at is not None), default=None)
+        newest = max(
+            (to_ms(entry.registered_at) for entry in listed.values() if entry.registered_at is not None), default=None
+        )
         found: dict[str, Entry | ApiError | None] = {**listed}
         if len(listed) < len(chunk):
             found.update(await self.lookup_all([value for value in chunk if value not in listed]))
@@ -114,8 +123,14 @@ class SensSmsList(BatchedList):
         for value in chunk:
             entry = found[value]
             if isinstance(entry, ApiError):
-                outcomes.append(Outcome(value, OutcomeStatus.UNKNOWN, entry, f"SENS took the change; looking it up "
-                                        f"afterwards failed: {entry.message}"))
+                outcomes.append(
+                    Outcome(
+                        value,
+                        OutcomeStatus.UNKNOWN,
+                        entry,
+                        f"SENS took the change; looking it up afterwards failed: {entry.message}",
+                    )
+                )
             elif not isinstance(entry, SmsEntry):
                 outcomes.append(Outcome(value, OutcomeStatus.FAILED, detail=NOT_THERE))
             elif entry.source == "ARS":  # the recipient's own call to the 080 line: never a call of ours
@@ -126,7 +141,9 @@ class SensSmsList(BatchedList):
                 stamp = to_ms(entry.registered_at)
                 status = window.status(stamp, newest)
                 outcomes.append(Outcome(value, status, detail=window.why(stamp) if status == "unknown" else ""))
-        if all(outcome.status is OutcomeStatus.REGISTERED for outcome in outcomes):  # the usual answer: every number new
+        if all(
+            outcome.status is OutcomeStatus.REGISTERED for outcome in outcomes
+        ):  # the usual answer: every number new
             return UniformOutcomes(chunk, OutcomeStatus.REGISTERED)
         return outcomes
 
@@ -149,6 +166,31 @@ def _body(chunk: list[str]) -> bytes:
 _from_iso = datetime.fromisoformat
 
 
+def _all_new(rows: list, chunk: list[str], window: CallWindow) -> bool:
+    """The usual answer, every number of the chunk new, told from the raw rows with two time parses
+    instead of one per row: SENS writes `registerTime` as Korean wall time in one fixed format, so
+    text order is time order, and an outcome only grows from `already` towards `registered` as the
+    stamp grows, so the oldest stamp decides for all."""
+    if len(rows) != len(chunk):
+        return False
+    wanted, seen, stamps = set(chunk), set(), []
+    for row in rows:
+        if type(row) is not dict or row.get("registerType") != "M":
+            return False
+        number, moment = row.get("clientTelNo"), row.get("registerTime")
+        if number not in wanted or type(moment) is not str or len(moment) != 23 or moment[10] != "T":
+            return False
+        seen.add(number)
+        stamps.append(moment)
+    if len(seen) != len(wanted):
+        return False
+    try:
+        oldest, newest = (to_ms(_from_iso(moment + "+09:00")) for moment in (min(stamps), max(stamps)))
+    except ValueError:
+        return False
+    return window.status(oldest, newest) is OutcomeStatus.REGISTERED
+
+
 def _entries(rows: list) -> list[SmsEntry]:
     """Rows of a page as entries: 100 a page, 1,000 pages for a big list, so the usual row (SENS's
     `2025-11-21T16:10:47.884`, registerType C or M) takes a short path; any other goes to `_entry`."""
@@ -158,7 +200,13 @@ def _entries(rows: list) -> list[SmsEntry]:
     for row in rows:
         if type(row) is dict:
             number, moment, kind = row.get("clientTelNo"), row.get("registerTime"), row.get("registerType")
-            if type(number) is str and type(moment) is str and len(moment) == 23 and moment[10] == "T" and kind in sources:
+            if (
+                type(number) is str
+                and type(moment) is str
+                and len(moment) == 23
+                and moment[10] == "T"
+                and kind in sources
+            ):
                 try:
                     # astimezone(KST) is twice as fast as .replace(tzinfo=KST): the same instant and tzinfo
                     append(SmsEntry(number, _from_iso(moment + "+09:00").astimezone(KST), sources[kind]))
