@@ -172,7 +172,9 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AppConfig:
         raise ConfigError(f"{file}: default_profile must be a profile name in quotes")
     if default != DEFAULT_PROFILE and default not in config.profiles:
         known = ", ".join(config.profile_names())
-        raise ConfigError(f"{file}: default_profile is {default!r} but there is no [profiles.{default}]; profiles: {known}")
+        raise ConfigError(
+            f"{file}: default_profile is {default!r} but there is no [profiles.{default}]; profiles: {known}"
+        )
     config.default_profile = default
 
     config.keys = _keymap(file, document.get("keys", {}))
@@ -181,19 +183,71 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AppConfig:
 
 # The dashboard's binding ids, the names `[keys]` remaps (tests/ui checks them against the app's bindings);
 # plain data, as this module must not import Textual.
-KEY_IDS = frozenset({
-    "app.audit", "app.copy", "app.credentials", "app.deregister", "app.export", "app.help", "app.jobs",
-    "app.lookup", "app.quit", "app.register", "app.reload", "tab.080", "tab.email", "tab.overview", "tab.sms",
-    "list.back", "list.dates", "list.detail", "list.down", "list.first", "list.last", "list.mark",
-    "list.page_down", "list.page_up", "list.retry", "list.search", "list.up",
-    "rows.down", "rows.first", "rows.last", "rows.page_down", "rows.page_up", "rows.up",
-    "overview.full_sync", "overview.period", "overview.sync",
-    "audit.back", "audit.dates", "audit.export", "audit.reload", "audit.search",
-    "jobs.close", "jobs.export", "jobs.reload", "jobs.results", "jobs.resume",
-    "results.back", "results.export", "results.outcome",
-    "credentials.cancel", "deregister.close", "detail.close", "detail.copy", "export.close", "help.close",
-    "lookup.close", "register.close", "register.send", "save.close",
-})
+KEY_IDS = frozenset(
+    {
+        "app.audit",
+        "app.copy",
+        "app.credentials",
+        "app.deregister",
+        "app.export",
+        "app.help",
+        "app.jobs",
+        "app.lookup",
+        "app.quit",
+        "app.register",
+        "app.reload",
+        "tab.080",
+        "tab.email",
+        "tab.overview",
+        "tab.sms",
+        "list.back",
+        "list.dates",
+        "list.detail",
+        "list.down",
+        "list.first",
+        "list.last",
+        "list.mark",
+        "list.page_down",
+        "list.page_up",
+        "list.retry",
+        "list.search",
+        "list.up",
+        "rows.down",
+        "rows.first",
+        "rows.last",
+        "rows.page_down",
+        "rows.page_up",
+        "rows.up",
+        "overview.full_sync",
+        "overview.period",
+        "overview.sync",
+        "audit.back",
+        "audit.dates",
+        "audit.export",
+        "audit.reload",
+        "audit.search",
+        "jobs.close",
+        "jobs.export",
+        "jobs.reload",
+        "jobs.results",
+        "jobs.resume",
+        "results.back",
+        "results.export",
+        "results.outcome",
+        "confirm.no",
+        "confirm.yes",
+        "credentials.cancel",
+        "deregister.close",
+        "detail.close",
+        "detail.copy",
+        "export.close",
+        "help.close",
+        "lookup.close",
+        "register.close",
+        "register.send",
+        "save.close",
+    }
+)
 
 
 def _keymap(file: Path, table: Any, prefix: str = "") -> dict[str, str]:
@@ -208,7 +262,9 @@ def _keymap(file: Path, table: Any, prefix: str = "") -> dict[str, str]:
         elif not isinstance(value, str):
             raise ConfigError(f'{file}: [keys] must map binding ids to keys, e.g. app.lookup = "ctrl+l"')
         elif binding_id not in KEY_IDS:
-            raise ConfigError(f"{file}: [keys] has no binding {binding_id!r}; binding ids: {', '.join(sorted(KEY_IDS))}")
+            raise ConfigError(
+                f"{file}: [keys] has no binding {binding_id!r}; binding ids: {', '.join(sorted(KEY_IDS))}"
+            )
         else:
             keymap[binding_id] = value
     return keymap
@@ -290,8 +346,9 @@ def resolve_profile(
     for key, env in ENV_OVERRIDES.items():
         value = os.environ.get(env, "").strip()
         if not value and key in _URL_FIELDS and env in os.environ:  # never a silent fall-back to production
-            raise ConfigError(f"environment variable {env} is empty: give it a URL, or `unset {env}` to use "
-                              f"{getattr(profile, key)}")
+            raise ConfigError(
+                f"environment variable {env} is empty: give it a URL, or `unset {env}` to use {getattr(profile, key)}"
+            )
         if value:
             if key in _URL_FIELDS:
                 _check_url(f"environment variable {env}", key, value)

@@ -12,5 +12,5 @@ class ListKind(StrEnum):
     N080 = "080"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # replaces str.title() on purpose: the list's display name
         return {"sms": "SMS", "email": "Email", "080": "080"}[self.value]

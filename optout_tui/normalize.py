@@ -298,7 +298,7 @@ def _full_email(s: str) -> Result:
         checked = validate_email(s, check_deliverability=False)
     except EmailNotValidError as exc:
         return Rejected(f"not a valid email address: {_sentence(str(exc))}")
-    except Exception as exc:  # noqa: BLE001 - a library bug on odd input must not stop an import
+    except Exception as exc:
         return Rejected(f"not a valid email address ({type(exc).__name__})")
     return Normalized(ListKind.EMAIL, f"{checked.local_part}@{checked.ascii_domain}")
 
@@ -331,8 +331,10 @@ def classify(text: str) -> Result:
     national = _national_digits(text)
     if isinstance(national, Rejected):
         if national.reason.startswith("contains letters"):
-            return Rejected("contains letters: not a phone number or an email address "
-                            "(expected 010-1234-5678, 080-123-4567 or name@example.kr)")
+            return Rejected(
+                "contains letters: not a phone number or an email address "
+                "(expected 010-1234-5678, 080-123-4567 or name@example.kr)"
+            )
         return national
     if _is_mobile(national):
         return Normalized(ListKind.SMS, national)

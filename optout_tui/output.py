@@ -39,8 +39,9 @@ class RecordWriter:
     every key of a record. `close` ends the output (the JSON array's bracket, a fitted table).
     """
 
-    def __init__(self, out: IO[str], fields: Sequence[str], fmt: str, *, widths: Sequence[int] | None = None,
-                 indent: str = "") -> None:
+    def __init__(
+        self, out: IO[str], fields: Sequence[str], fmt: str, *, widths: Sequence[int] | None = None, indent: str = ""
+    ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown output format {fmt!r}: one of {', '.join(FORMATS)}")
         self.out, self.fields, self.fmt = out, list(fields), fmt
@@ -82,11 +83,20 @@ class RecordWriter:
 
     def _line(self, cells: list[str]) -> None:
         assert self.widths is not None
-        self.out.write(self.indent + "  ".join(c.ljust(w) for c, w in zip(cells, self.widths)).rstrip() + "\n")
+        self.out.write(
+            self.indent + "  ".join(c.ljust(w) for c, w in zip(cells, self.widths, strict=False)).rstrip() + "\n"
+        )
 
 
-def write_records(records: Iterable[Mapping[str, Any]], fields: Sequence[str], fmt: str, out: IO[str], *,
-                  widths: Sequence[int] | None = None, indent: str = "") -> int:
+def write_records(
+    records: Iterable[Mapping[str, Any]],
+    fields: Sequence[str],
+    fmt: str,
+    out: IO[str],
+    *,
+    widths: Sequence[int] | None = None,
+    indent: str = "",
+) -> int:
     """Every record through one `RecordWriter`; the number written."""
     writer = RecordWriter(out, fields, fmt, widths=widths, indent=indent)
     writer.write_records(records)

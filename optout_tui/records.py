@@ -13,8 +13,17 @@ from .output import RecordWriter
 FIELDS = {
     ListKind.SMS: ["number", "registered_at", "source"],
     ListKind.EMAIL: ["address", "blocked_at", "registered_by"],
-    ListKind.N080: ["number", "company", "status", "provider", "share_status", "terminable",
-                    "requested_at", "started_at", "deleted_at"],
+    ListKind.N080: [
+        "number",
+        "company",
+        "status",
+        "provider",
+        "share_status",
+        "terminable",
+        "requested_at",
+        "started_at",
+        "deleted_at",
+    ],
 }
 
 
@@ -42,13 +51,23 @@ def as_record(entry: Entry) -> dict:
     if isinstance(entry, SmsEntry):
         return {"number": entry.number, "registered_at": _iso(entry.registered_at), "source": entry.source}
     if isinstance(entry, EmailEntry):
-        return {"address": entry.address, "blocked_at": _iso(entry.blocked_at),
-                "registered_by": "admin" if entry.by_admin else "recipient"}
+        return {
+            "address": entry.address,
+            "blocked_at": _iso(entry.blocked_at),
+            "registered_by": "admin" if entry.by_admin else "recipient",
+        }
     assert isinstance(entry, Number080Entry)
-    return {"number": entry.number, "company": entry.company, "status": entry.status,
-            "provider": entry.provider, "share_status": entry.share_status, "terminable": entry.terminable,
-            "requested_at": _iso(entry.requested_at), "started_at": _iso(entry.started_at),
-            "deleted_at": _iso(entry.deleted_at)}
+    return {
+        "number": entry.number,
+        "company": entry.company,
+        "status": entry.status,
+        "provider": entry.provider,
+        "share_status": entry.share_status,
+        "terminable": entry.terminable,
+        "requested_at": _iso(entry.requested_at),
+        "started_at": _iso(entry.started_at),
+        "deleted_at": _iso(entry.deleted_at),
+    }
 
 
 def as_display(entry: Entry) -> dict[str, str]:
@@ -59,10 +78,18 @@ def as_display(entry: Entry) -> dict[str, str]:
         cells = [entry.address, local_time(entry.blocked_at), "admin" if entry.by_admin else "recipient"]
     else:
         assert isinstance(entry, Number080Entry)
-        cells = [format_number(entry.number), entry.company, entry.status, entry.provider, entry.share_status,
-                 "yes" if entry.terminable else "no", local_time(entry.requested_at, seconds=False),
-                 local_time(entry.started_at, seconds=False), local_time(entry.deleted_at, seconds=False)]
-    return dict(zip(FIELDS[kind_of(entry)], cells))
+        cells = [
+            format_number(entry.number),
+            entry.company,
+            entry.status,
+            entry.provider,
+            entry.share_status,
+            "yes" if entry.terminable else "no",
+            local_time(entry.requested_at, seconds=False),
+            local_time(entry.started_at, seconds=False),
+            local_time(entry.deleted_at, seconds=False),
+        ]
+    return dict(zip(FIELDS[kind_of(entry)], cells, strict=True))
 
 
 def table_widths(kind: ListKind) -> list[int]:
@@ -71,8 +98,11 @@ def table_widths(kind: ListKind) -> list[int]:
     from .api.numbers080 import Hub080List
     from .api.sms import SensSmsList
 
-    adapters: dict[ListKind, type[OptOutList]] = {ListKind.SMS: SensSmsList, ListKind.EMAIL: MailerEmailList,
-                                                  ListKind.N080: Hub080List}
+    adapters: dict[ListKind, type[OptOutList]] = {
+        ListKind.SMS: SensSmsList,
+        ListKind.EMAIL: MailerEmailList,
+        ListKind.N080: Hub080List,
+    }
     return [c.width for c in adapters[kind].columns]
 
 

@@ -11,12 +11,12 @@ words instead of overflowing somewhere deep.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
 KST = timezone(timedelta(hours=9), "KST")
 """The vendors' zone: a time without an offset from a Korean vendor is Korean wall time."""
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -25,6 +25,7 @@ DATE_FORMAT = "%Y-%m-%d"
 
 
 # --- epoch milliseconds ---------------------------------------------------------------------------
+
 
 def to_ms(moment: datetime) -> int:
     """Exact epoch milliseconds; a naive moment is Korean wall time (as the vendors write it)."""
@@ -52,10 +53,11 @@ def now() -> datetime:
 
 
 def now_ms() -> int:
-    return to_ms(datetime.now(timezone.utc))
+    return to_ms(datetime.now(UTC))
 
 
 # --- vendor and journal formats -------------------------------------------------------------------
+
 
 def parse_vendor_time(text: str | None) -> datetime | None:
     """ISO 8601 with or without an offset; without one it is Korean wall time (SENS). None when
@@ -78,13 +80,14 @@ def utc_iso(moment: datetime | None = None) -> str:
     """ISO 8601 in UTC with milliseconds: how the journal and the audit trail store a moment (they
     sort as text). None means now; a naive moment is the machine's local time."""
     if moment is None:
-        moment = datetime.now(timezone.utc)
+        moment = datetime.now(UTC)
     elif moment.tzinfo is None:
         moment = moment.astimezone()
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 # --- display --------------------------------------------------------------------------------------
+
 
 def local(moment: datetime | None, fmt: str = TIME_FORMAT, *, missing: str = "") -> str:
     """A moment in the machine's local time, for people."""
@@ -114,8 +117,13 @@ def describe_range(since: datetime | None, until: datetime | None) -> str:
 
 _RELATIVE = re.compile(r"^\s*(\d+)\s*([hdwmy])\s*$", re.IGNORECASE)
 _WHOLE_DAYS = re.compile(r"^\s*\d+\s*[dwmy]\s*$", re.IGNORECASE)
-_UNITS = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1),
-          "m": timedelta(days=30), "y": timedelta(days=365)}
+_UNITS = {
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "w": timedelta(weeks=1),
+    "m": timedelta(days=30),
+    "y": timedelta(days=365),
+}
 _FORMS = "use 2026-01-31, '2026-01-31 14:00', or 7d / 2w / 3m / 1y ago"
 
 

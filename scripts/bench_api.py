@@ -55,12 +55,17 @@ def reset(server) -> None:
 
 def settings_from_env(env: dict[str, str]) -> tuple[Profile, Secrets]:
     profile = Profile(
-        name="bench", sens_url=env["OPTOUT_SENS_URL"], mailer_url=env["OPTOUT_MAILER_URL"],
-        hub_url=env["OPTOUT_HUB_URL"], nhn_oauth_url=env["OPTOUT_NHN_OAUTH_URL"],
-        sens_service_id=env["OPTOUT_SENS_SERVICE_ID"], nhn_app_key=env["OPTOUT_NHN_APP_KEY"],
+        name="bench",
+        sens_url=env["OPTOUT_SENS_URL"],
+        mailer_url=env["OPTOUT_MAILER_URL"],
+        hub_url=env["OPTOUT_HUB_URL"],
+        nhn_oauth_url=env["OPTOUT_NHN_OAUTH_URL"],
+        sens_service_id=env["OPTOUT_SENS_SERVICE_ID"],
+        nhn_app_key=env["OPTOUT_NHN_APP_KEY"],
     )
-    secrets = Secrets(env["NCLOUD_ACCESS_KEY"], env["NCLOUD_SECRET_KEY"], env["NHN_USER_ACCESS_KEY_ID"],
-                      env["NHN_SECRET_ACCESS_KEY"])
+    secrets = Secrets(
+        env["NCLOUD_ACCESS_KEY"], env["NCLOUD_SECRET_KEY"], env["NHN_USER_ACCESS_KEY_ID"], env["NHN_SECRET_ACCESS_KEY"]
+    )
     return profile, secrets
 
 
@@ -91,12 +96,18 @@ async def bench_list(server, in_flight: int) -> dict:
     finally:
         await lists.aclose()
     print(f"list sms: {sequential:,} entries page after page in {t_seq:.2f} s ({index + 1} requests)")
-    print(f"list sms: {windowed:,} entries with {in_flight} in flight in {t_win:.2f} s ({requests} requests);"
-          f" CPU per page: client {1000 * cpu_client / requests:.2f} ms, emulator {1000 * cpu_server / requests:.2f} ms")
+    print(
+        f"list sms: {windowed:,} entries with {in_flight} in flight in {t_win:.2f} s ({requests} requests);"
+        f" CPU per page: client {1000 * cpu_client / requests:.2f} ms, emulator {1000 * cpu_server / requests:.2f} ms"
+    )
     print(f"list sms: speed-up {t_seq / t_win:.1f}x (target >= 5x)")
-    return {"list speed-up (x)": t_seq / t_win, "list windowed (s)": t_win, "list page after page (s)": t_seq,
-            "list client CPU per page (ms)": 1000 * cpu_client / requests,
-            "list emulator CPU per page (ms)": 1000 * cpu_server / requests}
+    return {
+        "list speed-up (x)": t_seq / t_win,
+        "list windowed (s)": t_win,
+        "list page after page (s)": t_seq,
+        "list client CPU per page (ms)": 1000 * cpu_client / requests,
+        "list emulator CPU per page (ms)": 1000 * cpu_server / requests,
+    }
 
 
 def bench_add(server, count: int, latency_ms: float, in_flight: int) -> dict:
@@ -114,8 +125,10 @@ def bench_add(server, count: int, latency_ms: float, in_flight: int) -> dict:
         t_parse = time.perf_counter() - started
 
         env = {
-            **os.environ, **server.env,
-            "XDG_DATA_HOME": str(Path(tmp) / "data"), "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
+            **os.environ,
+            **server.env,
+            "XDG_DATA_HOME": str(Path(tmp) / "data"),
+            "XDG_CONFIG_HOME": str(Path(tmp) / "config"),
             "XDG_CACHE_HOME": str(Path(tmp) / "cache"),
         }
         started = time.perf_counter()
@@ -124,8 +137,13 @@ def bench_add(server, count: int, latency_ms: float, in_flight: int) -> dict:
         reset(server)
         cpu_before, cpu_server = resource.getrusage(resource.RUSAGE_CHILDREN), cpu_seconds(server.proc.pid)
         started = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "optout_tui", "add", "sms", "--file", str(path)],
-                             check=False, env=env, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "optout_tui", "add", "sms", "--file", str(path)],
+            check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         t_add = time.perf_counter() - started
         cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu_client = cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime
@@ -133,20 +151,30 @@ def bench_add(server, count: int, latency_ms: float, in_flight: int) -> dict:
         requests = stats(server)["by_route"].get("sens.register", 0)
     budget = 2 * (100 * latency_ms / 1000 / in_flight) + t_parse
     print(f"add sms: parsed {count:,} lines in {t_parse:.2f} s ({preview.ok:,} ok, {preview.invalid} invalid)")
-    print(f"add sms: command took {t_add:.2f} s wall, of which ~{t_start:.2f} s is interpreter + import start-up;"
-          f" {requests} register requests (target exactly 100); exit {out.returncode}")
-    print(f"add sms: budget 2 x (100 x {latency_ms:g} ms / {in_flight}) + parse = {budget:.2f} s;"
-          f" command minus start-up = {t_add - t_start:.2f} s ({(t_add - t_start) / budget:.2f}x of budget)")
+    print(
+        f"add sms: command took {t_add:.2f} s wall, of which ~{t_start:.2f} s is interpreter + import start-up;"
+        f" {requests} register requests (target exactly 100); exit {out.returncode}"
+    )
+    print(
+        f"add sms: budget 2 x (100 x {latency_ms:g} ms / {in_flight}) + parse = {budget:.2f} s;"
+        f" command minus start-up = {t_add - t_start:.2f} s ({(t_add - t_start) / budget:.2f}x of budget)"
+    )
     loose = 2 * (100 * latency_ms / 1000 / in_flight + t_parse)
-    print(f"add sms: read as 2 x (100 x {latency_ms:g} ms / {in_flight} + parse) = {loose:.2f} s:"
-          f" {(t_add - t_start) / loose:.2f}x of it")
+    print(
+        f"add sms: read as 2 x (100 x {latency_ms:g} ms / {in_flight} + parse) = {loose:.2f} s:"
+        f" {(t_add - t_start) / loose:.2f}x of it"
+    )
     print(f"add sms: CPU: command {cpu_client:.2f} s (start-up included), emulator {cpu_server:.2f} s")
     tail = out.stdout.strip().splitlines()[-6:]
     print("add sms: summary ->", " | ".join(tail))
-    return {"add parse (s)": t_parse, "add command minus start-up (s)": t_add - t_start,
-            "add x of budget": (t_add - t_start) / budget,
-            "add x of 2 x (ideal + parse)": (t_add - t_start) / loose, "add command CPU (s)": cpu_client,
-            "add emulator CPU (s)": cpu_server}
+    return {
+        "add parse (s)": t_parse,
+        "add command minus start-up (s)": t_add - t_start,
+        "add x of budget": (t_add - t_start) / budget,
+        "add x of 2 x (ideal + parse)": (t_add - t_start) / loose,
+        "add command CPU (s)": cpu_client,
+        "add emulator CPU (s)": cpu_server,
+    }
 
 
 def main() -> None:

@@ -27,9 +27,12 @@ BIN = [sys.executable, "-m", "optout_tui"]
 
 
 def start_emulator(latency_ms: float) -> tuple[subprocess.Popen, str, dict[str, str]]:
-    proc = subprocess.Popen([*BIN, "emulator", "--port", "0", "--sms-count", "0", "--email-count", "0",
-                             "--latency-ms", str(latency_ms)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    proc = subprocess.Popen(
+        [*BIN, "emulator", "--port", "0", "--sms-count", "0", "--email-count", "0", "--latency-ms", str(latency_ms)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     env: dict[str, str] = {}
     base = None
     while "NHN_SECRET_ACCESS_KEY" not in env:
@@ -44,8 +47,9 @@ def start_emulator(latency_ms: float) -> tuple[subprocess.Popen, str, dict[str, 
     return proc, base, env
 
 
-def run_once(label: str, count: int, offset: int, control: httpx.Client, env: dict[str, str], workdir: Path,
-             latency_ms: float) -> dict:
+def run_once(
+    label: str, count: int, offset: int, control: httpx.Client, env: dict[str, str], workdir: Path, latency_ms: float
+) -> dict:
     values = [f"010{offset + i:08d}" for i in range(count)]
     bad = max(1, count // 10_000)
     lines = values[:]
@@ -56,22 +60,37 @@ def run_once(label: str, count: int, offset: int, control: httpx.Client, env: di
 
     before = control.get("/stats").json()
     started = time.perf_counter()
-    out = subprocess.run([*BIN, "add", "sms", "--file", str(path), "--reason", f"bench {label}"],
-                         capture_output=True, text=True, env=env, timeout=3600)
+    out = subprocess.run(
+        [*BIN, "add", "sms", "--file", str(path), "--reason", f"bench {label}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=3600,
+        check=False,  # a run with failed values exits non-zero; its summary is still read below
+    )
     elapsed = time.perf_counter() - started
     after = control.get("/stats").json()
 
     parse_started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import sys; from optout_tui.bulk.plan import preview_lines, read_values_file;"
-                    "from optout_tui.api.base import ListKind; preview_lines(read_values_file(sys.argv[1]), ListKind.SMS)",
-                    str(path)], check=True, env=env)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from optout_tui.bulk.plan import preview_lines, read_values_file;"
+            "from optout_tui.api.base import ListKind; preview_lines(read_values_file(sys.argv[1]), ListKind.SMS)",
+            str(path),
+        ],
+        check=True,
+        env=env,
+    )
     parse_s = time.perf_counter() - parse_started  # includes interpreter start, like the real run
 
     sent = re.search(r"sent:\s+([\d,]+) values in ([\d,]+) requests(?: \(([\d,]+) retries\))?", out.stdout)
     accepted = re.search(r"accepted:\s+([\d,]+)", out.stdout)
     control.post("/config", json={"fault_rate": 0})
-    listing = subprocess.run([*BIN, "list", "sms", "--format", "jsonl"], capture_output=True, text=True, env=env,
-                             timeout=3600)
+    listing = subprocess.run(
+        [*BIN, "list", "sms", "--format", "jsonl"], capture_output=True, text=True, env=env, timeout=3600, check=True
+    )
     listed = {json.loads(line)["number"] for line in listing.stdout.splitlines()}
     missing = len(set(values) - listed)
     in_flight = 8
@@ -97,36 +116,60 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--latency-ms", type=float, default=10.0)
     parser.add_argument("--fault-rate", type=float, default=0.2)
-    parser.add_argument("--hang-seconds", type=float, default=2.0,
-                        help="how long an injected timeout hangs before its 504 (the client gives up at its timeout)")
+    parser.add_argument(
+        "--hang-seconds",
+        type=float,
+        default=2.0,
+        help="how long an injected timeout hangs before its 504 (the client gives up at its timeout)",
+    )
     args = parser.parse_args()
 
     proc, base, emulator_env = start_emulator(args.latency_ms)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
-            env = {**os.environ, **emulator_env, "XDG_DATA_HOME": str(work / "data"),
-                   "XDG_CONFIG_HOME": str(work / "config"), "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+            env = {
+                **os.environ,
+                **emulator_env,
+                "XDG_DATA_HOME": str(work / "data"),
+                "XDG_CONFIG_HOME": str(work / "config"),
+                "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+            }
             with httpx.Client(base_url=f"{base}/_emulator", timeout=30) as control:
                 control.post("/config", json={"hang_seconds": args.hang_seconds})
                 results = [run_once("clean", args.count, 10_000_000, control, env, work, args.latency_ms)]
                 control.post("/config", json={"fault_rate": args.fault_rate})
-                results.append(run_once(f"faults{int(args.fault_rate * 100)}", args.count, 20_000_000, control, env,
-                                        work, args.latency_ms))
+                results.append(
+                    run_once(
+                        f"faults{int(args.fault_rate * 100)}",
+                        args.count,
+                        20_000_000,
+                        control,
+                        env,
+                        work,
+                        args.latency_ms,
+                    )
+                )
     finally:
         proc.terminate()
         proc.wait(timeout=10)
 
-    print(f"bulk add sms: {args.count:,} numbers (+ {max(1, args.count // 10_000)} bad lines), "
-          f"emulator latency {args.latency_ms:g} ms, 8 requests in flight")
+    print(
+        f"bulk add sms: {args.count:,} numbers (+ {max(1, args.count // 10_000)} bad lines), "
+        f"emulator latency {args.latency_ms:g} ms, 8 requests in flight"
+    )
     for r in results:
         budget = 2 * r["ideal_seconds"] + r["parse_seconds"]
-        print(f"  {r['label']:<9} exit {r['exit']}  {r['seconds']:6.2f} s  "
-              f"engine calls {r['engine_calls']:,}  HTTP requests {r['http_requests']:,}  "
-              f"injected faults {r['faults']:,}  client retries {r['retries']:,}  "
-              f"accepted {r['accepted']:,}  missing after listing {r['missing_after']:,}")
-        print(f"            ideal (calls x latency / in flight) {r['ideal_seconds']:.2f} s, parse+start "
-              f"{r['parse_seconds']:.2f} s, 2x ideal + parse {budget:.2f} s -> ratio {r['seconds'] / budget:.2f}")
+        print(
+            f"  {r['label']:<9} exit {r['exit']}  {r['seconds']:6.2f} s  "
+            f"engine calls {r['engine_calls']:,}  HTTP requests {r['http_requests']:,}  "
+            f"injected faults {r['faults']:,}  client retries {r['retries']:,}  "
+            f"accepted {r['accepted']:,}  missing after listing {r['missing_after']:,}"
+        )
+        print(
+            f"            ideal (calls x latency / in flight) {r['ideal_seconds']:.2f} s, parse+start "
+            f"{r['parse_seconds']:.2f} s, 2x ideal + parse {budget:.2f} s -> ratio {r['seconds'] / budget:.2f}"
+        )
         for line in r["stderr_tail"]:
             print(f"            stderr: {line}")
     ok = all(r["missing_after"] == 0 and r["accepted"] == args.count for r in results)

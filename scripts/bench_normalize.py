@@ -21,13 +21,22 @@ SHAPES = {
     "canonical 01012345678": lambda r: f"010{r.randrange(10**8):08d}",
     "dashed 010-1234-5678": lambda r: f"010-{r.randrange(10**4):04d}-{r.randrange(10**4):04d}",
     "+82 10-1234-5678": lambda r: f"+82 10-{r.randrange(10**4):04d}-{r.randrange(10**4):04d}",
-    "full-width": lambda r: "０１０－" + "".join(chr(0xFF10 + int(d)) for d in f"{r.randrange(10**4):04d}") + "－５６７８",
+    "full-width": lambda r: (
+        "０１０－" + "".join(chr(0xFF10 + int(d)) for d in f"{r.randrange(10**4):04d}") + "－５６７８"
+    ),
     "landline (rejected)": lambda r: f"02-{r.randrange(1000):03d}-{r.randrange(10**4):04d}",
     "email": lambda r: f"user{r.randrange(10**6)}@{r.choice(['naver.com', 'gmail.com', 'daum.net', 'kakao.com'])}",
     "Name <email>": lambda r: f"Kim Minsu <kim{r.randrange(10**6)}@Naver.COM>",
 }
-MIX = [("canonical 01012345678", 50), ("dashed 010-1234-5678", 30), ("+82 10-1234-5678", 5),
-       ("full-width", 2), ("landline (rejected)", 3), ("email", 8), ("Name <email>", 2)]
+MIX = [
+    ("canonical 01012345678", 50),
+    ("dashed 010-1234-5678", 30),
+    ("+82 10-1234-5678", 5),
+    ("full-width", 2),
+    ("landline (rejected)", 3),
+    ("email", 8),
+    ("Name <email>", 2),
+]
 
 
 def per_value(fn, values) -> float:
@@ -76,11 +85,15 @@ def main() -> None:
     phones = [line for line in lines if "@" not in line]
     emails = [line for line in lines if "@" in line]
     print()
-    print(f"{args.lines:,}-line mix: classify {ours_total:.2f} s ({ours_total / args.lines * 1e6:.2f} µs/line), "
-          f"libraries alone {theirs_total:.2f} s ({theirs_total / ours_total:.1f}x slower); "
-          f"{sum(hasattr(r, 'reason') for r in results):,} rejected")
-    print(f"  normalize_mobile on its {len(phones):,} phone lines: {per_value(normalize_mobile, phones):.2f} µs/line; "
-          f"normalize_email on its {len(emails):,} email lines: {per_value(normalize_email, emails):.2f} µs/line")
+    print(
+        f"{args.lines:,}-line mix: classify {ours_total:.2f} s ({ours_total / args.lines * 1e6:.2f} µs/line), "
+        f"libraries alone {theirs_total:.2f} s ({theirs_total / ours_total:.1f}x slower); "
+        f"{sum(hasattr(r, 'reason') for r in results):,} rejected"
+    )
+    print(
+        f"  normalize_mobile on its {len(phones):,} phone lines: {per_value(normalize_mobile, phones):.2f} µs/line; "
+        f"normalize_email on its {len(emails):,} email lines: {per_value(normalize_email, emails):.2f} µs/line"
+    )
 
 
 if __name__ == "__main__":

@@ -49,8 +49,8 @@ async def sequential_pages(sms, flt, start: int, count: int) -> tuple[int, float
 
 async def bench_sync(lists, store, seq_pages: int, in_flight: int) -> tuple[float, float, int]:
     from optout_tui.api.base import ListFilter, ListKind
-    from optout_tui.times import from_ms, now_ms
     from optout_tui.snapshot.sync import Syncer
+    from optout_tui.times import from_ms, now_ms
 
     sms = lists.sms
     flt = ListFilter(until=from_ms(now_ms()))
@@ -76,8 +76,10 @@ async def bench_sync(lists, store, seq_pages: int, in_flight: int) -> tuple[floa
     stop.set()
     await ticker
     print(f"full sync, {in_flight} in flight: {report.line()}")
-    print(f"  event loop during the sync (a 10 ms timer, as a dashboard would feel it): lag median "
-          f"{statistics.median(lags) * 1000:.1f} ms, p99 {_pct(lags, 0.99) * 1000:.1f} ms, max {max(lags) * 1000:.1f} ms")
+    print(
+        f"  event loop during the sync (a 10 ms timer, as a dashboard would feel it): lag median "
+        f"{statistics.median(lags) * 1000:.1f} ms, p99 {_pct(lags, 0.99) * 1000:.1f} ms, max {max(lags) * 1000:.1f} ms"
+    )
     pages_b, seconds_b = await sequential_pages(sms, flt, report.pages // 2, half)
 
     # Keeping it current: an incremental sync with nothing new, then one after deletions deep in
@@ -87,22 +89,29 @@ async def bench_sync(lists, store, seq_pages: int, in_flight: int) -> tuple[floa
     print(f"incremental sync, nothing changed: {quiet.requests} requests, {quiet.seconds:.2f} s")
     conn = store.conn()
     total = store.count(ListKind.SMS)
-    gone = [row[0] for row in conn.execute(
-        "SELECT number FROM sms ORDER BY registered_at LIMIT 3 OFFSET ?", (total // 10,))]
-    gone += [row[0] for row in conn.execute(
-        "SELECT number FROM sms ORDER BY registered_at LIMIT 2 OFFSET ?", (total * 7 // 10,))]
+    gone = [
+        row[0] for row in conn.execute("SELECT number FROM sms ORDER BY registered_at LIMIT 3 OFFSET ?", (total // 10,))
+    ]
+    gone += [
+        row[0]
+        for row in conn.execute("SELECT number FROM sms ORDER BY registered_at LIMIT 2 OFFSET ?", (total * 7 // 10,))
+    ]
     await sms.remove(gone)
     await sms.register(["01000000001", "01000000002"])
     [changed] = await syncer.sync([ListKind.SMS])
-    print(f"incremental sync after 5 deletions spread over the list and 2 new registrations: "
-          f"-{changed.removed} +{changed.added} in {changed.requests} requests, {changed.seconds:.2f} s "
-          f"(a full sync takes {report.requests:,})")
+    print(
+        f"incremental sync after 5 deletions spread over the list and 2 new registrations: "
+        f"-{changed.removed} +{changed.added} in {changed.requests} requests, {changed.seconds:.2f} s "
+        f"(a full sync takes {report.requests:,})"
+    )
     [again] = await syncer.sync([ListKind.SMS], full=True)
     print(f"full re-sync over the existing snapshot (upserts, deletions by absence): {again.seconds:.1f} s")
     per_page = (seconds_a + seconds_b) / (pages_a + pages_b)
-    print(f"sequential sample: {pages_a + pages_b} pages page after page "
-          f"({pages_a} before the sync from page 0, {pages_b} after it from page {report.pages // 2:,}): "
-          f"{per_page * 1000:.1f} ms per page")
+    print(
+        f"sequential sample: {pages_a + pages_b} pages page after page "
+        f"({pages_a} before the sync from page 0, {pages_b} after it from page {report.pages // 2:,}): "
+        f"{per_page * 1000:.1f} ms per page"
+    )
     return per_page, full_seconds, report.pages
 
 
@@ -119,11 +128,11 @@ def bench_search(store, rounds: int) -> None:
     for n in numbers:
         length = rnd.randint(3, 8)
         at = rnd.randint(0, len(n) - length)
-        queries["substring 3-8 digits"].append(n[at:at + length])
+        queries["substring 3-8 digits"].append(n[at : at + length])
         cut = rnd.randint(4, len(n))
         typed = n[:3] + "-" + n[3:cut] if cut > 3 else n[:cut]
         queries["prefix (typed 010-xxxx)"].append(typed)
-        queries["1-2 characters"].append(n[rnd.randint(0, len(n) - 2):][: rnd.randint(1, 2)])
+        queries["1-2 characters"].append(n[rnd.randint(0, len(n) - 2) :][: rnd.randint(1, 2)])
     misses = ["99999999", "12345678", "000000", "987654"]
     queries["no match"] = [misses[i % len(misses)] + str(i) for i in range(max(20, rounds // 5))]
     everything: list[float] = []
@@ -136,8 +145,10 @@ def bench_search(store, rounds: int) -> None:
             times.append(time.perf_counter() - start)
             assert result.state is not None
         everything += times
-        print(f"  {name:<26} n={len(qs):4d}  median {statistics.median(times) * 1000:6.2f} ms  "
-              f"p90 {_pct(times, 0.9) * 1000:6.2f} ms  max {max(times) * 1000:6.2f} ms")
+        print(
+            f"  {name:<26} n={len(qs):4d}  median {statistics.median(times) * 1000:6.2f} ms  "
+            f"p90 {_pct(times, 0.9) * 1000:6.2f} ms  max {max(times) * 1000:6.2f} ms"
+        )
     median = statistics.median(everything) * 1000
     print(f"search median over all {len(everything)} queries: {median:.2f} ms (target < 50 ms)")
 
@@ -172,16 +183,22 @@ def bench_email_search(tmp: Path, rows: int, rounds: int) -> None:
     started = time.perf_counter()
     asyncio.run(load())
     print(f"email: {rows:,} synthetic addresses written through the writer in {time.perf_counter() - started:.1f} s")
-    addresses = [r[0] for r in store.conn().execute(
-        "SELECT address FROM email WHERE id IN (%s)" % ",".join(str(rnd.randint(1, rows)) for _ in range(rounds)))]
-    queries = [a[rnd.randint(0, len(a) - 6):][: rnd.randint(3, 8)] for a in addresses]
+    addresses = [
+        r[0]
+        for r in store.conn().execute(
+            f"SELECT address FROM email WHERE id IN ({','.join(str(rnd.randint(1, rows)) for _ in range(rounds))})"
+        )
+    ]
+    queries = [a[rnd.randint(0, len(a) - 6) :][: rnd.randint(3, 8)] for a in addresses]
     times = []
     for q in queries:
         start = time.perf_counter()
         search(store, ListKind.EMAIL, q, limit=50)
         times.append(time.perf_counter() - start)
-    print(f"  address substrings (3-8 chars) n={len(times)}  median {statistics.median(times) * 1000:.2f} ms  "
-          f"p90 {_pct(times, 0.9) * 1000:.2f} ms  max {max(times) * 1000:.2f} ms (target < 50 ms)")
+    print(
+        f"  address substrings (3-8 chars) n={len(times)}  median {statistics.median(times) * 1000:.2f} ms  "
+        f"p90 {_pct(times, 0.9) * 1000:.2f} ms  max {max(times) * 1000:.2f} ms (target < 50 ms)"
+    )
     store.close()
 
 
@@ -200,8 +217,12 @@ def main() -> int:
     from optout_tui.snapshot.store import SnapshotStore
 
     print(f"starting the emulator (child process): {args.rows:,} SMS entries, {args.latency_ms:g} ms latency")
-    with EmulatorProcess("--sms-count", str(args.rows), "--email-count", "0",
-                         "--latency-ms", str(args.latency_ms)) as emulator, tempfile.TemporaryDirectory() as tmp:
+    with (
+        EmulatorProcess(
+            "--sms-count", str(args.rows), "--email-count", "0", "--latency-ms", str(args.latency_ms)
+        ) as emulator,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         profile, secrets = demo_settings(emulator)
         store = SnapshotStore(Path(tmp) / "snapshot-bench.sqlite3")
 
@@ -214,10 +235,14 @@ def main() -> int:
 
         per_page, full_seconds, pages = asyncio.run(run_sync())
         sequential = per_page * pages
-        print(f"page after page, extrapolated from that {args.seq_pages}-page sample to all {pages:,} pages: "
-              f"{sequential:.1f} s (measured on a sample, not run in full)")
-        print(f"full sync with {args.in_flight} in flight: {full_seconds:.1f} s  ->  "
-              f"{sequential / full_seconds:.1f}x faster (target >= 5x)")
+        print(
+            f"page after page, extrapolated from that {args.seq_pages}-page sample to all {pages:,} pages: "
+            f"{sequential:.1f} s (measured on a sample, not run in full)"
+        )
+        print(
+            f"full sync with {args.in_flight} in flight: {full_seconds:.1f} s  ->  "
+            f"{sequential / full_seconds:.1f}x faster (target >= 5x)"
+        )
         bench_search(store, args.search_rounds)
         bench_email_search(Path(tmp), args.rows, args.search_rounds)
         size = store.path.stat().st_size / 1e6

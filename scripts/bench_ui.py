@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import fcntl
 import os
 import pty
@@ -83,10 +84,8 @@ def time_to_output(argv: list[str], marker: re.Pattern[bytes], env: dict[str, st
             if marker.search(seen):
                 return time.perf_counter() - started
     finally:
-        try:  # the whole session the pty started (the demo's emulator too), so no leftover
-            os.killpg(pid, 9)  # process takes CPU from the next run
-        except ProcessLookupError:
-            pass
+        with contextlib.suppress(ProcessLookupError):  # the whole session the pty started (the demo's emulator
+            os.killpg(pid, 9)  # too), so no leftover process takes CPU from the next run
         os.waitpid(pid, 0)
         os.close(fd)
 
@@ -106,8 +105,12 @@ def bench_launch(runs: int) -> None:
         demo.append(time_to_output(demo_argv, SMS_ROW, env))
     m, d = statistics.median(minimal), statistics.median(demo)
     print("(a) launch to first rows, real pty 120x36, median of", runs)
-    print(f"    minimal Textual app, first paint : {m * 1000:7.0f} ms   (runs: {', '.join(f'{x*1000:.0f}' for x in minimal)})")
-    print(f"    optout-tui --demo, first SMS rows: {d * 1000:7.0f} ms   (runs: {', '.join(f'{x*1000:.0f}' for x in demo)})")
+    print(
+        f"    minimal Textual app, first paint : {m * 1000:7.0f} ms   (runs: {', '.join(f'{x * 1000:.0f}' for x in minimal)})"
+    )
+    print(
+        f"    optout-tui --demo, first SMS rows: {d * 1000:7.0f} ms   (runs: {', '.join(f'{x * 1000:.0f}' for x in demo)})"
+    )
     print(f"    ratio: {d / m:.2f}x   (target <= 1.5x)")
 
 
@@ -139,8 +142,9 @@ async def bench_keys(rows: int, presses: int) -> None:
     from optout_tui.demo import demo_settings
     from optout_tui.ui.app import OptOutApp
 
-    child = subprocess.Popen([PYTHON, "-c", EMULATOR_CHILD, str(rows)], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [PYTHON, "-c", EMULATOR_CHILD, str(rows)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         base_url = child.stdout.readline().strip()
         profile, secrets = demo_settings(SimpleNamespace(base_url=base_url))
@@ -164,8 +168,10 @@ async def bench_keys(rows: int, presses: int) -> None:
                 entry_list._store(page.index, page.entries)
             load_s = time.perf_counter() - started
             await pilot.pause()
-            print(f"(b) {entry_list.state.loaded:,} rows loaded in the SMS tab in {load_s:.1f} s "
-                  f"(exact: {entry_list.exact}, rows: {entry_list.row_count:,})")
+            print(
+                f"(b) {entry_list.state.loaded:,} rows loaded in the SMS tab in {load_s:.1f} s "
+                f"(exact: {entry_list.exact}, rows: {entry_list.row_count:,})"
+            )
 
             async def key_to_frame(key: str) -> float:
                 await pilot.pause()
@@ -185,10 +191,14 @@ async def bench_keys(rows: int, presses: int) -> None:
             for _ in range(max(5, presses // 3)):
                 await pilot.press("home")
                 ends.append(await key_to_frame("end"))
-            print(f"    PageDown key-to-frame: median {statistics.median(page_down) * 1000:6.1f} ms, "
-                  f"max {max(page_down) * 1000:6.1f} ms over {len(page_down)} presses   (target < 50 ms)")
-            print(f"    End      key-to-frame: median {statistics.median(ends) * 1000:6.1f} ms, "
-                  f"max {max(ends) * 1000:6.1f} ms over {len(ends)} presses   (target < 50 ms)")
+            print(
+                f"    PageDown key-to-frame: median {statistics.median(page_down) * 1000:6.1f} ms, "
+                f"max {max(page_down) * 1000:6.1f} ms over {len(page_down)} presses   (target < 50 ms)"
+            )
+            print(
+                f"    End      key-to-frame: median {statistics.median(ends) * 1000:6.1f} ms, "
+                f"max {max(ends) * 1000:6.1f} ms over {len(ends)} presses   (target < 50 ms)"
+            )
             print(f"    dashboard process RSS: {rss_mb():.0f} MB   (target < 250 MB; emulator in its own process)")
     finally:
         child.stdin.close()
@@ -196,6 +206,7 @@ async def bench_keys(rows: int, presses: int) -> None:
 
 
 def main() -> None:
+    os.environ["XDG_STATE_HOME"] = "/tmp/optout_bench_state"  # the dashboard opens on SMS, whatever tab was left
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rows", type=int, default=200_000)

@@ -55,8 +55,11 @@ def to_png(svg: Path) -> Path | None:
     # The PNG renderer has no per-glyph font fallback: runs of text with Hangul get a coding font
     # that has it (Debian fonts-nanum), when installed. The SVG itself is untouched.
     if Path("/usr/share/fonts/truetype/nanum/NanumGothicCoding.ttf").exists():
-        text = re.sub(r"<text ([^>]*)>([^<]*[\uac00-\ud7a3][^<]*)</text>",
-                      r'<text style="font-family: NanumGothicCoding" \1>\2</text>', text)
+        text = re.sub(
+            r"<text ([^>]*)>([^<]*[\uac00-\ud7a3][^<]*)</text>",
+            r'<text style="font-family: NanumGothicCoding" \1>\2</text>',
+            text,
+        )
     cairosvg.svg2png(bytestring=text.encode("utf-8"), write_to=str(png), output_width=1600)
     return png
 
@@ -77,11 +80,18 @@ async def main() -> None:
     OUT.mkdir(exist_ok=True)
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as tmp, EmulatorServer(EmulatorConfig(anchor_ms=ANCHOR_MS)) as server:
+        os.environ["XDG_STATE_HOME"] = tmp  # opens on the first tab, whatever tab the demo was left on
         profile, secrets = demo_settings(server)
         lists = build_lists(profile, secrets)
         journal_path = Path(tmp) / "journal.sqlite3"
-        app = OptOutApp(lists, profile, secrets=secrets, lists_factory=build_lists, owns_lists=True,
-                        bulk_options={"journal": Journal(journal_path), "audit": AuditLog(journal_path)})
+        app = OptOutApp(
+            lists,
+            profile,
+            secrets=secrets,
+            lists_factory=build_lists,
+            owns_lists=True,
+            bulk_options={"journal": Journal(journal_path), "audit": AuditLog(journal_path)},
+        )
 
         def shot(name: str) -> None:
             path = OUT / f"{name}.svg"

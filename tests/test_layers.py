@@ -9,18 +9,37 @@ import subprocess
 import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[1] / "optout_tui"
-
 import pytest
 
+PACKAGE = Path(__file__).resolve().parents[1] / "optout_tui"
+
 HEADLESS = [
-    "optout_tui.api.base", "optout_tui.api.errors", "optout_tui.api.http", "optout_tui.api.ncp_signing",
-    "optout_tui.api.nhn_token", "optout_tui.api.sms", "optout_tui.api.email", "optout_tui.api.numbers080",
-    "optout_tui.api.factory", "optout_tui.api.answers", "optout_tui.normalize", "optout_tui.settings", "optout_tui.times",
-    "optout_tui.records", "optout_tui.demo", "optout_tui.config", "optout_tui.credentials.stores",
-    "optout_tui.credentials.redaction", "optout_tui.output", "optout_tui.printable", "optout_tui.file_lock",
+    "optout_tui.api.base",
+    "optout_tui.api.errors",
+    "optout_tui.api.http",
+    "optout_tui.api.ncp_signing",
+    "optout_tui.api.nhn_token",
+    "optout_tui.api.sms",
+    "optout_tui.api.email",
+    "optout_tui.api.numbers080",
+    "optout_tui.api.factory",
+    "optout_tui.api.answers",
+    "optout_tui.normalize",
+    "optout_tui.settings",
+    "optout_tui.times",
+    "optout_tui.records",
+    "optout_tui.demo",
+    "optout_tui.config",
+    "optout_tui.credentials.stores",
+    "optout_tui.credentials.redaction",
+    "optout_tui.output",
+    "optout_tui.printable",
+    "optout_tui.file_lock",
     "optout_tui.bulk.history",
-    "optout_tui.emulator", "optout_tui.bulk.plan", "optout_tui.bulk.engine", "optout_tui.snapshot",
+    "optout_tui.emulator",
+    "optout_tui.bulk.plan",
+    "optout_tui.bulk.engine",
+    "optout_tui.snapshot",
 ]
 
 
@@ -32,7 +51,7 @@ def test_headless_module_does_not_import_textual(module):
         "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
         "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "", f"{module} pulls in {out.stdout.strip()}"
 
@@ -43,7 +62,7 @@ def test_cli_help_does_not_import_textual():
         "r = CliRunner().invoke(cli, ['--help'])\nassert r.exit_code == 0, r.output\n"
         "print('textual' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
 

@@ -10,8 +10,10 @@ import pytest
 
 from optout_tui.output import RecordWriter, format_for, write_records
 
-RECORDS = [{"id": 1, "value": "01012345678", "values": ["a", "b"], "note": None, "extra": "x"},
-           {"id": 22, "value": "a@b.kr", "values": [], "note": "쉼표, 따옴표\"", "extra": "y"}]
+RECORDS = [
+    {"id": 1, "value": "01012345678", "values": ["a", "b"], "note": None, "extra": "x"},
+    {"id": 22, "value": "a@b.kr", "values": [], "note": '쉼표, 따옴표"', "extra": "y"},
+]
 FIELDS = ["id", "value", "values", "note"]
 
 
@@ -21,15 +23,18 @@ def written(fmt: str, records=RECORDS, fields=FIELDS, **table) -> tuple[int, str
     return count, out.getvalue()
 
 
-@pytest.mark.parametrize(("fmt", "path", "default", "chosen"), [
-    ("jsonl", "out.json", "csv", "jsonl"),      # --format wins over the name
-    (None, "out.csv", "table", "csv"),
-    (None, "out.jsonl", "csv", "jsonl"),
-    (None, "dir.v2/OUT.JSON", "csv", "json"),
-    (None, "out.txt", "csv", "csv"),            # any other name: the command's default
-    (None, "out", "table", "table"),
-    (None, None, "table", "table"),
-])
+@pytest.mark.parametrize(
+    ("fmt", "path", "default", "chosen"),
+    [
+        ("jsonl", "out.json", "csv", "jsonl"),  # --format wins over the name
+        (None, "out.csv", "table", "csv"),
+        (None, "out.jsonl", "csv", "jsonl"),
+        (None, "dir.v2/OUT.JSON", "csv", "json"),
+        (None, "out.txt", "csv", "csv"),  # any other name: the command's default
+        (None, "out", "table", "table"),
+        (None, None, "table", "table"),
+    ],
+)
 def test_the_format_follows_the_flag_else_the_file_name(fmt, path, default, chosen):
     assert format_for(fmt, path, default) == chosen
 
@@ -50,8 +55,14 @@ def test_jsonl_is_one_whole_record_a_line():
 def test_json_is_one_array_of_whole_records_and_empty_is_an_empty_array():
     count, text = written("json")
     assert count == 2 and json.loads(text) == RECORDS
-    assert text == "[\n  " + json.dumps(RECORDS[0], ensure_ascii=False) + ",\n  " \
-        + json.dumps(RECORDS[1], ensure_ascii=False) + "\n]\n"
+    assert (
+        text
+        == "[\n  "
+        + json.dumps(RECORDS[0], ensure_ascii=False)
+        + ",\n  "
+        + json.dumps(RECORDS[1], ensure_ascii=False)
+        + "\n]\n"
+    )
     assert written("json", [])[1] == "[]\n"
 
 
@@ -69,9 +80,7 @@ def test_a_table_with_widths_streams_each_record_as_it_comes():
 def test_a_table_without_widths_fits_its_rows_and_shows_nothing_when_empty():
     count, text = written("table", fields=["id", "value", "note"], indent="  ")
     assert count == 2
-    assert text.splitlines() == ["  ID  VALUE        NOTE",
-                                 "  1   01012345678",
-                                 "  22  a@b.kr       쉼표, 따옴표\""]
+    assert text.splitlines() == ["  ID  VALUE        NOTE", "  1   01012345678", '  22  a@b.kr       쉼표, 따옴표"']
     assert written("table", [], ["id"]) == (0, "")
 
 

@@ -72,9 +72,13 @@ class CallWindow:
         """Why an entry stamped `stamp` is unknown, in one line."""
         when = from_ms(stamp).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
         if not self.vendor_clock:
-            return (f"on the list since {when} (vendor time), less than 5 minutes before this change; the answer "
-                    "had no Date header to tell whether this change put it there")
-        return f"on the list since {when} (vendor time), about when this change reached the vendor: by it or just before"
+            return (
+                f"on the list since {when} (vendor time), less than 5 minutes before this change; the answer "
+                "had no Date header to tell whether this change put it there"
+            )
+        return (
+            f"on the list since {when} (vendor time), about when this change reached the vendor: by it or just before"
+        )
 
 
 def call_window(response: Any, sent_ms: int, elapsed_s: float) -> CallWindow:

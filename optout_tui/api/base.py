@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from ..kinds import ListKind
 from .errors import ApiError
@@ -105,7 +105,7 @@ class ListFilter:
 @dataclass(slots=True)
 class Page:
     index: int
-    entries: list[Entry]
+    entries: Sequence[Entry]
     last: bool  # no page after this one
     total: int | None = None  # total entries for the filter, where the vendor says
     page_count: int | None = None  # pages for the filter, where the vendor says (stops speculation)
@@ -164,8 +164,9 @@ class UniformOutcomes(Sequence[Outcome]):
 
     __slots__ = ("detail", "error", "status", "values")
 
-    def __init__(self, values: Sequence[str], status: OutcomeStatus, error: ApiError | None = None,
-                 detail: str = "") -> None:
+    def __init__(
+        self, values: Sequence[str], status: OutcomeStatus, error: ApiError | None = None, detail: str = ""
+    ) -> None:
         self.values = values
         self.status = status
         self.error = error
@@ -179,7 +180,11 @@ class UniformOutcomes(Sequence[Outcome]):
     def __len__(self) -> int:
         return len(self.values)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> Outcome: ...
+    @overload
+    def __getitem__(self, index: slice) -> UniformOutcomes: ...
+    def __getitem__(self, index: int | slice) -> Outcome | UniformOutcomes:
         if isinstance(index, slice):
             return UniformOutcomes(self.values[index], self.status, self.error, self.detail)
         return Outcome(self.values[index], self.status, self.error, self.detail)
@@ -336,7 +341,9 @@ class BatchedList(OptOutList):
             raise failed
         return found
 
-    def _removed(self, chunk: list[str], before: dict[str, Entry | ApiError | None], note: str = "") -> Sequence[Outcome]:
+    def _removed(
+        self, chunk: list[str], before: dict[str, Entry | ApiError | None], note: str = ""
+    ) -> Sequence[Outcome]:
         """After a removal the vendor took: each value `removed` or `not_on_list` as it was found before, or
         `unknown` with `note` (or its lookup's error) where that cannot stand."""
         if not note and all(before[value] is not None and not isinstance(before[value], ApiError) for value in chunk):
@@ -350,7 +357,9 @@ class BatchedList(OptOutList):
                 why = f"{self.name} took the removal; looking it up before failed: {found.message}"
                 outcomes.append(Outcome(value, OutcomeStatus.UNKNOWN, found, why))
             else:
-                outcomes.append(Outcome(value, OutcomeStatus.REMOVED if found is not None else OutcomeStatus.NOT_ON_LIST))
+                outcomes.append(
+                    Outcome(value, OutcomeStatus.REMOVED if found is not None else OutcomeStatus.NOT_ON_LIST)
+                )
         return outcomes
 
 

@@ -86,8 +86,9 @@ class MailerEmailList(BatchedList):
                     return entry  # type: ignore[return-value]
         return None
 
-    async def _send_batch(self, action: str, chunk: list[str],
-                          before: dict[str, Entry | ApiError | None] | None = None) -> Sequence[Outcome]:
+    async def _send_batch(
+        self, action: str, chunk: list[str], before: dict[str, Entry | ApiError | None] | None = None
+    ) -> Sequence[Outcome]:
         """One call for the chunk, and what it did to each value. The Mailer answers counts only, so a removal
         looks each value up first (`before`), and a registration that ignored some looks them up after."""
         method = "POST" if action == "register" else "DELETE"
@@ -99,8 +100,10 @@ class MailerEmailList(BatchedList):
         except ApiError as exc:
             if exc.status == 400 and exc.code == "77102" and len(chunk) > 1:
                 half = len(chunk) // 2
-                return [*await self._send_batch(action, chunk[:half], before),
-                        *await self._send_batch(action, chunk[half:], before)]
+                return [
+                    *await self._send_batch(action, chunk[:half], before),
+                    *await self._send_batch(action, chunk[half:], before),
+                ]
             status = OutcomeStatus.INVALID if exc.status == 400 and exc.code == "77102" else OutcomeStatus.FAILED
             return UniformOutcomes(chunk, status, error=exc, detail=exc.message)
         counts = json_answer(response, self._http.service) if response.content else {}
@@ -108,8 +111,14 @@ class MailerEmailList(BatchedList):
         if before is not None:
             found = sum(entry is not None and not isinstance(entry, ApiError) for entry in before.values())
             agree = changed is None or changed == found
-            return self._removed(chunk, before, "" if agree else f"the Mailer removed {changed} of these "
-                                 f"{len(chunk)}, but {found} were on the list just before: which ones cannot be told")
+            return self._removed(
+                chunk,
+                before,
+                ""
+                if agree
+                else f"the Mailer removed {changed} of these "
+                f"{len(chunk)}, but {found} were on the list just before: which ones cannot be told",
+            )
         if ignored == 0:
             return UniformOutcomes(chunk, OutcomeStatus.REGISTERED)
         return await self._registered(chunk, ignored, call_window(response, sent_ms, time.monotonic() - clock))
@@ -121,14 +130,22 @@ class MailerEmailList(BatchedList):
         found = await self.lookup_all(chunk)
         absent = [value for value in chunk if found[value] is None]
         invalid = ignored is not None and len(absent) <= ignored  # the Mailer ignored them: it refused them
-        outcomes = {value: Outcome(value, OutcomeStatus.INVALID, detail=IGNORED) if invalid
-                    else Outcome(value, OutcomeStatus.FAILED, detail=NOT_THERE) for value in absent}
+        outcomes = {
+            value: Outcome(value, OutcomeStatus.INVALID, detail=IGNORED)
+            if invalid
+            else Outcome(value, OutcomeStatus.FAILED, detail=NOT_THERE)
+            for value in absent
+        }
         timed: dict[str, int] = {}
         for value in chunk:
             entry = found[value]
             if isinstance(entry, ApiError):
-                outcomes[value] = Outcome(value, OutcomeStatus.UNKNOWN, entry, f"the Mailer took the change; looking "
-                                          f"it up afterwards failed: {entry.message}")
+                outcomes[value] = Outcome(
+                    value,
+                    OutcomeStatus.UNKNOWN,
+                    entry,
+                    f"the Mailer took the change; looking it up afterwards failed: {entry.message}",
+                )
             elif isinstance(entry, EmailEntry) and not entry.blocked_at:
                 outcomes[value] = Outcome(value, OutcomeStatus.UNKNOWN, detail="the Mailer gave no readable time")
             elif isinstance(entry, EmailEntry):
@@ -163,8 +180,10 @@ def _check_counts(outcomes: dict[str, Outcome], timed: dict[str, int], already: 
     for rank, value in enumerate(order):
         if tied and timed[value] == split:
             outcomes[value].status = OutcomeStatus.UNKNOWN
-            outcomes[value].detail = (f"the Mailer says {already} of these were on the list already; this one "
-                                      "shares its time stamp with one it added, so which cannot be told")
+            outcomes[value].detail = (
+                f"the Mailer says {already} of these were on the list already; this one "
+                "shares its time stamp with one it added, so which cannot be told"
+            )
         else:
             outcomes[value].status = OutcomeStatus.ALREADY if rank < already else OutcomeStatus.REGISTERED
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC
 from typing import Any
 
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -92,19 +93,17 @@ def parse_retry_after(value: str | None) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
+        from datetime import datetime
         from email.utils import parsedate_to_datetime
-        from datetime import datetime, timezone
 
         try:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError):
             return None
-        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def error_from_response(
-    service: str, status: int, body: bytes | str, headers: Any | None = None
-) -> ApiError:
+def error_from_response(service: str, status: int, body: bytes | str, headers: Any | None = None) -> ApiError:
     """Build an ApiError from any vendor error response."""
     retry_after = parse_retry_after(headers.get("retry-after") if headers is not None else None)
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body

@@ -61,14 +61,18 @@ def build_lists(
 ) -> Lists:
     """Every list the profile can reach; the others carry the reason in `Lists.problems`."""
     lists = Lists()
-    client = partial(VendorHttp, retry=retry, timeout=timeout, transport=transport, max_connections=max(16, in_flight * 2))
+    client = partial(
+        VendorHttp, retry=retry, timeout=timeout, transport=transport, max_connections=max(16, in_flight * 2)
+    )
     for kind in ListKind:
         missing = missing_settings(kind, profile, secrets)
         if missing:
             names = ", ".join(where.split(" or ")[0] for _, where in missing)
-            lists.problems[kind] = f"{kind.title} list is not set up: missing {names} (" + "; ".join(
-                f"{name}: {where}" for name, where in missing
-            ) + ")"
+            lists.problems[kind] = (
+                f"{kind.title} list is not set up: missing {names} ("
+                + "; ".join(f"{name}: {where}" for name, where in missing)
+                + ")"
+            )
             continue
         try:
             if kind is ListKind.SMS:
@@ -84,7 +88,9 @@ def build_lists(
                     profile.nhn_oauth_url,
                     secrets.nhn_user_access_key_id,  # type: ignore[arg-type]
                     secrets.nhn_secret_access_key,  # type: ignore[arg-type]
-                    retry=retry, timeout=timeout, transport=transport,
+                    retry=retry,
+                    timeout=timeout,
+                    transport=transport,
                 )
                 auth = HubAuth(profile.nhn_app_key, tokens)  # type: ignore[arg-type]
                 http = client("Notification Hub", profile.hub_url, auth=auth, refresh=auth.refresh)

@@ -142,8 +142,9 @@ class VendorHttp:
         refreshed = False
         while True:
             attempt += 1
-            request = self._client.build_request(method, path, params=params, json=json, data=data,
-                                                 content=content, headers=headers)
+            request = self._client.build_request(
+                method, path, params=params, json=json, data=data, content=content, headers=headers
+            )
             if self._auth is not None:
                 await self._auth(request)
             try:
@@ -151,8 +152,12 @@ class VendorHttp:
             except httpx.TimeoutException:
                 error = ApiError(self.service, "the request timed out", retryable=True)
             except httpx.LocalProtocolError:  # ours to fix, not the network's: no retry; its text quotes the value
-                error = ApiError(self.service, "the request could not be sent: a header holds a character HTTP does "
-                                 "not allow (a line break in a stored key?)", retryable=False)
+                error = ApiError(
+                    self.service,
+                    "the request could not be sent: a header holds a character HTTP does "
+                    "not allow (a line break in a stored key?)",
+                    retryable=False,
+                )
             except httpx.TransportError as exc:
                 error = ApiError(self.service, f"could not reach {self.base_url}: {_describe(exc)}", retryable=True)
             else:

@@ -79,7 +79,9 @@ class NhnTokenProvider:
             token = str(body["access_token"])
             lifetime = float(body.get("expires_in", 86400))
         except (ValueError, KeyError, TypeError):
-            raise ApiError("NHN Cloud OAuth", "the token endpoint answered without an access_token", status=response.status_code) from None
+            raise ApiError(
+                "NHN Cloud OAuth", "the token endpoint answered without an access_token", status=response.status_code
+            ) from None
         # Renew a little early: 10% of the lifetime, between 1 s and 5 minutes.
         margin = min(300.0, max(1.0, lifetime * 0.1))
         self._token = token

@@ -136,8 +136,13 @@ def _body(response, service: str) -> dict:
     header = data.get("header")
     if isinstance(header, dict) and header.get("isSuccessful") is False:
         code = header.get("resultCode")
-        raise ApiError(service, str(header.get("resultMessage") or "request failed"), status=response.status_code,
-                       code=None if code is None else str(code), retryable=False)
+        raise ApiError(
+            service,
+            str(header.get("resultMessage") or "request failed"),
+            status=response.status_code,
+            code=None if code is None else str(code),
+            retryable=False,
+        )
     return data
 
 

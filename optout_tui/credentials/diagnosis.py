@@ -40,7 +40,7 @@ def call_with_timeout(fn: Callable[[], T], timeout: float, what: str) -> T:
     def work() -> None:
         try:
             box["value"] = fn()
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+        except BaseException as exc:
             box["error"] = exc
         finally:
             done.set()
@@ -103,26 +103,40 @@ def inspect_backend(backend: Any) -> KeyringStatus:
         for member in members:
             reason = _plaintext_reason(member)
             if reason:
-                return KeyringStatus(False, name, f"the chain of keyrings includes a plain-text one: {reason}",
-                                     _ENV_ADVICE + ", or uninstall keyrings.alt")
+                return KeyringStatus(
+                    False,
+                    name,
+                    f"the chain of keyrings includes a plain-text one: {reason}",
+                    _ENV_ADVICE + ", or uninstall keyrings.alt",
+                )
         if not members:
             return inspect_backend(fail.Keyring())
         return KeyringStatus(True, f"{name} ({', '.join(_backend_name(m) for m in members)})")
     if isinstance(backend, fail.Keyring):
         return KeyringStatus(False, name, _why_no_backend(), _no_backend_advice())
     if isinstance(backend, null.Keyring):
-        return KeyringStatus(False, name, "the keyring is switched off (null backend, chosen by PYTHON_KEYRING_BACKEND "
-                             "or keyringrc.cfg)", _SESSION_ADVICE)
+        return KeyringStatus(
+            False,
+            name,
+            "the keyring is switched off (null backend, chosen by PYTHON_KEYRING_BACKEND or keyringrc.cfg)",
+            _SESSION_ADVICE,
+        )
     reason = _plaintext_reason(backend)
     if reason:
-        return KeyringStatus(False, name, f"{reason}; optout-tui never stores secrets in plain text",
-                             _ENV_ADVICE + ", or choose a real keyring backend")
+        return KeyringStatus(
+            False,
+            name,
+            f"{reason}; optout-tui never stores secrets in plain text",
+            _ENV_ADVICE + ", or choose a real keyring backend",
+        )
     return KeyringStatus(True, name)
 
 
 def _why_no_backend() -> str:
-    if os.name == "posix" and not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and not os.path.exists(
-        f"/run/user/{os.getuid()}/bus"
+    if (
+        os.name == "posix"
+        and not os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+        and not os.path.exists(f"/run/user/{os.getuid()}/bus")
     ):
         return "no OS keyring was found: there is no D-Bus session bus, so the Secret Service (gnome-keyring) can't be reached"
     try:
@@ -131,15 +145,17 @@ def _why_no_backend() -> str:
         SecretService.Keyring.priority  # noqa: B018 - raises the reason when it is not viable
     except RuntimeError as exc:
         return f"no OS keyring was found: {str(exc).rstrip('.')}"
-    except Exception:  # noqa: BLE001, S110 - only for the explanation
+    except Exception:  # noqa: S110 - only for the explanation
         pass
     return "no OS keyring was found (keyring's fail backend)"
 
 
 def _no_backend_advice() -> str:
     if os.name == "posix":
-        return (_SESSION_ADVICE + "; or install and start gnome-keyring (or KeePassXC with Secret Service) in a "
-                "desktop session")
+        return (
+            _SESSION_ADVICE + "; or install and start gnome-keyring (or KeePassXC with Secret Service) in a "
+            "desktop session"
+        )
     return _SESSION_ADVICE
 
 
@@ -151,15 +167,21 @@ def status_from_error(exc: BaseException, backend_name: str | None = None) -> Ke
     if isinstance(exc, KeyringTimeout):
         return KeyringStatus(False, backend_name, str(exc).split(";")[0], _SESSION_ADVICE)
     if isinstance(exc, KeyringLocked):
-        return KeyringStatus(False, backend_name, "the keyring collection is locked and was not unlocked",
-                             "Unlock your login keyring (e.g. log in to the desktop, or open Passwords and Keys), or "
-                             + _SESSION_ADVICE[0].lower() + _SESSION_ADVICE[1:])
+        return KeyringStatus(
+            False,
+            backend_name,
+            "the keyring collection is locked and was not unlocked",
+            "Unlock your login keyring (e.g. log in to the desktop, or open Passwords and Keys), or "
+            + _SESSION_ADVICE[0].lower()
+            + _SESSION_ADVICE[1:],
+        )
     if isinstance(exc, NoKeyringError):
         return KeyringStatus(False, backend_name, _why_no_backend(), _no_backend_advice())
     if isinstance(exc, InitError):
         return KeyringStatus(False, backend_name, f"the keyring could not be opened: {_one_line(exc)}", _SESSION_ADVICE)
-    return KeyringStatus(False, backend_name, f"the keyring failed: {type(exc).__name__}: {_one_line(exc)}",
-                         _SESSION_ADVICE)
+    return KeyringStatus(
+        False, backend_name, f"the keyring failed: {type(exc).__name__}: {_one_line(exc)}", _SESSION_ADVICE
+    )
 
 
 def _one_line(exc: BaseException) -> str:
@@ -184,7 +206,7 @@ def _probe() -> KeyringStatus:
     if status.usable:
         try:
             backend.get_password(SERVICE, _PROBE_USER)
-        except Exception as exc:  # noqa: BLE001 - turned into a status
+        except Exception as exc:
             return status_from_error(exc, status.backend)
     return status
 
@@ -193,5 +215,5 @@ def keyring_status(timeout: float = DEFAULT_TIMEOUT) -> KeyringStatus:
     """Can secrets be kept in the OS keyring here? Asks it once (a harmless read), with a timeout."""
     try:
         return call_with_timeout(_probe, timeout, "a test read")
-    except Exception as exc:  # noqa: BLE001 - detection errors become a status too
+    except Exception as exc:
         return status_from_error(exc)

@@ -24,8 +24,10 @@ _CREDENTIAL_PATTERNS = [
     re.compile(r"(?i)\b((?:x-nhn-)?authorization['\"]?\s*[:=]\s*['\"]?)(?:(?:bearer|basic)\s+)?[^\s'\",;}]+"),
     re.compile(r"(?i)\b(x-ncp-apigw-signature-v2['\"]?\s*[:=]\s*['\"]?)[^\s'\",;}]+"),
     re.compile(r"(?i)\b(x-ncp-iam-access-key['\"]?\s*[:=]\s*['\"]?)[^\s'\",;}]+"),
-    re.compile(r"(?i)(['\"]?(?:access_?token|refresh_?token|client_?secret|secret_?key|secret_?access_?key|token)"
-               r"['\"]?\s*[:=]\s*['\"]?)[^\s'\",;}&]+"),
+    re.compile(
+        r"(?i)(['\"]?(?:access_?token|refresh_?token|client_?secret|secret_?key|secret_?access_?key|token)"
+        r"['\"]?\s*[:=]\s*['\"]?)[^\s'\",;}&]+"
+    ),
     re.compile(r"\b((?:Bearer|Basic|bearer|BEARER)\s+)(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{12,}"),
 ]
 
@@ -34,7 +36,9 @@ def _forms(secrets: Secrets) -> set[str]:
     """Each secret as it could travel: raw, URL-encoded, base64, and the NHN token call's Basic pair."""
     values = set(secrets.values())
     if secrets.nhn_user_access_key_id and secrets.nhn_secret_access_key:
-        values.add(base64.b64encode(f"{secrets.nhn_user_access_key_id}:{secrets.nhn_secret_access_key}".encode()).decode())
+        values.add(
+            base64.b64encode(f"{secrets.nhn_user_access_key_id}:{secrets.nhn_secret_access_key}".encode()).decode()
+        )
     forms: set[str] = set()
     for value in values:
         if len(value) >= _MIN_SECRET:

@@ -96,7 +96,7 @@ def _read_keyring(profile: str, names: list[str]) -> tuple[KeyringStatus, dict[s
             value = backend.get_password(SERVICE, keyring_username(profile, name))
             if value:
                 found[name] = value
-    except Exception as exc:  # noqa: BLE001 - a broken keyring is a status, not a crash
+    except Exception as exc:
         return status_from_error(exc, status.backend), {}
     return status, found
 
@@ -119,7 +119,7 @@ def load_secrets_report(
     if wanted:
         try:
             status, found = call_with_timeout(lambda: _read_keyring(name, wanted), timeout, "a read")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             status, found = status_from_error(exc), {}
         for key, value in found.items():
             values[key], sources[key] = value, "keyring"
@@ -186,7 +186,7 @@ def store_secrets(profile: Profile | str, secrets: Secrets, *, timeout: float = 
     name = _profile_name(profile)
     try:
         return call_with_timeout(lambda: _store(name, secrets), timeout, "a write")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise _keyring_failure("store secrets", exc) from None
 
 
@@ -195,5 +195,5 @@ def delete_secrets(profile: Profile | str, *, timeout: float = DEFAULT_TIMEOUT) 
     name = _profile_name(profile)
     try:
         return call_with_timeout(lambda: _delete(name), timeout, "a delete")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise _keyring_failure("delete secrets", exc) from None

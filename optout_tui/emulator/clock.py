@@ -4,7 +4,7 @@ space-separated millisecond field, the Hub in ISO 8601 with +09:00. All stored t
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 KST = timezone(timedelta(hours=9), "KST")
 DAY_MS = 86_400_000
@@ -72,5 +72,5 @@ def parse_mailer_datetime(text: str) -> int | None:
             dt = datetime.strptime(text, fmt)
         except ValueError:
             continue
-        return int(dt.replace(tzinfo=timezone.utc).timestamp() * 1000)
+        return int(dt.replace(tzinfo=UTC).timestamp() * 1000)
     return None

@@ -21,9 +21,7 @@ class Credentials:
 
     def __repr__(self) -> str:  # secrets stay out of logs even when they are demo values
         secret = {"ncloud_secret_key", "nhn_secret_access_key"}
-        shown = ", ".join(
-            f"{f.name}={'***' if f.name in secret else getattr(self, f.name)!r}" for f in fields(self)
-        )
+        shown = ", ".join(f"{f.name}={'***' if f.name in secret else getattr(self, f.name)!r}" for f in fields(self))
         return f"Credentials({shown})"
 
 

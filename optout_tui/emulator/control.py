@@ -20,8 +20,12 @@ from .responses import json_response
 from .state import EmulatorState
 
 RUNTIME_NUMBERS = {
-    "latency_ms": float, "fault_rate": float, "token_ttl": int, "hang_seconds": float,
-    "mailer_max_page_size": int, "sens_register_status": int,
+    "latency_ms": float,
+    "fault_rate": float,
+    "token_ttl": int,
+    "hang_seconds": float,
+    "mailer_max_page_size": int,
+    "sens_register_status": int,
 }
 RUNTIME_CHOICES = {"sens_error_shape", "hub_number_json"}
 

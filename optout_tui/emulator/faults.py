@@ -74,8 +74,8 @@ async def respond(fault: Fault, vendor: str, hang_seconds: float) -> Response:
         status = "504"
     headers = _retry_header(fault) if status == "429" else None
     if vendor in ("sens", "mailer"):
-        code = {"429": "420", "503": "500", "500": "900", "401": "200", "504": "510"}[status]
-        return gateway_error(int(status), code, headers)
+        gateway_code = {"429": "420", "503": "500", "500": "900", "401": "200", "504": "510"}[status]
+        return gateway_error(int(status), gateway_code, headers)
     if vendor == "hub":
         code, message = {
             "429": (429000, "Too many requests"),
@@ -85,6 +85,11 @@ async def respond(fault: Fault, vendor: str, hang_seconds: float) -> Response:
             "504": (504000, "Gateway timeout"),
         }[status]
         return nhn_error(code, message, headers)
-    error = {"429": "too_many_requests", "503": "temporarily_unavailable", "500": "server_error",
-             "401": "invalid_client", "504": "temporarily_unavailable"}[status]
+    error = {
+        "429": "too_many_requests",
+        "503": "temporarily_unavailable",
+        "500": "server_error",
+        "401": "invalid_client",
+        "504": "temporarily_unavailable",
+    }[status]
     return oauth_error(int(status), error, "injected by the emulator", headers)

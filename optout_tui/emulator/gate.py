@@ -37,8 +37,13 @@ def request_target(request: Request) -> str:
 def ncp_signature(request: Request, state: EmulatorState) -> Response | None:
     """The API gateway's check: signature v2 over the raw target, 5-minute window, access key."""
     creds = state.credentials
-    reason = verify(request.method, request_target(request), request.headers,  # type: ignore[arg-type]
-                    creds.ncloud_access_key, creds.ncloud_secret_key)
+    reason = verify(
+        request.method,
+        request_target(request),
+        request.headers,  # type: ignore[arg-type]
+        creds.ncloud_access_key,
+        creds.ncloud_secret_key,
+    )
     if reason is None:
         return None
     return gateway_error(401, "200", {"X-Emulator-Reason": reason})

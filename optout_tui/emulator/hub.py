@@ -49,10 +49,12 @@ async def list_numbers(request: Request, state: EmulatorState) -> Response:
     if limit is None or offset is None:
         return nhn_error(400001, f"limit must be 1-{MAX_LIMIT} and offset must be 0 or more")
     found = state.hub.search(request.query_params.get("unsubscribePhoneNumber"))
-    return nhn_ok({
-        "totalCount": len(found),
-        "unsubscribePhoneNumbers": [HubStore.render(n) for n in found[offset : offset + limit]],
-    })
+    return nhn_ok(
+        {
+            "totalCount": len(found),
+            "unsubscribePhoneNumbers": [HubStore.render(n) for n in found[offset : offset + limit]],
+        }
+    )
 
 
 async def get_number(request: Request, state: EmulatorState) -> Response:

@@ -27,7 +27,7 @@ class MailStore:
         self.addresses = rows.addresses
         self.by_manager = rows.by_manager
         self._key = str if case_sensitive else str.lower
-        self._time_of = {self._key(a): t for a, t in zip(rows.addresses, rows.times)}
+        self._time_of = {self._key(a): t for a, t in zip(rows.addresses, rows.times, strict=True)}
 
     def __len__(self) -> int:
         return len(self.times)

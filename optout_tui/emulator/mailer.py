@@ -67,8 +67,14 @@ def _sort(request: Request) -> list[tuple[str, bool]]:
 
 def _sort_json(sort: list[tuple[str, bool]]) -> list[dict]:
     return [
-        {"direction": "DESC" if desc else "ASC", "property": prop, "ignoreCase": False,
-         "nullHandling": "NATIVE", "ascending": not desc, "descending": desc}
+        {
+            "direction": "DESC" if desc else "ASC",
+            "property": prop,
+            "ignoreCase": False,
+            "nullHandling": "NATIVE",
+            "ascending": not desc,
+            "descending": desc,
+        }
         for prop, desc in sort
     ]
 
@@ -95,17 +101,19 @@ async def list_unsubscribers(request: Request, state: EmulatorState) -> Response
     total = len(chosen)
     content = [state.mail.entry(pos) for pos in chosen[page * size : (page + 1) * size]]
     pages = math.ceil(total / size)
-    return json_response({
-        "content": content,
-        "totalElements": total,
-        "totalPages": pages,
-        "last": page + 1 >= pages,
-        "numberOfElements": len(content),
-        "first": page == 0,
-        "sort": _sort_json(sort),
-        "size": size,
-        "number": page,
-    })
+    return json_response(
+        {
+            "content": content,
+            "totalElements": total,
+            "totalPages": pages,
+            "last": page + 1 >= pages,
+            "numberOfElements": len(content),
+            "first": page == 0,
+            "sort": _sort_json(sort),
+            "size": size,
+            "number": page,
+        }
+    )
 
 
 async def _receivers(request: Request) -> list:

@@ -36,8 +36,12 @@ def _client_refused(request: Request, state: EmulatorState) -> Response | None:
     )
     if good:
         return None
-    return oauth_error(401, "invalid_client", "the user access key id or secret access key is wrong",
-                       {"WWW-Authenticate": 'Basic realm="oauth"'})
+    return oauth_error(
+        401,
+        "invalid_client",
+        "the user access key id or secret access key is wrong",
+        {"WWW-Authenticate": 'Basic realm="oauth"'},
+    )
 
 
 async def _form(request: Request) -> dict[str, str]:

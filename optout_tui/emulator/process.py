@@ -6,6 +6,7 @@ an interpreter (and its GIL) with the client being measured.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -23,8 +24,23 @@ from typing import Self
 # a libpython outside the system's paths; SYSTEMROOT is needed by Windows' sockets and random numbers;
 # the locale and TZ keep text and times as the parent's. Nothing here is secret.
 CHILD_ENV = frozenset(
-    "PATH HOME APPDATA SYSTEMROOT LANG LANGUAGE TZ LD_LIBRARY_PATH PYTHONPATH PYTHONHOME PYTHONSAFEPATH"
-    " PYTHONUSERBASE PYTHONNOUSERSITE PYTHONUTF8 PYTHONIOENCODING".split()
+    [
+        "PATH",
+        "HOME",
+        "APPDATA",
+        "SYSTEMROOT",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "LD_LIBRARY_PATH",
+        "PYTHONPATH",
+        "PYTHONHOME",
+        "PYTHONSAFEPATH",
+        "PYTHONUSERBASE",
+        "PYTHONNOUSERSITE",
+        "PYTHONUTF8",
+        "PYTHONIOENCODING",
+    ]
 )
 CHANGES = ("register", "delete", "deregister")  # the emulator's route names (stats) that change its data
 
@@ -52,7 +68,7 @@ class EmulatorProcess:
         deadline = time.monotonic() + self.start_timeout
         seen = []
         while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
+            line = self._readline()
             if not line:
                 break
             seen.append(line)
@@ -65,6 +81,11 @@ class EmulatorProcess:
                 return self
         self.stop()
         raise RuntimeError("the emulator did not start:\n" + "".join(seen))
+
+    def _readline(self) -> str:
+        """A line of the child's output, "" at its end (both starts give the child a stdout pipe)."""
+        assert self.proc is not None and self.proc.stdout is not None
+        return self.proc.stdout.readline()
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -127,7 +148,7 @@ class DemoEmulator(EmulatorProcess):
             self.spawn()
         deadline = time.monotonic() + self.start_timeout
         while not self.base_url and time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
+            line = self._readline()
             if not line:
                 break
             match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
@@ -140,10 +161,8 @@ class DemoEmulator(EmulatorProcess):
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.stdin is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self.proc.stdin.close()  # the child's cue to exit
-            except OSError:
-                pass
         super().stop()
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from starlette.responses import Response
 
-
 JSON = "application/json;charset=UTF-8"
 
 
@@ -32,9 +31,18 @@ def gateway_error(status: int, code: str, headers: dict[str, str] | None = None)
     return json_response({"error": {"errorCode": code, "message": GATEWAY_MESSAGES[code]}}, status, headers)
 
 
-_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-            405: "Method Not Allowed", 415: "Unsupported Media Type", 429: "Too Many Requests",
-            500: "Internal Server Error", 503: "Service Unavailable", 504: "Gateway Timeout"}
+_REASONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    415: "Unsupported Media Type",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 class SensErrors:
@@ -57,10 +65,25 @@ class SensErrors:
         return json_response(body, status)
 
 
-MAILER_CODES = {"77101": 400, "77102": 400, "77103": 400, "77201": 403, "77202": 403,
-                "77001": 405, "77002": 415, "77301": 500, "77302": 500, "77303": 500}
-MAILER_ERROR_NAMES = {"77102": "BAD_REQUEST", "77001": "METHOD_NOT_ALLOWED", "77002": "UNSUPPORTED_MEDIA_TYPE",
-                      "77103": "NOT_FOUND", "77303": "INTERNAL_SERVER_ERROR"}
+MAILER_CODES = {
+    "77101": 400,
+    "77102": 400,
+    "77103": 400,
+    "77201": 403,
+    "77202": 403,
+    "77001": 405,
+    "77002": 415,
+    "77301": 500,
+    "77302": 500,
+    "77303": 500,
+}
+MAILER_ERROR_NAMES = {
+    "77102": "BAD_REQUEST",
+    "77001": "METHOD_NOT_ALLOWED",
+    "77002": "UNSUPPORTED_MEDIA_TYPE",
+    "77103": "NOT_FOUND",
+    "77303": "INTERNAL_SERVER_ERROR",
+}
 
 
 def mailer_error(code: str, message: str) -> Response:

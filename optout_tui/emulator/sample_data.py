@@ -83,14 +83,48 @@ def sms_arrays(count: int, seed: int, anchor_ms: int) -> SmsArrays:
 # ---------------------------------------------------------------- email
 
 _GIVEN = (
-    "minji", "seoyeon", "jiwoo", "hayoon", "jiho", "minjun", "seojun", "dohyun", "yerin", "sumin",
-    "jihoon", "hyunwoo", "eunji", "soyoung", "jaehyun", "yuna", "taeyang", "dahye", "sungmin", "hana",
-    "junho", "eunbi", "kyungsoo", "mina", "donghyun", "jiyeon", "woojin", "seungho", "nari", "haneul",
+    "minji",
+    "seoyeon",
+    "jiwoo",
+    "hayoon",
+    "jiho",
+    "minjun",
+    "seojun",
+    "dohyun",
+    "yerin",
+    "sumin",
+    "jihoon",
+    "hyunwoo",
+    "eunji",
+    "soyoung",
+    "jaehyun",
+    "yuna",
+    "taeyang",
+    "dahye",
+    "sungmin",
+    "hana",
+    "junho",
+    "eunbi",
+    "kyungsoo",
+    "mina",
+    "donghyun",
+    "jiyeon",
+    "woojin",
+    "seungho",
+    "nari",
+    "haneul",
 )
 _FAMILY = ("kim", "lee", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim", "han", "oh", "seo", "shin")
 _DOMAINS = (
-    ("naver.com", 34), ("gmail.com", 22), ("daum.net", 12), ("hanmail.net", 6), ("kakao.com", 8),
-    ("nate.com", 4), ("hanbit-logistics.co.kr", 4), ("seoul-fintech.kr", 3), ("mirae-foods.com", 3),
+    ("naver.com", 34),
+    ("gmail.com", 22),
+    ("daum.net", 12),
+    ("hanmail.net", 6),
+    ("kakao.com", 8),
+    ("nate.com", 4),
+    ("hanbit-logistics.co.kr", 4),
+    ("seoul-fintech.kr", 3),
+    ("mirae-foods.com", 3),
     ("example-corp.co.kr", 4),
 )
 
@@ -174,7 +208,7 @@ def numbers_080(seed: int, anchor_ms: int) -> list[Number080]:
     numbers = rnd.sample(range(2_000_000, 10_000_000), len(_NUMBERS_080))
     requested = sorted(anchor_ms - rnd.randrange(60 * DAY_MS, TWO_YEARS_MS) for _ in _NUMBERS_080)
     out = []
-    for i, (spec, number, req) in enumerate(zip(_NUMBERS_080, numbers, requested)):
+    for i, (spec, number, req) in enumerate(zip(_NUMBERS_080, numbers, requested, strict=True)):
         company, share, provider, status, terminable, started, deleted = spec
         start_ms = req + rnd.randrange(1, 14) * DAY_MS if started else None
         end_ms = start_ms + rnd.randrange(30, 300) * DAY_MS if deleted and start_ms else None

@@ -94,7 +94,7 @@ def _compact_numbers(body: bytes) -> list[str] | None:
     The split pieces being all digits proves the body is that exact JSON, so nothing is skipped."""
     if not (body.startswith(_OPEN) and body.endswith(_CLOSE)) or len(body) < len(_OPEN) + len(_CLOSE) + 1:
         return None
-    parts = body[len(_OPEN):-len(_CLOSE)].split(_SEP)
+    parts = body[len(_OPEN) : -len(_CLOSE)].split(_SEP)
     lengths = list(map(len, parts))
     if not (len(parts) <= MAX_ITEMS and min(lengths) > 0 and max(lengths) <= MAX_DIGITS and b"".join(parts).isdigit()):
         return None
@@ -105,9 +105,9 @@ async def _numbers_in_body(request: Request) -> list[str]:
     if "application/json" not in request.headers.get("content-type", "").lower():
         raise TypeError
     body = await request.body()
-    numbers = _compact_numbers(body)
-    if numbers is not None:
-        return numbers
+    compact = _compact_numbers(body)
+    if compact is not None:
+        return compact
     try:
         data = json.loads(body)
     except ValueError:

@@ -36,12 +36,17 @@ def listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 class EmulatorServer:
     """The emulator's HTTP server in a daemon thread; `start()` returns once it serves.
 
-        with EmulatorServer(EmulatorConfig(sms_count=100)) as server:
-            httpx.get(server.base_url + "/_emulator/stats")
+    with EmulatorServer(EmulatorConfig(sms_count=100)) as server:
+        httpx.get(server.base_url + "/_emulator/stats")
     """
 
-    def __init__(self, config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 0,
-                 sock: socket.socket | None = None) -> None:
+    def __init__(
+        self,
+        config: EmulatorConfig | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        sock: socket.socket | None = None,
+    ) -> None:
         """`sock`: a listening socket to serve on, made by a parent process (see process.DemoEmulator)."""
         self.config = config if config is not None else EmulatorConfig()
         self.host = host
@@ -80,11 +85,19 @@ class EmulatorServer:
         # port fails here, and made with the TCP proto (see listening_socket). log_config=None leaves the
         # host process's logging alone; uvicorn's own log is off, because stopping cuts the requests still
         # in flight (a "timeout" fault hangs 30 s) and uvicorn reports each cut request with a traceback.
-        config = uvicorn.Config(self._app, log_config=None, log_level="critical", access_log=False,
-                                lifespan="off", timeout_keep_alive=30, timeout_graceful_shutdown=0)
+        config = uvicorn.Config(
+            self._app,
+            log_config=None,
+            log_level="critical",
+            access_log=False,
+            lifespan="off",
+            timeout_keep_alive=30,
+            timeout_graceful_shutdown=0,
+        )
         self._server = server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [self._sock]},
-                                        name="optout-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [self._sock]}, name="optout-emulator", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT
         while not server.started:

@@ -192,7 +192,7 @@ class SmsStore:
             placed = range(len(times), len(times) + len(missing))
             new = list(map(keys.__getitem__, missing))
             deque(map(out.__setitem__, missing, placed), maxlen=0)  # out[i] = pos, in C
-        later.update(zip(new, placed))
+        later.update(zip(new, placed, strict=True))
         if new:
             times.extend(array(times.typecode, (now,)) * len(new))
             self.numbers.extend(new)

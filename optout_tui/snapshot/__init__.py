@@ -14,7 +14,7 @@ from .lock import SnapshotBusy
 from .overview import Overview, overview
 from .search import SearchResult, search, search_all
 from .store import SnapshotStore, SyncState, age_text
-from .sync import SyncProgress, SyncReport, Syncer
+from .sync import Syncer, SyncProgress, SyncReport
 
 __all__ = [
     "Overview",

@@ -15,8 +15,9 @@ from .schema import SPECS
 from .search import iter_rows, normalize_query
 
 
-def export_entries(store, kind: ListKind, *, search: str | None = None, since: int | None = None,
-                   until: int | None = None) -> Iterator[Entry]:
+def export_entries(
+    store, kind: ListKind, *, search: str | None = None, since: int | None = None, until: int | None = None
+) -> Iterator[Entry]:
     """Entries of one list from the snapshot: all, or those matching `search` and/or registered in
     [since, until] (epoch ms). Constant memory: rows stream from SQLite."""
     kind = ListKind(kind)
@@ -25,8 +26,9 @@ def export_entries(store, kind: ListKind, *, search: str | None = None, since: i
         return
     # A private connection: a long export must not hold the thread's shared read cursor.
     conn = store.new_reader()
-    rows = iter_rows(conn, SPECS[kind], query, since=since, until=until,
-                     raw_text=search if kind is ListKind.N080 else None)
+    rows = iter_rows(
+        conn, SPECS[kind], query, since=since, until=until, raw_text=search if kind is ListKind.N080 else None
+    )
     try:
         for row in rows:
             yield entry_from_row(kind, row)

@@ -19,15 +19,14 @@ class SyncLock:
         self.path = Path(str(path) + ".lock")
         self._fd: int | None = None
 
-    def __enter__(self) -> "SyncLock":
+    def __enter__(self) -> SyncLock:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             _lock(fd)
         except OSError:
             os.close(fd)
             raise SnapshotBusy(
-                "another sync of this profile's snapshot is running (dashboard or command line): "
-                "wait for it to finish"
+                "another sync of this profile's snapshot is running (dashboard or command line): wait for it to finish"
             ) from None
         self._fd = fd
         return self

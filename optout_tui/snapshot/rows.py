@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from ..api.base import EmailEntry, Entry, ListKind, Number080Entry, SmsEntry
 from ..times import opt_from_ms, opt_to_ms
@@ -17,14 +19,28 @@ def email_row(e: EmailEntry) -> list:
 
 
 def n080_row(e: Number080Entry) -> list:
-    return [e.number, e.company, e.status, e.provider, e.share_status, 1 if e.terminable else 0,
-            opt_to_ms(e.requested_at), opt_to_ms(e.started_at), opt_to_ms(e.deleted_at)]
+    return [
+        e.number,
+        e.company,
+        e.status,
+        e.provider,
+        e.share_status,
+        1 if e.terminable else 0,
+        opt_to_ms(e.requested_at),
+        opt_to_ms(e.started_at),
+        opt_to_ms(e.deleted_at),
+    ]
 
 
-TO_ROW = {ListKind.SMS: sms_row, ListKind.EMAIL: email_row, ListKind.N080: n080_row}
+# each takes its own kind's entry: which one is the caller's promise, by the kind it looks up
+TO_ROW: dict[ListKind, Callable[[Any], list]] = {
+    ListKind.SMS: sms_row,
+    ListKind.EMAIL: email_row,
+    ListKind.N080: n080_row,
+}
 
 
-def page_json(kind: ListKind, entries) -> str:
+def page_json(kind: ListKind, entries: Iterable[Entry]) -> str:
     """One page of entries as a JSON array of rows in `TableSpec.columns` order (what the writer takes)."""
     to_row = TO_ROW[kind]
     return json.dumps([to_row(e) for e in entries], ensure_ascii=False, separators=(",", ":"))
@@ -37,7 +53,13 @@ def entry_from_row(kind: ListKind, row: tuple) -> Entry:
     if kind is ListKind.EMAIL:
         return EmailEntry(address=row[0], blocked_at=opt_from_ms(row[1]), by_admin=bool(row[2]))  # type: ignore[arg-type]
     return Number080Entry(
-        number=row[0], company=row[1], status=row[2], provider=row[3], share_status=row[4],
-        terminable=bool(row[5]), requested_at=opt_from_ms(row[6]), started_at=opt_from_ms(row[7]),
+        number=row[0],
+        company=row[1],
+        status=row[2],
+        provider=row[3],
+        share_status=row[4],
+        terminable=bool(row[5]),
+        requested_at=opt_from_ms(row[6]),
+        started_at=opt_from_ms(row[7]),
         deleted_at=opt_from_ms(row[8]),
     )

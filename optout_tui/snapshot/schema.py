@@ -40,7 +40,9 @@ class TableSpec:
 
 
 SPECS: dict[ListKind, TableSpec] = {
-    ListKind.SMS: TableSpec(ListKind.SMS, "sms", "number", "registered_at", ("number", "registered_at", "source"), True),
+    ListKind.SMS: TableSpec(
+        ListKind.SMS, "sms", "number", "registered_at", ("number", "registered_at", "source"), True
+    ),
     ListKind.EMAIL: TableSpec(
         ListKind.EMAIL, "email", "address", "blocked_at", ("address", "blocked_at", "by_admin"), True, "NOCASE"
     ),
@@ -49,8 +51,17 @@ SPECS: dict[ListKind, TableSpec] = {
         "n080",
         "number",
         None,
-        ("number", "company", "status", "provider", "share_status", "terminable",
-         "requested_at", "started_at", "deleted_at"),
+        (
+            "number",
+            "company",
+            "status",
+            "provider",
+            "share_status",
+            "terminable",
+            "requested_at",
+            "started_at",
+            "deleted_at",
+        ),
         False,
     ),
 }
@@ -131,9 +142,12 @@ def ensure_schema(conn: sqlite3.Connection, *, key_indexes: bool = False) -> Non
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version not in (0, SCHEMA_VERSION):
-        names = [row[0] for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%'"
-        )]
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%'"
+            )
+        ]
         for name in names:
             conn.execute(f"DROP TABLE IF EXISTS {name}")
     conn.executescript(DDL)

@@ -61,8 +61,16 @@ def normalize_query(kind: ListKind, text: str) -> str | None:
     return number_fragment(text)
 
 
-def iter_rows(conn, spec: TableSpec, query: str | None = None, *, since: int | None = None,
-              until: int | None = None, limit: int | None = None, raw_text: str | None = None) -> Iterator[tuple]:
+def iter_rows(
+    conn,
+    spec: TableSpec,
+    query: str | None = None,
+    *,
+    since: int | None = None,
+    until: int | None = None,
+    limit: int | None = None,
+    raw_text: str | None = None,
+) -> Iterator[tuple]:
     """Rows of one list in `spec.columns` order: prefix matches, then substring matches, then (no
     query) every row newest first; optionally only those registered in [since, until] (ms)."""
     cols = ", ".join(f"t.{c}" for c in spec.columns)
@@ -73,8 +81,9 @@ def iter_rows(conn, spec: TableSpec, query: str | None = None, *, since: int | N
         return
     if query is None:
         order = f" ORDER BY t.{spec.time} DESC" if spec.time else ""
-        yield from conn.execute(f"SELECT {cols} FROM {spec.table} t WHERE 1{time_sql}{order} LIMIT ?",
-                                (*time_params, lim))
+        yield from conn.execute(
+            f"SELECT {cols} FROM {spec.table} t WHERE 1{time_sql}{order} LIMIT ?", (*time_params, lim)
+        )
         return
     key = spec.key
     prefix = conn.execute(

@@ -29,12 +29,12 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ..api.base import ListFilter, ListKind, Lists, OptOutList, Page
 from ..settings import ConfigError
-from .lock import SyncLock
 from ..times import from_ms, now_ms
+from .lock import SyncLock
 from .rows import page_json
 from .writer import SnapshotWriter
 
@@ -59,8 +59,7 @@ class SyncProgress:
         return self.rows / self.elapsed if self.elapsed > 0 else 0.0
 
     def line(self) -> str:
-        return (f"{self.kind.title}: {self.phase}: {self.rows:,} rows, {self.pages:,} pages, "
-                f"{self.rate:,.0f} rows/s")
+        return f"{self.kind.title}: {self.phase}: {self.rows:,} rows, {self.pages:,} pages, {self.rate:,.0f} rows/s"
 
 
 @dataclass(slots=True)
@@ -81,9 +80,11 @@ class SyncReport:
     def line(self) -> str:
         if self.skipped:
             return f"{self.kind.title}: skipped: {self.skipped}"
-        text = (f"{self.kind.title}: {self.mode} sync, {self.rows:,} entries in the snapshot "
-                f"(+{self.added:,} new, {self.updated:,} changed, -{self.removed:,} gone); "
-                f"{self.fetched:,} fetched in {self.requests:,} requests, {self.seconds:.1f} s")
+        text = (
+            f"{self.kind.title}: {self.mode} sync, {self.rows:,} entries in the snapshot "
+            f"(+{self.added:,} new, {self.updated:,} changed, -{self.removed:,} gone); "
+            f"{self.fetched:,} fetched in {self.requests:,} requests, {self.seconds:.1f} s"
+        )
         return text + "".join(f"; {note}" for note in self.notes)
 
 
@@ -124,8 +125,7 @@ class Syncer:
     async def _sync(self, kinds: Iterable[ListKind] | None, full: bool) -> list[SyncReport]:
         named = kinds is not None
         reports = []
-        for kind in (list(kinds) if named else list(ListKind)):
-            kind = ListKind(kind)
+        for kind in map(ListKind, ListKind if kinds is None else kinds):
             lst = self.lists.get(kind)
             if lst is None:
                 why = self.lists.problems.get(kind, f"the {kind.title} list is not set up")
@@ -137,9 +137,9 @@ class Syncer:
         return reports
 
     async def sync_list(self, lst: OptOutList, *, full: bool = False) -> SyncReport:
-        run = _Run(SyncReport(lst.kind), time.monotonic())
+        started = time.monotonic()
         writer = SnapshotWriter(self.store, lst.kind).start()
-        run.writer = writer
+        run = _Run(SyncReport(lst.kind), started, writer)
         try:
             state = await writer.call(SnapshotWriter.read_state)
             spec = writer.spec
@@ -158,9 +158,15 @@ class Syncer:
             report.rows = await writer.call(SnapshotWriter.row_count)
             finished = now_ms()
             values = dict(
-                synced_at=finished, high_water=await writer.call(SnapshotWriter.max_time) if spec.time else None,
-                row_count=report.rows, complete=1, last_mode=report.mode, last_added=writer.added,
-                last_removed=writer.removed, last_requests=report.requests, last_seconds=report.seconds,
+                synced_at=finished,
+                high_water=await writer.call(SnapshotWriter.max_time) if spec.time else None,
+                row_count=report.rows,
+                complete=1,
+                last_mode=report.mode,
+                last_added=writer.added,
+                last_removed=writer.removed,
+                last_requests=report.requests,
+                last_seconds=report.seconds,
             )
             if report.mode in ("full", "whole"):
                 values["full_synced_at"] = finished
@@ -174,11 +180,11 @@ class Syncer:
     def _needs_full(self, state) -> bool:
         if state is None or not state.complete or state.full_synced_at is None or state.high_water is None:
             return True
-        return datetime.now(timezone.utc) - state.full_synced_at >= self.full_every
+        return datetime.now(UTC) - state.full_synced_at >= self.full_every
 
     # ------------------------------------------------------------ modes
 
-    async def _full(self, run: "_Run", lst: OptOutList) -> None:
+    async def _full(self, run: _Run, lst: OptOutList) -> None:
         run.report.mode = "full"
         until = now_ms()
         await run.writer.call(SnapshotWriter.write_state, complete=0)
@@ -194,13 +200,13 @@ class Syncer:
         else:
             await run.writer.call(SnapshotWriter.delete_unseen, None, until)
 
-    async def _whole(self, run: "_Run", lst: OptOutList) -> None:
+    async def _whole(self, run: _Run, lst: OptOutList) -> None:
         run.report.mode = "whole"
         await run.writer.call(SnapshotWriter.track_seen)
         await self._walk(run, lst, ListFilter(), "whole list")
         await run.writer.call(SnapshotWriter.delete_unseen, None, None)
 
-    async def _incremental(self, run: "_Run", lst: OptOutList, high_water: int) -> None:
+    async def _incremental(self, run: _Run, lst: OptOutList, high_water: int) -> None:
         run.report.mode = "incremental"
         w = run.writer
         since = await w.call(SnapshotWriter.gap_near, high_water - self.overlap_ms)
@@ -218,7 +224,7 @@ class Syncer:
 
     # ------------------------------------------------------------ deletion check
 
-    async def _check_deletions(self, run: "_Run", lst: OptOutList, hi: int, budget: int) -> None:
+    async def _check_deletions(self, run: _Run, lst: OptOutList, hi: int, budget: int) -> None:
         """Compare counts for (-inf, hi]; halve ranges that differ; fetch small ones again."""
         w = run.writer
         ranges: list[tuple[int | None, int]] = [(None, hi)]
@@ -238,7 +244,7 @@ class Syncer:
             await self._walk(run, lst, _range_filter(lo, hi), "checking deletions")
             await w.call(SnapshotWriter.delete_unseen, lo, hi)
 
-    async def _same_count(self, run: "_Run", lst: OptOutList, lo: int | None, hi: int, n: int) -> bool:
+    async def _same_count(self, run: _Run, lst: OptOutList, lo: int | None, hi: int, n: int) -> bool:
         """Does the vendor hold exactly n entries in [lo, hi]? One request (two when n is a multiple
         of the page size): the page holding entry n must hold exactly the rest, and none follow."""
         size = self._page_size(lst)
@@ -262,7 +268,7 @@ class Syncer:
 
     # ------------------------------------------------------------ paging
 
-    async def _walk(self, run: "_Run", lst: OptOutList, flt: ListFilter, phase: str) -> None:
+    async def _walk(self, run: _Run, lst: OptOutList, flt: ListFilter, phase: str) -> None:
         """Every page for `flt` into the writer: the first alone (most incremental windows fit in it),
         then the rest through `window_pages`."""
         first = await lst.fetch_page(flt, 0)
@@ -275,7 +281,7 @@ class Syncer:
             run.report.requests += 1
             await self._take(run, lst, page, phase)
 
-    async def _take(self, run: "_Run", lst: OptOutList, page, phase: str) -> None:
+    async def _take(self, run: _Run, lst: OptOutList, page, phase: str) -> None:
         if page.entries:
             await run.writer.add(page_json(lst.kind, page.entries), len(page.entries))
         if not page.last and page.entries:
@@ -284,7 +290,7 @@ class Syncer:
         run.report.pages += 1
         self._emit(run, phase)
 
-    def _emit(self, run: "_Run", phase: str, *, force: bool = False) -> None:
+    def _emit(self, run: _Run, phase: str, *, force: bool = False) -> None:
         if self.progress is None:
             return
         now = time.monotonic()
@@ -299,7 +305,7 @@ class Syncer:
 class _Run:
     report: SyncReport
     started: float
-    writer: SnapshotWriter | None = None  # type: ignore[assignment]
+    writer: SnapshotWriter
     last_progress: float = 0.0
 
 
@@ -307,8 +313,9 @@ def _range_filter(lo: int | None, hi: int) -> ListFilter:
     return ListFilter(since=None if lo is None else from_ms(lo), until=from_ms(hi))
 
 
-async def window_pages(lst: OptOutList, flt: ListFilter, *, start: int = 0, in_flight: int = 8,
-                       stop_at: int | None = None) -> AsyncIterator[Page]:
+async def window_pages(
+    lst: OptOutList, flt: ListFilter, *, start: int = 0, in_flight: int = 8, stop_at: int | None = None
+) -> AsyncIterator[Page]:
     """Pages from `start` on, as they complete (not in order), with `in_flight` requests running.
 
     Like `OptOutList.pages`, it needs no total count: pages are requested speculatively and the walk
@@ -322,7 +329,7 @@ async def window_pages(lst: OptOutList, flt: ListFilter, *, start: int = 0, in_f
 
     def launch(index: int) -> None:
         task = asyncio.ensure_future(lst.fetch_page(flt, index))
-        task.add_done_callback(lambda t, i=index: finished.put_nowait((i, t)))
+        task.add_done_callback(lambda t: finished.put_nowait((index, t)))
         running[index] = task
 
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -34,14 +35,21 @@ _STOP = object()
 
 class _Rows(NamedTuple):
     parts: list[str]  # JSON arrays of rows without their brackets
-    count: int
+    rows: int
 
 
 class SnapshotWriter:
     """Owns a private connection in its own thread; `add` rows, `call` operations, `close`."""
 
-    def __init__(self, store, kind: ListKind, *, flush_rows: int = FLUSH_ROWS,
-                 flush_seconds: float = FLUSH_SECONDS, max_pending: int = MAX_PENDING) -> None:
+    def __init__(
+        self,
+        store,
+        kind: ListKind,
+        *,
+        flush_rows: int = FLUSH_ROWS,
+        flush_seconds: float = FLUSH_SECONDS,
+        max_pending: int = MAX_PENDING,
+    ) -> None:
         self.store = store
         self.spec: TableSpec = store.spec(kind)
         self.flush_rows = flush_rows
@@ -58,14 +66,14 @@ class SnapshotWriter:
         self._buffered = 0
         self._tracking = False
         self._bulk = False
-        self.conn = None
+        self._conn: sqlite3.Connection | None = None
         self.added = 0  # rows new to the snapshot
         self.updated = 0  # rows whose time or details changed
         self.removed = 0  # rows deleted because the vendor no longer has them
 
     # ------------------------------------------------------------ event-loop side
 
-    def start(self) -> "SnapshotWriter":
+    def start(self) -> SnapshotWriter:
         self._thread = threading.Thread(target=self._run, name=f"snapshot-writer-{self.spec.table}", daemon=True)
         self._thread.start()
         return self
@@ -97,7 +105,7 @@ class SnapshotWriter:
             except queue.Full:
                 if self._thread is None or not self._thread.is_alive():
                     self._raise_if_failed()
-                    raise RuntimeError("the snapshot writer stopped")
+                    raise RuntimeError("the snapshot writer stopped") from None  # the full queue is not the cause
                 await asyncio.sleep(0.005)
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -132,23 +140,30 @@ class SnapshotWriter:
 
     # ------------------------------------------------------------ writer thread
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The thread's own connection: writer-side methods run only while it is open."""
+        if self._conn is None:
+            raise RuntimeError("the snapshot writer is not running")
+        return self._conn
+
     def _run(self) -> None:
         try:
-            self.conn = self.store.new_connection()
+            self._conn = self.store.new_connection()
             self.conn.execute(f"PRAGMA cache_size=-{WRITER_CACHE_KIB}")
             self._prepare()
             self._loop()
-        except BaseException as exc:  # noqa: BLE001 - handed to the loop
+        except BaseException as exc:
             self._error = exc
             self._drain_failed()
         finally:
-            if self.conn is not None:
+            if self._conn is not None:
                 try:
                     if self._bulk:  # never leave the list without its unique key index
                         self.end_bulk()
                 finally:
-                    self.conn.close()
-                    self.conn = None
+                    self._conn.close()
+                    self._conn = None
 
     def _loop(self) -> None:
         deadline: float | None = None
@@ -167,7 +182,7 @@ class SnapshotWriter:
                 if not self._buffer:
                     deadline = time.monotonic() + self.flush_seconds
                 self._buffer.extend(item.parts)
-                self._buffered += item.count
+                self._buffered += item.rows
                 if self._buffered >= self.flush_rows:
                     self._flush()
                     deadline = None
@@ -176,7 +191,7 @@ class SnapshotWriter:
                 try:
                     self._flush()
                     result = fn(self, *args, **kwargs)
-                except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                except BaseException as exc:
                     loop.call_soon_threadsafe(_settle, future, None, exc)
                     raise
                 loop.call_soon_threadsafe(_settle, future, result, None)
@@ -204,9 +219,7 @@ class SnapshotWriter:
         changed = " OR ".join(f"{c} IS NOT excluded.{c}" for c in data)
         sets = ", ".join(f"{c} = excluded.{c}" for c in data)
         self._insert_sql = f"INSERT INTO main.{spec.table} ({cols}) SELECT {values} FROM json_each(?)"
-        self._upsert_sql = (
-            f"{self._insert_sql} WHERE true ON CONFLICT({spec.key}) DO UPDATE SET {sets} WHERE {changed}"
-        )
+        self._upsert_sql = f"{self._insert_sql} WHERE true ON CONFLICT({spec.key}) DO UPDATE SET {sets} WHERE {changed}"
 
     def _flush(self) -> None:
         if not self._buffer:

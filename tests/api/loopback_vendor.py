@@ -6,6 +6,7 @@ after each answer."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 from typing import Self
 
@@ -50,8 +51,14 @@ class LoopbackVendor:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
-                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                               if line.lower().startswith(b"content-length:")), 0)
+                length = next(
+                    (
+                        int(line.split(b":")[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
                 self.requests.append((head, await reader.readexactly(length)))
                 out = await self.answer(head)
                 if out is None:
@@ -64,8 +71,6 @@ class LoopbackVendor:
             pass
         finally:
             writer.close()
-            try:
+            with contextlib.suppress(ConnectionError, ssl.SSLError, asyncio.CancelledError):
                 await writer.wait_closed()
-            except (ConnectionError, ssl.SSLError, asyncio.CancelledError):
-                pass
             self.closed.set()

@@ -65,7 +65,9 @@ async def test_lookup_finds_the_entry_whatever_case_was_typed(case_sensitive):
             for typed in ("Lee.Jiwoo@example.kr", "LEE.JIWOO@example.kr", "lee.jiwoo@example.kr"):
                 found = await lists.email.lookup(typed)
                 assert found is not None and found.address == "lee.jiwoo@example.kr", typed
-            mixed = ["Minsu.Kim@example.kr"] + ([] if case_sensitive else ["minsu.kim@example.kr", "MINSU.KIM@example.kr"])
+            mixed = ["Minsu.Kim@example.kr"] + (
+                [] if case_sensitive else ["minsu.kim@example.kr", "MINSU.KIM@example.kr"]
+            )
             for typed in mixed:
                 found = await lists.email.lookup(typed)
                 assert found is not None and found.address == "Minsu.Kim@example.kr", typed
@@ -83,6 +85,7 @@ async def test_missing_date_range_is_a_77102_error(emulator, lists):
 
 
 # ---------------------------------------------------------------- what became of each value
+
 
 async def test_a_registration_says_of_each_address_whether_it_was_there_or_refused(emulator, lists):
     _, entries = await collect(lists.email)
@@ -105,8 +108,9 @@ async def test_a_removal_says_of_each_address_whether_it_was_on_the_list(lists):
 
 
 @pytest.mark.parametrize("gap_ms,expected", [(1, ["already", "registered"]), (0, ["unknown", "unknown"])])
-async def test_the_count_ignored_splits_the_addresses_by_time_stamp_and_a_tie_is_unknown(lists, monkeypatch, gap_ms,
-                                                                                       expected):
+async def test_the_count_ignored_splits_the_addresses_by_time_stamp_and_a_tie_is_unknown(
+    lists, monkeypatch, gap_ms, expected
+):
     """The Mailer says how many it ignored, not which: those already there are the oldest stamped. Two
     addresses stamped the same millisecond, one of them there before, cannot be told apart."""
     stamps = [now_ms(), now_ms() + gap_ms]

@@ -99,8 +99,9 @@ async def test_an_encoded_body_is_sent_as_given_with_its_content_type():
     async with LoopbackVendor() as server:
         http = VendorHttp("SENS", server.url, retry=NO_RETRY)
         try:
-            response = await http.request("POST", "/add", content=b'[{"clientTelNo":"01012345678"}]',
-                                          headers={"Content-Type": "application/json"})
+            response = await http.request(
+                "POST", "/add", content=b'[{"clientTelNo":"01012345678"}]', headers={"Content-Type": "application/json"}
+            )
         finally:
             await http.aclose()
     assert response.request.headers["content-type"] == "application/json"

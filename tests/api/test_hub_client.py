@@ -54,7 +54,9 @@ async def test_an_080_number_with_8_digits_registers_looks_up_lists_and_goes(sty
         lists = make_lists(server)
         try:
             number = "08012341234"
-            assert [o.status for o in await lists.n080.register([number], company="열한자리")] == [OutcomeStatus.REGISTERED]
+            assert [o.status for o in await lists.n080.register([number], company="열한자리")] == [
+                OutcomeStatus.REGISTERED
+            ]
             entry = await lists.n080.lookup(number)
             assert (entry.number, entry.company, entry.provider) == (number, "열한자리", "EXTERNAL")
             listed = [e.number async for e in lists.n080.entries(ListFilter(search=number))]
@@ -100,7 +102,8 @@ async def test_a_short_token_life_is_renewed_before_it_expires():
 
 
 async def test_a_mixed_batch_says_of_each_080_number_what_became_of_it(lists):
-    existing = [e.number async for e in lists.n080.entries(ListFilter()) if e.provider == "EXTERNAL"][0]
+    external = [e.number async for e in lists.n080.entries(ListFilter()) if e.provider == "EXTERNAL"]
+    existing = external[0]
     new = "0805550777"
     outcomes = await lists.n080.register([existing, new], company="섞인 회사")
     assert [(o.value, o.status) for o in outcomes] == [(existing, "already"), (new, "registered")]

@@ -3,8 +3,13 @@ from optout_tui.api.ncp_signing import signature, signed_headers, verify
 
 def test_known_answer_vector_from_the_vendor_docs():
     assert (
-        signature("GET", "/vserver/v2/getServerInstanceList?responseFormatType=json", "1234567890123",
-                  "TestAccessKey", "TestSecretKey")
+        signature(
+            "GET",
+            "/vserver/v2/getServerInstanceList?responseFormatType=json",
+            "1234567890123",
+            "TestAccessKey",
+            "TestSecretKey",
+        )
         == "FPsYYX8fuMAgi+cue3eACOW0dNtIwu1LYWfg/megA2M="
     )
 

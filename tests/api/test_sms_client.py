@@ -11,8 +11,8 @@ import pytest
 from optout_tui.api import sms
 from optout_tui.api.answers import CallWindow, call_window
 from optout_tui.api.base import ListFilter, OutcomeStatus
-from optout_tui.times import to_ms
 from optout_tui.emulator import EmulatorConfig, EmulatorServer
+from optout_tui.times import to_ms
 
 from .conftest import control, make_lists
 
@@ -67,7 +67,8 @@ async def test_register_then_delete_in_chunks_of_at_most_1000(emulator, lists):
     present = {n for n in numbers if emulator.state.sms.contains(n)}  # the sample data may hold one or two
     outcomes = await lists.sms.register(numbers)
     assert [o.status for o in outcomes] == [
-        OutcomeStatus.ALREADY if n in present else OutcomeStatus.REGISTERED for n in numbers]
+        OutcomeStatus.ALREADY if n in present else OutcomeStatus.REGISTERED for n in numbers
+    ]
     assert control(emulator, "stats")["by_route"]["sens.register"] - before == 3  # 1000 + 1000 + 100
     found = await lists.sms.lookup(numbers[-1])
     assert found is not None and found.source == "manual"
@@ -154,6 +155,7 @@ async def test_a_refused_value_in_a_batch_is_found_by_halving_and_the_rest_go_th
 
 # ---------------------------------------------------------------- what became of each value
 
+
 @pytest.fixture(params=["every", "new"])
 async def sens_mode(request):
     """An emulator whose registration answers every number asked for, or only those it added (the docs show
@@ -167,18 +169,26 @@ async def sens_mode(request):
 
 
 async def test_a_registration_says_of_each_number_whether_it_was_there_already(sens_mode):
-    server, lists = sens_mode
+    _, lists = sens_mode
     _, entries = await collect(lists.sms)
-    old = [next(e.number for e in entries if e.source == "manual"), next(e.number for e in entries if e.source == "ARS")]
+    old = [
+        next(e.number for e in entries if e.source == "manual"),
+        next(e.number for e in entries if e.source == "ARS"),
+    ]
     new = ["01077770001", "01077770002", "01077770003"]
     outcomes = await lists.sms.register([new[0], old[0], new[1], old[1], new[2]])
     assert [(o.value, o.status) for o in outcomes] == [
-        (new[0], "registered"), (old[0], "already"), (new[1], "registered"), (old[1], "already"), (new[2], "registered")]
+        (new[0], "registered"),
+        (old[0], "already"),
+        (new[1], "registered"),
+        (old[1], "already"),
+        (new[2], "registered"),
+    ]
     assert [await lists.sms.lookup(n) for n in old] == [e for n in old for e in entries if e.number == n]  # times kept
 
 
 async def test_a_removal_says_of_each_number_whether_it_was_on_the_list(sens_mode):
-    server, lists = sens_mode
+    _, lists = sens_mode
     _, entries = await collect(lists.sms)
     present = [entries[3].number, entries[4].number]
     outcomes = await lists.sms.remove([present[0], "01066660001", present[1], "01066660002"])
@@ -188,13 +198,15 @@ async def test_a_removal_says_of_each_number_whether_it_was_on_the_list(sens_mod
 
 def edge_of(stamp_ms: int):
     """A `call_window` that puts the call's earliest arrival half a second after `stamp_ms`."""
+
     def window(response, sent_ms, elapsed_s):
         return dataclasses.replace(call_window(response, sent_ms, elapsed_s), earliest=stamp_ms + 500)
+
     return window
 
 
 async def test_a_number_stamped_about_when_the_call_reached_sens_is_unknown(sens_mode, monkeypatch):
-    server, lists = sens_mode
+    _, lists = sens_mode
     _, entries = await collect(lists.sms)
     manual = sorted((e for e in entries if e.source == "manual"), key=lambda e: e.registered_at)
     older, edge = manual[0], manual[-1]
@@ -205,12 +217,13 @@ async def test_a_number_stamped_about_when_the_call_reached_sens_is_unknown(sens
 
 
 async def test_without_a_date_header_a_recent_number_is_unknown_and_an_old_one_already(sens_mode, monkeypatch):
-    server, lists = sens_mode
+    _, lists = sens_mode
     _, entries = await collect(lists.sms)
     old = next(e.number for e in entries if e.source == "manual")
     assert [o.status for o in await lists.sms.register(["01055550001"])] == ["registered"]
-    monkeypatch.setattr(sms, "call_window", lambda response, sent_ms, elapsed_s: call_window(
-        httpx.Response(200), sent_ms, elapsed_s))  # the answer as if it had come without a Date header
+    monkeypatch.setattr(
+        sms, "call_window", lambda response, sent_ms, elapsed_s: call_window(httpx.Response(200), sent_ms, elapsed_s)
+    )  # the answer as if it had come without a Date header
     outcomes = await lists.sms.register(["01055550001", old])
     assert [o.status for o in outcomes] == ["unknown", "already"]
     assert "no Date header" in outcomes[0].detail
@@ -220,7 +233,12 @@ async def test_without_a_date_header_a_recent_number_is_unknown_and_an_old_one_a
 def test_a_call_window_places_a_stamp_before_it_in_it_or_with_no_clock():
     window = CallWindow(earliest=10_000, elapsed=40, vendor_clock=True)
     assert [window.status(t) for t in (8_999, 9_000, 9_999, 10_000, 50_000)] == [
-        "already", "unknown", "unknown", "registered", "registered"]
+        "already",
+        "unknown",
+        "unknown",
+        "registered",
+        "registered",
+    ]
     assert window.status(10_000, newest=10_041) == "already"  # further back than the call's own stamps reach
     assert window.status(10_001, newest=10_041) == "registered"
     ours = CallWindow(earliest=10_000, elapsed=40, vendor_clock=False)
@@ -228,4 +246,5 @@ def test_a_call_window_places_a_stamp_before_it_in_it_or_with_no_clock():
     for date in ("", "not a date"):
         assert call_window(httpx.Response(200, headers={"Date": date}), 400_000, 0.1).vendor_clock is False
     assert call_window(httpx.Response(200, headers={"Date": "Tue, 24 Nov 2026 00:00:01 GMT"}), 0, 0.0101) == CallWindow(
-        to_ms(datetime(2026, 11, 24, 0, 0, 1, tzinfo=UTC)) - 11, 11, True)
+        to_ms(datetime(2026, 11, 24, 0, 0, 1, tzinfo=UTC)) - 11, 11, True
+    )

@@ -12,7 +12,7 @@ from optout_tui.api.factory import build_lists
 from optout_tui.api.http import check_endpoint
 from optout_tui.settings import ConfigError, Profile, Secrets
 
-from .conftest import FAST_RETRY, make_lists
+from .conftest import FAST_RETRY
 
 
 @pytest.mark.parametrize("url", ["http://sens.apigw.ntruss.com", "http://10.0.0.5:8080", "ftp://x", "sens.example"])

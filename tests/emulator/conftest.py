@@ -22,9 +22,18 @@ class Client:
         self.http = httpx.Client(base_url=server.base_url, timeout=10)
         self._token: str | None = None
 
-    def signed(self, method: str, target: str, *, json=None, content=None, headers=None,
-               access_key=DEMO.ncloud_access_key, secret_key=DEMO.ncloud_secret_key,
-               timestamp_ms: int | None = None) -> httpx.Response:
+    def signed(
+        self,
+        method: str,
+        target: str,
+        *,
+        json=None,
+        content=None,
+        headers=None,
+        access_key=DEMO.ncloud_access_key,
+        secret_key=DEMO.ncloud_secret_key,
+        timestamp_ms: int | None = None,
+    ) -> httpx.Response:
         """Sign `target` (path and query, exactly as sent) and send it."""
         all_headers = signed_headers(method, target, access_key, secret_key, timestamp_ms)
         all_headers.update(headers or {})
@@ -41,8 +50,9 @@ class Client:
             self._token = response.json()["access_token"]
         return self._token
 
-    def hub(self, method: str, path: str, *, json=None, params=None, app_key=DEMO.nhn_app_key,
-            token: str | None = None) -> httpx.Response:
+    def hub(
+        self, method: str, path: str, *, json=None, params=None, app_key=DEMO.nhn_app_key, token: str | None = None
+    ) -> httpx.Response:
         headers = {"X-NC-APP-KEY": app_key, "X-NHN-Authorization": f"Bearer {token or self.token()}"}
         return self.http.request(method, path, json=json, params=params, headers=headers)
 

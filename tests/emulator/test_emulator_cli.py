@@ -20,8 +20,12 @@ CMD = [sys.executable, "-m", "optout_tui", "emulator"]
 
 
 def start(*args: str) -> tuple[subprocess.Popen, str, list[str]]:
-    proc = subprocess.Popen([*CMD, "--port", "0", "--sms-count", "30", "--email-count", "10", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*CMD, "--port", "0", "--sms-count", "30", "--email-count", "10", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines = []
     for line in proc.stdout:
         lines.append(line.rstrip("\n"))
@@ -54,7 +58,9 @@ def test_serves_prints_what_to_paste_and_stops_cleanly(signum):
 
 
 def test_refuses_a_non_loopback_host():
-    result = subprocess.run([*CMD, "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True, timeout=30, check=False)
+    result = subprocess.run(
+        [*CMD, "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True, timeout=30, check=False
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "loopback" in result.stderr
     assert result.stdout == ""
@@ -76,8 +82,10 @@ def test_the_emulator_server_speaks_plain_http_to_other_clients():
     """curl and friends: `Expect: 100-continue` is answered, a request that is not HTTP gets a 400."""
     with EmulatorServer(EmulatorConfig(sms_count=0, email_count=0)) as server:
         with socket.create_connection((server.host, server.port), timeout=5) as sock:
-            sock.sendall(b"POST /_emulator/config HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                         b"Content-Length: 2\r\nExpect: 100-continue\r\n\r\n")
+            sock.sendall(
+                b"POST /_emulator/config HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 2\r\nExpect: 100-continue\r\n\r\n"
+            )
             assert sock.recv(1024).startswith(b"HTTP/1.1 100 ")  # before the body is sent
             sock.sendall(b"{}")
             assert sock.recv(4096).startswith(b"HTTP/1.1 200 ")
@@ -102,8 +110,10 @@ def test_stopping_with_connections_open_is_quiet_and_cuts_a_request_in_flight(ca
     """An idle keep-alive connection and a request hanging in a "timeout" fault (30 s) do not hold up
     the stop, and nothing is logged: no asyncio task errors, no server traceback."""
     server = EmulatorServer(EmulatorConfig(sms_count=0, email_count=0)).start()
-    with socket.create_connection((server.host, server.port), timeout=10) as idle, \
-            socket.create_connection((server.host, server.port), timeout=10) as hung:
+    with (
+        socket.create_connection((server.host, server.port), timeout=10) as idle,
+        socket.create_connection((server.host, server.port), timeout=10) as hung,
+    ):
         idle.sendall(b"GET /_emulator/stats HTTP/1.1\r\nHost: x\r\n\r\n")
         assert read_head(idle).startswith(b"HTTP/1.1 200 ")  # then the connection stays open for a next request
         with httpx.Client(base_url=server.base_url) as client:

@@ -140,7 +140,7 @@ def test_the_sms_answer_is_the_json_of_its_entries():
     import json
 
     store = SmsStore(sms_arrays(500, 4, ANCHOR_MS))
-    positions = store.page_positions(None, None, 0, 100) + [0, 0, 1]
+    positions = [*store.page_positions(None, None, 0, 100), 0, 0, 1]
     assert json.loads(store.to_json(positions)) == [store.entry(p) for p in positions]
     batch = store.register([f"0107{i:07d}" for i in range(50)] + [decode(store.numbers[3])], ANCHOR_MS + 5)
     assert json.loads(store.to_json(batch)) == [store.entry(p) for p in batch]
@@ -153,6 +153,6 @@ def test_sens_time_is_kst_wall_time_to_the_millisecond():
     from optout_tui.emulator.clock import KST, sens_time
 
     rnd = random.Random(2)
-    for ms in [0, 999, -1, ANCHOR_MS, 4_102_444_800_123] + [rnd.randrange(-10**12, 5 * 10**12) for _ in range(2000)]:
+    for ms in [0, 999, -1, ANCHOR_MS, 4_102_444_800_123] + [rnd.randrange(-(10**12), 5 * 10**12) for _ in range(2000)]:
         moment = datetime.fromtimestamp(ms / 1000, KST)
         assert sens_time(ms) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}", ms

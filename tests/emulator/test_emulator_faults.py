@@ -77,8 +77,7 @@ def test_stats_count_api_requests_by_route_and_reset(client):
     client.hub("GET", HUB_PATH)
     stats = client.control("stats")
     assert stats["requests"] == 6
-    assert stats["by_route"] == {"sens.list": 2, "sens.register": 1, "mailer.list": 1, "oauth.create": 1,
-                                 "hub.list": 1}
+    assert stats["by_route"] == {"sens.list": 2, "sens.register": 1, "mailer.list": 1, "oauth.create": 1, "hub.list": 1}
     assert stats["faults"] == 0
     assert client.control("reset-stats") == {"requests": 0, "by_route": {}, "faults": 0}
 
@@ -94,8 +93,11 @@ def test_config_changes_at_run_time(client):
 
 
 def test_reset_restores_the_starting_data(client):
-    client.signed("DELETE", SENS_PATH, json=[{"clientTelNo": e["clientTelNo"]}
-                                            for e in client.signed("GET", f"{SENS_PATH}?pageSize=100").json()])
+    client.signed(
+        "DELETE",
+        SENS_PATH,
+        json=[{"clientTelNo": e["clientTelNo"]} for e in client.signed("GET", f"{SENS_PATH}?pageSize=100").json()],
+    )
     assert client.signed("GET", SENS_PATH).json() == []
     client.control("reset")
     assert len(client.signed("GET", f"{SENS_PATH}?pageSize=100").json()) == 40

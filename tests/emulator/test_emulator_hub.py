@@ -28,8 +28,11 @@ def listed(client, **params) -> dict:
 
 
 def test_a_token_comes_from_the_user_access_key(client):
-    response = client.http.post("/oauth2/token/create", auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
-                                data={"grant_type": "client_credentials"})
+    response = client.http.post(
+        "/oauth2/token/create",
+        auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
+        data={"grant_type": "client_credentials"},
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "Bearer" and body["expires_in"] == 86400 and len(body["access_token"]) > 20
@@ -37,12 +40,17 @@ def test_a_token_comes_from_the_user_access_key(client):
 
 def test_the_token_lifetime_follows_the_config(make_client):
     client = make_client(token_ttl=120)
-    response = client.http.post("/oauth2/token/create", auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
-                                data={"grant_type": "client_credentials"})
+    response = client.http.post(
+        "/oauth2/token/create",
+        auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
+        data={"grant_type": "client_credentials"},
+    )
     assert response.json()["expires_in"] == 120
 
 
-@pytest.mark.parametrize("auth", [(DEMO.nhn_user_access_key_id, "wrong"), ("someone", DEMO.nhn_secret_access_key), None])
+@pytest.mark.parametrize(
+    "auth", [(DEMO.nhn_user_access_key_id, "wrong"), ("someone", DEMO.nhn_secret_access_key), None]
+)
 def test_a_wrong_user_access_key_gets_401(client, auth):
     response = client.http.post("/oauth2/token/create", auth=auth, data={"grant_type": "client_credentials"})
     assert response.status_code == 401
@@ -50,8 +58,11 @@ def test_a_wrong_user_access_key_gets_401(client, auth):
 
 
 def test_only_client_credentials_is_granted(client):
-    response = client.http.post("/oauth2/token/create", auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
-                                data={"grant_type": "password"})
+    response = client.http.post(
+        "/oauth2/token/create",
+        auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
+        data={"grant_type": "password"},
+    )
     assert response.status_code == 400
     assert response.json()["error"] == "unsupported_grant_type"
 
@@ -59,8 +70,9 @@ def test_only_client_credentials_is_granted(client):
 def test_a_revoked_token_no_longer_opens_the_hub(client):
     token = client.token()
     assert client.hub("GET", HUB_PATH).status_code == 200
-    response = client.http.post("/oauth2/token/revoke", auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key),
-                                data={"token": token})
+    response = client.http.post(
+        "/oauth2/token/revoke", auth=(DEMO.nhn_user_access_key_id, DEMO.nhn_secret_access_key), data={"token": token}
+    )
     assert response.status_code == 200
     assert result(client.hub("GET", HUB_PATH)) == (401, 401001, False)
 
@@ -128,7 +140,8 @@ def test_get_one_sends_internal_numbers_unquoted_as_the_docs_show(client):
         else:
             assert one["unsubscribePhoneNumber"] == entry["unsubscribePhoneNumber"]
         assert {k: v for k, v in one.items() if k != "unsubscribePhoneNumber"} == {
-            k: v for k, v in entry.items() if k != "unsubscribePhoneNumber"}
+            k: v for k, v in entry.items() if k != "unsubscribePhoneNumber"
+        }
 
 
 def test_get_one_of_an_unknown_or_malformed_number(client):
@@ -140,24 +153,29 @@ def test_get_one_of_an_unknown_or_malformed_number(client):
 
 
 def test_register_an_external_number(client):
-    response = client.hub("POST", f"{HUB_PATH}/external",
-                          json={"unsubscribePhoneNumber": "0801234567", "corporationName": "(주)테스트"})
+    response = client.hub(
+        "POST", f"{HUB_PATH}/external", json={"unsubscribePhoneNumber": "0801234567", "corporationName": "(주)테스트"}
+    )
     assert result(response) == (200, 0, True)
     entry = client.hub("GET", f"{HUB_PATH}/0801234567").json()["unsubscribePhoneNumber"]
     assert entry["unsubscribePhoneNumber"] == "0801234567"
     assert (entry["provider"], entry["shareStatus"], entry["terminable"]) == ("EXTERNAL", "PRIMARY", True)
     assert entry["status"] in ("RESERVE_USE", "READY")
     assert ISO_KST.match(entry["requestedDateTime"])
-    again = client.hub("POST", f"{HUB_PATH}/external",
-                       json={"unsubscribePhoneNumber": "0801234567", "corporationName": "Other"})
+    again = client.hub(
+        "POST", f"{HUB_PATH}/external", json={"unsubscribePhoneNumber": "0801234567", "corporationName": "Other"}
+    )
     assert result(again) == (404, 404221, False)
 
 
-@pytest.mark.parametrize("number", ["0701234567", "080123456", "080123456789", "080-123-4567", 801234567,
-                                    "0801234567\n", "080１２３４５６７"])
+@pytest.mark.parametrize(
+    "number",
+    ["0701234567", "080123456", "080123456789", "080-123-4567", 801234567, "0801234567\n", "080１２３４５６７"],
+)
 def test_register_refuses_anything_but_080_and_seven_or_eight_digits(client, number):
-    response = client.hub("POST", f"{HUB_PATH}/external",
-                          json={"unsubscribePhoneNumber": number, "corporationName": "X"})
+    response = client.hub(
+        "POST", f"{HUB_PATH}/external", json={"unsubscribePhoneNumber": number, "corporationName": "X"}
+    )
     assert result(response) == (400, 400311, False)
 
 
@@ -165,9 +183,12 @@ def test_an_080_number_with_8_digits_registers_lists_and_deregisters(client):
     number = "08012341234"  # NHN's own example
     body = {"unsubscribePhoneNumber": number, "corporationName": "(주)열한자리"}
     assert result(client.hub("POST", f"{HUB_PATH}/external", json=body)) == (200, 0, True)
-    assert client.hub("GET", f"{HUB_PATH}/{number}").json()["unsubscribePhoneNumber"]["unsubscribePhoneNumber"] == number
-    assert [n["unsubscribePhoneNumber"] for n in listed(client, unsubscribePhoneNumber=number)[
-        "unsubscribePhoneNumbers"]] == [number]
+    assert (
+        client.hub("GET", f"{HUB_PATH}/{number}").json()["unsubscribePhoneNumber"]["unsubscribePhoneNumber"] == number
+    )
+    assert [
+        n["unsubscribePhoneNumber"] for n in listed(client, unsubscribePhoneNumber=number)["unsubscribePhoneNumbers"]
+    ] == [number]
     assert result(client.hub("DELETE", f"{HUB_PATH}/external/{number}")) == (200, 0, True)
     assert result(client.hub("GET", f"{HUB_PATH}/080123412345")) == (400, 400311, False)
 
@@ -188,10 +209,14 @@ def test_deregister_marks_the_number_terminated(client):
 def test_deregister_refuses_unknown_internal_and_non_terminable_numbers(client):
     numbers = listed(client)["unsubscribePhoneNumbers"]
     internal = next(n for n in numbers if n["provider"] == "INTERNAL" and n["status"] != "TERMINATED")
-    stuck = next(n for n in numbers if n["provider"] == "EXTERNAL" and not n["terminable"]
-                 and n["status"] != "TERMINATED")
+    stuck = next(
+        n for n in numbers if n["provider"] == "EXTERNAL" and not n["terminable"] and n["status"] != "TERMINATED"
+    )
     assert result(client.hub("DELETE", f"{HUB_PATH}/external/0800000000")) == (404, 404222, False)
-    assert result(client.hub("DELETE", f"{HUB_PATH}/external/{internal['unsubscribePhoneNumber']}"))[:2] == (400, 400312)
+    assert result(client.hub("DELETE", f"{HUB_PATH}/external/{internal['unsubscribePhoneNumber']}"))[:2] == (
+        400,
+        400312,
+    )
     assert result(client.hub("DELETE", f"{HUB_PATH}/external/{stuck['unsubscribePhoneNumber']}"))[:2] == (400, 400313)
 
 

@@ -33,14 +33,24 @@ def assert_bad_request(response):
     assert "errorCode" in error
 
 
-@pytest.mark.parametrize("query", ["", "startUtc=0", "endUtc=9999999999999", "startDateTime=2025-01-01",
-                                   "startUtc=abc&endUtc=1", "startDateTime=yesterday&endUtc=1"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "startUtc=0",
+        "endUtc=9999999999999",
+        "startDateTime=2025-01-01",
+        "startUtc=abc&endUtc=1",
+        "startDateTime=yesterday&endUtc=1",
+    ],
+)
 def test_a_start_and_an_end_are_required(client, query):
     assert_bad_request(get(client, query))
 
 
-@pytest.mark.parametrize("extra", ["size=0", "page=-1", "isRegByManager=yes", "sort=address",
-                                   "sort=createUtc,sideways"])
+@pytest.mark.parametrize(
+    "extra", ["size=0", "page=-1", "isRegByManager=yes", "sort=address", "sort=createUtc,sideways"]
+)
 def test_bad_parameters_get_77102(client, extra):
     assert_bad_request(get(client, f"{EVERYTHING}&{extra}"))
 
@@ -49,18 +59,37 @@ def test_utc_wins_over_date_time(client):
     body = get(client, "startUtc=0&endUtc=9999999999999&startDateTime=2000-01-01&endDateTime=2000-01-02").json()
     assert body["totalElements"] == 30
     assert get(client, "startDateTime=2000-01-01&endDateTime=2000-01-02").json()["totalElements"] == 0
-    assert get(client, "startDateTime=2000-01-01%2000:00&endDateTime=2099-12-31%2023:59:59.999").json()[
-        "totalElements"] == 30
+    assert (
+        get(client, "startDateTime=2000-01-01%2000:00&endDateTime=2099-12-31%2023:59:59.999").json()["totalElements"]
+        == 30
+    )
 
 
 def test_the_page_object_has_every_documented_field(client):
     body = get(client, f"{EVERYTHING}&size=4&page=0&sort=createUtc,desc").json()
-    assert set(body) == {"content", "totalElements", "totalPages", "last", "numberOfElements", "first",
-                         "sort", "size", "number"}
+    assert set(body) == {
+        "content",
+        "totalElements",
+        "totalPages",
+        "last",
+        "numberOfElements",
+        "first",
+        "sort",
+        "size",
+        "number",
+    }
     assert (body["totalElements"], body["totalPages"], body["size"], body["number"]) == (30, 8, 4, 0)
     assert (body["first"], body["last"], body["numberOfElements"]) == (True, False, 4)
-    assert body["sort"] == [{"direction": "DESC", "property": "createUtc", "ignoreCase": False,
-                             "nullHandling": "NATIVE", "ascending": False, "descending": True}]
+    assert body["sort"] == [
+        {
+            "direction": "DESC",
+            "property": "createUtc",
+            "ignoreCase": False,
+            "nullHandling": "NATIVE",
+            "ascending": False,
+            "descending": True,
+        }
+    ]
     entry = body["content"][0]
     assert set(entry) == {"address", "blockDate", "isRegByManager"}
     utc = entry["blockDate"]["utc"]
@@ -156,14 +185,19 @@ def test_delete_counts_removed_and_ignored(client):
 def test_a_missing_or_invalid_body_is_77102(client, body):
     for method in ("POST", "DELETE"):
         content = b"" if body is None else None
-        response = client.signed(method, MAILER_PATH, json=body, content=content,
-                                 headers={"Content-Type": "application/json"})
+        response = client.signed(
+            method, MAILER_PATH, json=body, content=content, headers={"Content-Type": "application/json"}
+        )
         assert_bad_request(response)
 
 
 def test_a_wrong_content_type_is_415_77002(client):
-    response = client.signed("POST", MAILER_PATH, content=b"blockedReceivers=a@b.kr",
-                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = client.signed(
+        "POST",
+        MAILER_PATH,
+        content=b"blockedReceivers=a@b.kr",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 415
     assert response.json()["error"]["code"] == "77002"
 

@@ -33,9 +33,18 @@ def is_sens_error(body: dict, status: int) -> bool:
     )
 
 
-@pytest.mark.parametrize("query", ["pageSize=0", "pageSize=101", "pageSize=ten", "pageIndex=-1",
-                                   "clientTelNo=010-1234-5678", "startTime=yesterday",
-                                   "startTime=2000&endTime=1000"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "pageSize=0",
+        "pageSize=101",
+        "pageSize=ten",
+        "pageIndex=-1",
+        "clientTelNo=010-1234-5678",
+        "startTime=yesterday",
+        "startTime=2000&endTime=1000",
+    ],
+)
 def test_bad_list_parameters_get_400_with_a_sens_error_body(client, query):
     response = client.signed("GET", f"{SENS_PATH}?{query}")
     assert response.status_code == 400
@@ -113,8 +122,9 @@ def test_a_registration_answers_every_number_or_only_the_new_ones_with_a_date(ma
     response = client.signed("POST", SENS_PATH, json=body)
     assert response.status_code == 202 and response.headers["date"].endswith(" GMT")
     listed = response.json()
-    assert [e["clientTelNo"] for e in listed] == (["01099990001", existing["clientTelNo"], "01099990002"]
-                                                   if answer == "every" else ["01099990001", "01099990002"])
+    assert [e["clientTelNo"] for e in listed] == (
+        ["01099990001", existing["clientTelNo"], "01099990002"] if answer == "every" else ["01099990001", "01099990002"]
+    )
     assert existing in listed if answer == "every" else existing not in listed
     assert client.signed("POST", SENS_PATH, json=body[:1]).json() == (listed[:1] if answer == "every" else [])
     assert client.signed("DELETE", SENS_PATH, json=body).headers["date"]
@@ -130,14 +140,17 @@ def test_the_register_status_is_configurable(make_client):
     assert client.signed("POST", SENS_PATH, json=[{"clientTelNo": "01011112222"}]).status_code == 201
 
 
-@pytest.mark.parametrize("body", [
-    [],
-    [{"clientTelNo": "010-1111-2222"}],
-    [{"clientTelNo": 1011112222}],
-    [{"number": "01011112222"}],
-    {"clientTelNo": "01011112222"},
-    [{"clientTelNo": f"010{i:08d}"} for i in range(1001)],
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        [{"clientTelNo": "010-1111-2222"}],
+        [{"clientTelNo": 1011112222}],
+        [{"number": "01011112222"}],
+        {"clientTelNo": "01011112222"},
+        [{"clientTelNo": f"010{i:08d}"} for i in range(1001)],
+    ],
+)
 def test_register_and_delete_validate_the_body(client, body):
     for method in ("POST", "DELETE"):
         response = client.signed(method, SENS_PATH, json=body)
@@ -152,29 +165,41 @@ def test_a_thousand_items_is_allowed(client):
     assert client.signed("DELETE", SENS_PATH, json=body).status_code == 204
 
 
-@pytest.mark.parametrize("content", [
-    b'[{"clientTelNo":"01066660001"},{"clientTelNo":"01066660002"}]',  # as clients write it (the fast path)
-    b'[ {"clientTelNo": "01066660001"},\n  {"clientTelNo": "01066660002"} ]',  # any other JSON spacing
-    b'[{"clientTelNo":"01066660001","memo":"x"},{"clientTelNo":"01066660002"}]',  # extra keys are ignored
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'[{"clientTelNo":"01066660001"},{"clientTelNo":"01066660002"}]',  # as clients write it (the fast path)
+        b'[ {"clientTelNo": "01066660001"},\n  {"clientTelNo": "01066660002"} ]',  # any other JSON spacing
+        b'[{"clientTelNo":"01066660001","memo":"x"},{"clientTelNo":"01066660002"}]',  # extra keys are ignored
+    ],
+)
 def test_a_body_is_read_as_json_whatever_its_spacing(client, content):
     response = client.signed("POST", SENS_PATH, content=content, headers={"Content-Type": "application/json"})
     assert response.status_code == 202, response.text
     assert [e["clientTelNo"] for e in response.json()] == ["01066660001", "01066660002"]
 
 
-@pytest.mark.parametrize("content", [
-    b'[{"clientTelNo":"0106666000a"}]', b'[{"clientTelNo":""}]', b'[{"clientTelNo":"' + b"1" * 19 + b'"}]',
-    b'[{"clientTelNo":"01066660001"},{"clientTelNo":"01066660002"}',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'[{"clientTelNo":"0106666000a"}]',
+        b'[{"clientTelNo":""}]',
+        b'[{"clientTelNo":"' + b"1" * 19 + b'"}]',
+        b'[{"clientTelNo":"01066660001"},{"clientTelNo":"01066660002"}',
+    ],
+)
 def test_a_compact_body_with_a_bad_number_is_still_refused(client, content):
     response = client.signed("POST", SENS_PATH, content=content, headers={"Content-Type": "application/json"})
     assert response.status_code == 400, response.text
 
 
 def test_a_non_json_body_is_unsupported_media(client):
-    response = client.signed("POST", SENS_PATH, content=b"clientTelNo=01011112222",
-                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = client.signed(
+        "POST",
+        SENS_PATH,
+        content=b"clientTelNo=01011112222",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 415
 
 

@@ -23,8 +23,9 @@ def test_a_correctly_signed_request_is_accepted(client):
 def test_the_mailer_signs_the_path_including_api_v1(client):
     target = f"{MAILER_PATH}?startUtc=0&endUtc=9999999999999"
     assert client.signed("GET", target).status_code == 200
-    headers = signed_headers("GET", "/unsubscribers?startUtc=0&endUtc=9999999999999",
-                             DEMO.ncloud_access_key, DEMO.ncloud_secret_key)
+    headers = signed_headers(
+        "GET", "/unsubscribers?startUtc=0&endUtc=9999999999999", DEMO.ncloud_access_key, DEMO.ncloud_secret_key
+    )
     assert client.http.get(target, headers=headers).status_code == 401
 
 

@@ -22,9 +22,19 @@ from .conftest import SENS_PATH
 
 async def unsigned_get(app) -> int:
     """One GET of the SENS list straight into the ASGI app, as a server would call it; its status."""
-    scope = {"type": "http", "method": "GET", "path": SENS_PATH, "raw_path": SENS_PATH.encode(),
-             "query_string": b"", "headers": [], "http_version": "1.1", "scheme": "http", "root_path": "",
-             "server": None, "client": None}
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": SENS_PATH,
+        "raw_path": SENS_PATH.encode(),
+        "query_string": b"",
+        "headers": [],
+        "http_version": "1.1",
+        "scheme": "http",
+        "root_path": "",
+        "server": None,
+        "client": None,
+    }
     messages: list[dict] = []
 
     async def receive():
@@ -37,8 +47,11 @@ async def unsigned_get(app) -> int:
     return messages[0]["status"]
 
 
-@pytest.mark.parametrize("latency_ms,held_until", [(10_000, [110.0] * 8), (2_500, [102.5, 102.5])],
-                         ids=["work within the latency: all leave together", "work past it: the rest leave at once"])
+@pytest.mark.parametrize(
+    "latency_ms,held_until",
+    [(10_000, [110.0] * 8), (2_500, [102.5, 102.5])],
+    ids=["work within the latency: all leave together", "work past it: the rest leave at once"],
+)
 async def test_requests_sent_together_are_answered_latency_after_they_came_in(monkeypatch, latency_ms, held_until):
     app = create_app(EmulatorConfig(sms_count=10, email_count=10, latency_ms=latency_ms))
     now = [100.0]

@@ -31,7 +31,9 @@ def run(args: list[str], stdin: str | None = None) -> subprocess.CompletedProces
 
 
 def read_in_another_process(username: str) -> str:
-    code = "import keyring, sys; v = keyring.get_password('optout-tui', sys.argv[1]); print('<none>' if v is None else v)"
+    code = (
+        "import keyring, sys; v = keyring.get_password('optout-tui', sys.argv[1]); print('<none>' if v is None else v)"
+    )
     done = run([sys.executable, "-c", code, username])
     check(done.returncode == 0, f"second process could not read the keyring: {done.stderr.strip()}")
     return done.stdout.strip()
@@ -40,17 +42,25 @@ def read_in_another_process(username: str) -> str:
 def roundtrip() -> None:
     import keyring
 
-    check(type(keyring.get_keyring()).__name__ == "Keyring" and "SecretService" in type(keyring.get_keyring()).__module__,
-          f"expected the Secret Service backend, got {keyring.get_keyring()}")
+    check(
+        type(keyring.get_keyring()).__name__ == "Keyring" and "SecretService" in type(keyring.get_keyring()).__module__,
+        f"expected the Secret Service backend, got {keyring.get_keyring()}",
+    )
     stdin = "".join(f"{name}={value}\n" for name, value in SECRETS.items())
-    stored = run([*CLI, "--profile", "ci", "credentials", "set", "--stdin", "--sens-service-id", "ncp:sms:kr:1:ci"], stdin)
+    stored = run(
+        [*CLI, "--profile", "ci", "credentials", "set", "--stdin", "--sens-service-id", "ncp:sms:kr:1:ci"], stdin
+    )
     check(stored.returncode == 0, f"credentials set failed: {stored.stdout}{stored.stderr}")
     check("stored 4 secret(s)" in stored.stdout, f"unexpected output: {stored.stdout}")
 
-    check(read_in_another_process("ci:ncloud_secret_key") == SECRETS["NCLOUD_SECRET_KEY"],
-          "a second process did not read back the stored secret key")
-    check(read_in_another_process("ci:nhn_user_access_key_id") == SECRETS["NHN_USER_ACCESS_KEY_ID"],
-          "a second process did not read back the NHN key id")
+    check(
+        read_in_another_process("ci:ncloud_secret_key") == SECRETS["NCLOUD_SECRET_KEY"],
+        "a second process did not read back the stored secret key",
+    )
+    check(
+        read_in_another_process("ci:nhn_user_access_key_id") == SECRETS["NHN_USER_ACCESS_KEY_ID"],
+        "a second process did not read back the NHN key id",
+    )
 
     shown = run([*CLI, "--profile", "ci", "credentials", "show"])
     check(shown.returncode == 0, f"credentials show failed: {shown.stderr}")
@@ -66,7 +76,10 @@ def roundtrip() -> None:
     check(load_secrets("ci").ncloud_access_key == SECRETS["NCLOUD_ACCESS_KEY"], "load_secrets did not read the keyring")
 
     deleted = run([*CLI, "--profile", "ci", "credentials", "delete", "--yes"])
-    check(deleted.returncode == 0 and "deleted 4 secret(s)" in deleted.stdout, f"delete failed: {deleted.stdout}{deleted.stderr}")
+    check(
+        deleted.returncode == 0 and "deleted 4 secret(s)" in deleted.stdout,
+        f"delete failed: {deleted.stdout}{deleted.stderr}",
+    )
     check(read_in_another_process("ci:ncloud_secret_key") == "<none>", "the secret is still there after delete")
     print("roundtrip ok")
 
@@ -88,7 +101,10 @@ def locked() -> None:
     report = load_secrets_report("ci", timeout=10)
     check(report.secrets.ncloud_access_key == SECRETS["NCLOUD_ACCESS_KEY"], "environment did not still work")
     refused = run([*CLI, "credentials", "set", "--stdin"], "NCLOUD_SECRET_KEY=abcdefghijklmnopqrstu\n")
-    check(refused.returncode == 2 and "locked" in refused.stderr, f"set on a locked keyring: {refused.stdout}{refused.stderr}")
+    check(
+        refused.returncode == 2 and "locked" in refused.stderr,
+        f"set on a locked keyring: {refused.stdout}{refused.stderr}",
+    )
     print("locked ok")
 
 

@@ -41,16 +41,18 @@ def assert_no_secret_in(text: str) -> None:
 
 
 def test_set_from_stdin_stores_in_the_keyring_and_settings_in_the_file(memory_keyring, config_path):
-    lines = "\n".join([
-        "# pasted from the console",
-        f"NCLOUD_ACCESS_KEY={SECRETS['ncloud_access_key']}",
-        f"ncloud_secret_key = '{SECRETS['ncloud_secret_key']}'",
-        f"export NHN_USER_ACCESS_KEY_ID={SECRETS['nhn_user_access_key_id']}",
-        f"nhn_secret_access_key={SECRETS['nhn_secret_access_key']}",
-        "sens_service_id=ncp:sms:kr:111:prod",
-        "OPTOUT_NHN_APP_KEY=APPKEY-PROD",
-        "",
-    ])
+    lines = "\n".join(
+        [
+            "# pasted from the console",
+            f"NCLOUD_ACCESS_KEY={SECRETS['ncloud_access_key']}",
+            f"ncloud_secret_key = '{SECRETS['ncloud_secret_key']}'",
+            f"export NHN_USER_ACCESS_KEY_ID={SECRETS['nhn_user_access_key_id']}",
+            f"nhn_secret_access_key={SECRETS['nhn_secret_access_key']}",
+            "sens_service_id=ncp:sms:kr:111:prod",
+            "OPTOUT_NHN_APP_KEY=APPKEY-PROD",
+            "",
+        ]
+    )
     result = invoke(config_path, "credentials", "set", "--profile", "prod", "--stdin", input=lines)
     assert result.exit_code == 0, result.output
     assert "stored 4 secret(s) for profile 'prod'" in result.output
@@ -105,8 +107,10 @@ def test_set_rejects_unknown_lines_without_echoing_values(memory_keyring, config
 
 
 def test_show_masks_secrets_and_says_where_they_came_from(memory_keyring, config_path, monkeypatch):
-    store_secrets("default", Secrets(ncloud_access_key=SECRETS["ncloud_access_key"],
-                                     ncloud_secret_key=SECRETS["ncloud_secret_key"]))
+    store_secrets(
+        "default",
+        Secrets(ncloud_access_key=SECRETS["ncloud_access_key"], ncloud_secret_key=SECRETS["ncloud_secret_key"]),
+    )
     monkeypatch.setenv("NHN_USER_ACCESS_KEY_ID", SECRETS["nhn_user_access_key_id"])
     monkeypatch.setenv("OPTOUT_NHN_APP_KEY", "APPKEY-ENV")
     result = invoke(config_path, "credentials", "show")
@@ -160,15 +164,29 @@ def emulator():
 
 def _emulator_profile(config_path, server, name="emu"):
     base = server.base_url
-    update_profile(config_path, name, sens_url=base, mailer_url=f"{base}/api/v1", hub_url=base,
-                   nhn_oauth_url=base, sens_service_id=DEMO.sens_service_id, nhn_app_key=DEMO.nhn_app_key)
+    update_profile(
+        config_path,
+        name,
+        sens_url=base,
+        mailer_url=f"{base}/api/v1",
+        hub_url=base,
+        nhn_oauth_url=base,
+        sens_service_id=DEMO.sens_service_id,
+        nhn_app_key=DEMO.nhn_app_key,
+    )
 
 
 def test_test_reports_each_vendor_with_keyring_secrets(memory_keyring, config_path, emulator):
     _emulator_profile(config_path, emulator)
-    store_secrets("emu", Secrets(ncloud_access_key=DEMO.ncloud_access_key, ncloud_secret_key=DEMO.ncloud_secret_key,
-                                 nhn_user_access_key_id=DEMO.nhn_user_access_key_id,
-                                 nhn_secret_access_key=DEMO.nhn_secret_access_key))
+    store_secrets(
+        "emu",
+        Secrets(
+            ncloud_access_key=DEMO.ncloud_access_key,
+            ncloud_secret_key=DEMO.ncloud_secret_key,
+            nhn_user_access_key_id=DEMO.nhn_user_access_key_id,
+            nhn_secret_access_key=DEMO.nhn_secret_access_key,
+        ),
+    )
     result = invoke(config_path, "--profile", "emu", "credentials", "test")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -179,9 +197,15 @@ def test_test_reports_each_vendor_with_keyring_secrets(memory_keyring, config_pa
 
 def test_test_says_which_vendor_refused_the_credentials(memory_keyring, config_path, emulator):
     _emulator_profile(config_path, emulator)
-    store_secrets("emu", Secrets(ncloud_access_key=DEMO.ncloud_access_key, ncloud_secret_key="wrong-secret-key-0000000001",
-                                 nhn_user_access_key_id=DEMO.nhn_user_access_key_id,
-                                 nhn_secret_access_key=DEMO.nhn_secret_access_key))
+    store_secrets(
+        "emu",
+        Secrets(
+            ncloud_access_key=DEMO.ncloud_access_key,
+            ncloud_secret_key="wrong-secret-key-0000000001",
+            nhn_user_access_key_id=DEMO.nhn_user_access_key_id,
+            nhn_secret_access_key=DEMO.nhn_secret_access_key,
+        ),
+    )
     result = invoke(config_path, "--profile", "emu", "credentials", "test")
     assert result.exit_code == 3, result.output
     lines = result.output.splitlines()

@@ -143,7 +143,7 @@ def test_broken_toml_names_file_and_line(tmp_path):
         ('[profiles.p]\nread_only = "yes"\n', "read_only must be true or false"),
         ('[profiles.p]\nmailer_region = "us"\n', "mailer_region must be one of kr, sgn, jpn"),
         ('[profiles.p]\nsens_url = "sens.example"\n', "must start with https://"),
-        ('[profiles.p]\nsens_service_id = 5\n', "must be text in quotes"),
+        ("[profiles.p]\nsens_service_id = 5\n", "must be text in quotes"),
         ('default_profile = "nope"\n[profiles.p]\n', "no [profiles.nope]"),
         ('[keys]\n"app.lookup" = 5\n', "[keys] must map binding ids to keys"),
         ('keys = "ctrl+l"\n', "[keys] must map binding ids to keys"),

@@ -163,7 +163,11 @@ def test_plaintext_backend_is_never_used(set_backend):
     plain = PlaintextKeyring()
     set_backend(plain)
     status = keyring_status()
-    assert not status.usable and "plain-text file" in status.problem and "never stores secrets in plain text" in status.problem
+    assert (
+        not status.usable
+        and "plain-text file" in status.problem
+        and "never stores secrets in plain text" in status.problem
+    )
     assert load_secrets("prod") == Secrets()  # not read from it either
     with pytest.raises(KeyringUnavailable, match="plain-text"):
         store_secrets("prod", FULL)
@@ -272,8 +276,13 @@ def test_redact_removes_secrets_and_their_encodings():
 def test_redact_removes_credential_headers_whatever_their_values(text):
     cleaned = redact(text)
     assert "[redacted]" in cleaned
-    for secret in ("dXNlcjpwYXNzd29yZDEyMw==", "eyJhbGciOiJIUzI1NiJ9.abc123.def456", "Zm9vYmFyYmF6MTIzNDU2Nzg5MA==",
-                   "SOMEACCESSKEYID12345", "tok-1234567890abcdef"):
+    for secret in (
+        "dXNlcjpwYXNzd29yZDEyMw==",
+        "eyJhbGciOiJIUzI1NiJ9.abc123.def456",
+        "Zm9vYmFyYmF6MTIzNDU2Nzg5MA==",
+        "SOMEACCESSKEYID12345",
+        "tok-1234567890abcdef",
+    ):
         assert secret not in cleaned
 
 

@@ -27,8 +27,10 @@ def _require_tools() -> None:
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if not missing:
         return
-    message = (f"the real Secret Service test needs {', '.join(missing)}: "
-               "run scripts/ci_system_packages.sh (installs dbus and gnome-keyring)")
+    message = (
+        f"the real Secret Service test needs {', '.join(missing)}: "
+        "run scripts/ci_system_packages.sh (installs dbus and gnome-keyring)"
+    )
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail(message)
     pytest.skip(message)
@@ -36,14 +38,28 @@ def _require_tools() -> None:
 
 def _run_scenario(name: str, home: Path) -> subprocess.CompletedProcess:
     _require_tools()
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("DBUS_SESSION_BUS_ADDRESS", "OPTOUT_PRIVATE_BUS", "OPTOUT_TEST_SECRET_SERVICE")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DBUS_SESSION_BUS_ADDRESS", "OPTOUT_PRIVATE_BUS", "OPTOUT_TEST_SECRET_SERVICE")
+    }
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.SecretService.Keyring"  # this one, or fail
-    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache"),
-                     ("XDG_STATE_HOME", "state")):
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+    ):
         env[var] = str(home / sub)
-    done = subprocess.run(["bash", str(SCRIPT), sys.executable, str(SCENARIO), name], check=False, env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        ["bash", str(SCRIPT), sys.executable, str(SCENARIO), name],
+        check=False,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, (
         f"keyring scenario {name!r} failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
     )

@@ -32,8 +32,12 @@ CREDS = Credentials(
     nhn_user_access_key_id="LeakCheckNhnUserKey01",
     nhn_secret_access_key="leak-check-nhn-secret-access-key-77",
 )
-SECRET_VALUES = [CREDS.ncloud_access_key, CREDS.ncloud_secret_key, CREDS.nhn_user_access_key_id,
-                 CREDS.nhn_secret_access_key]
+SECRET_VALUES = [
+    CREDS.ncloud_access_key,
+    CREDS.ncloud_secret_key,
+    CREDS.nhn_user_access_key_id,
+    CREDS.nhn_secret_access_key,
+]
 
 
 @pytest.fixture(scope="module")
@@ -68,16 +72,31 @@ def forbidden(tokens: list[str]) -> dict[str, str]:
 def test_no_secret_or_token_reaches_files_or_output(emulator, isolated_dirs, tmp_path):
     base = emulator.base_url
     outputs: list[tuple[str, str]] = []
-    env = {**os.environ,
-           "OPTOUT_SENS_URL": base, "OPTOUT_MAILER_URL": f"{base}/api/v1", "OPTOUT_HUB_URL": base,
-           "OPTOUT_NHN_OAUTH_URL": base, "OPTOUT_SENS_SERVICE_ID": CREDS.sens_service_id,
-           "OPTOUT_NHN_APP_KEY": CREDS.nhn_app_key, "NCLOUD_ACCESS_KEY": CREDS.ncloud_access_key,
-           "NCLOUD_SECRET_KEY": CREDS.ncloud_secret_key, "NHN_USER_ACCESS_KEY_ID": CREDS.nhn_user_access_key_id,
-           "NHN_SECRET_ACCESS_KEY": CREDS.nhn_secret_access_key, "PYTHONWARNINGS": "default"}
+    env = {
+        **os.environ,
+        "OPTOUT_SENS_URL": base,
+        "OPTOUT_MAILER_URL": f"{base}/api/v1",
+        "OPTOUT_HUB_URL": base,
+        "OPTOUT_NHN_OAUTH_URL": base,
+        "OPTOUT_SENS_SERVICE_ID": CREDS.sens_service_id,
+        "OPTOUT_NHN_APP_KEY": CREDS.nhn_app_key,
+        "NCLOUD_ACCESS_KEY": CREDS.ncloud_access_key,
+        "NCLOUD_SECRET_KEY": CREDS.ncloud_secret_key,
+        "NHN_USER_ACCESS_KEY_ID": CREDS.nhn_user_access_key_id,
+        "NHN_SECRET_ACCESS_KEY": CREDS.nhn_secret_access_key,
+        "PYTHONWARNINGS": "default",
+    }
 
     def cli(*args: str, stdin: str | None = None, extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "optout_tui", *args], check=False, input=stdin, capture_output=True,
-                              text=True, timeout=120, env={**env, **(extra or {})})
+        done = subprocess.run(
+            [sys.executable, "-m", "optout_tui", *args],
+            check=False,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**env, **(extra or {})},
+        )
         outputs.append((" ".join(args), done.stdout + done.stderr))
         assert "Traceback" not in done.stderr, f"{args}: {done.stderr}"
         return done
@@ -102,9 +121,11 @@ def test_no_secret_or_token_reaches_files_or_output(emulator, isolated_dirs, tmp
     httpx.post(f"{base}/_emulator/config", json={"fault_rate": 1.0}).raise_for_status()
     try:  # these wait out their retries: run them side by side
         with ThreadPoolExecutor(3) as pool:
-            runs = [pool.submit(cli, "lookup", "010-1234-5678", extra={"OPTOUT_SENS_URL": "http://127.0.0.1:9"}),
-                    pool.submit(cli, "list", "080", "--format", "jsonl"),
-                    pool.submit(cli, "lookup", "kim@example.com")]
+            runs = [
+                pool.submit(cli, "lookup", "010-1234-5678", extra={"OPTOUT_SENS_URL": "http://127.0.0.1:9"}),
+                pool.submit(cli, "list", "080", "--format", "jsonl"),
+                pool.submit(cli, "lookup", "kim@example.com"),
+            ]
             assert all(run.result().returncode == 3 for run in runs)
     finally:
         httpx.post(f"{base}/_emulator/config", json={"fault_rate": 0.0}).raise_for_status()
@@ -139,17 +160,28 @@ def _dashboard_session(base: str, tmp_path: Path) -> str:
     from optout_tui.settings import Profile, Secrets
     from optout_tui.ui.app import OptOutApp
 
-    profile = Profile(name="leakcheck", sens_url=base, mailer_url=f"{base}/api/v1", hub_url=base, nhn_oauth_url=base,
-                      sens_service_id=CREDS.sens_service_id, nhn_app_key=CREDS.nhn_app_key)
-    secrets = Secrets(ncloud_access_key=CREDS.ncloud_access_key, ncloud_secret_key=CREDS.ncloud_secret_key,
-                      nhn_user_access_key_id=CREDS.nhn_user_access_key_id,
-                      nhn_secret_access_key=CREDS.nhn_secret_access_key)
+    profile = Profile(
+        name="leakcheck",
+        sens_url=base,
+        mailer_url=f"{base}/api/v1",
+        hub_url=base,
+        nhn_oauth_url=base,
+        sens_service_id=CREDS.sens_service_id,
+        nhn_app_key=CREDS.nhn_app_key,
+    )
+    secrets = Secrets(
+        ncloud_access_key=CREDS.ncloud_access_key,
+        ncloud_secret_key=CREDS.ncloud_secret_key,
+        nhn_user_access_key_id=CREDS.nhn_user_access_key_id,
+        nhn_secret_access_key=CREDS.nhn_secret_access_key,
+    )
     shots = tmp_path / "shots"
     shots.mkdir()
 
     async def session() -> str:
-        app = OptOutApp(build_lists(profile, secrets), profile, secrets=secrets, lists_factory=build_lists,
-                        owns_lists=True)
+        app = OptOutApp(
+            build_lists(profile, secrets), profile, secrets=secrets, lists_factory=build_lists, owns_lists=True
+        )
         texts = []
         async with app.run_test(size=(120, 40)) as pilot:
             for key in ("3", "1", "c"):  # the 080 tab (fetches a token), back, credentials screen

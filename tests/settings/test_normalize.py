@@ -103,8 +103,18 @@ def test_mobile_rejections_say_why(text, reason):
     assert reason in result.reason
 
 
-@pytest.mark.parametrize("text", ["010-123-4567", "0101234567", "010 123 4567", "+82 10-123-4567",
-                                  "82-10-123-4567", "101234567", "０１０－１２３－４５６７"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "010-123-4567",
+        "0101234567",
+        "010 123 4567",
+        "+82 10-123-4567",
+        "82-10-123-4567",
+        "101234567",
+        "０１０－１２３－４５６７",
+    ],
+)
 def test_a_010_number_with_7_digits_is_a_typo_in_every_entry_point(text):
     """010 numbers always have a 4-digit exchange (2004 numbering plan): 7 digits after 010 is refused."""
     reason = "a 010 number has 8 digits after 010; this one has 7 (a typo?)"
@@ -113,16 +123,37 @@ def test_a_010_number_with_7_digits_is_a_typo_in_every_entry_point(text):
     assert normalize_for(ListKind.SMS, text) == Rejected(reason)
 
 
-@pytest.mark.parametrize("text", ["080-123-4567", "0801234567", "+82 80-123-4567", "82-80-123-4567",
-                                  "(080) 123-4567", "０８０－１２３－４５６７", "+82-080-123-4567",
-                                  "801234567", "80-123-4567"])  # a spreadsheet dropped the leading zero
+@pytest.mark.parametrize(
+    "text",
+    [
+        "080-123-4567",
+        "0801234567",
+        "+82 80-123-4567",
+        "82-80-123-4567",
+        "(080) 123-4567",
+        "０８０－１２３－４５６７",
+        "+82-080-123-4567",
+        "801234567",
+        "80-123-4567",
+    ],
+)  # a spreadsheet dropped the leading zero
 def test_080_forms(text):
     assert normalize_080(text) == Normalized(ListKind.N080, "0801234567")
 
 
-@pytest.mark.parametrize("text", ["080-1234-5678", "08012345678", "080 1234 5678", "+82 80-1234-5678",
-                                  "+82-080-1234-5678", "(080) 1234-5678", "０８０－１２３４－５６７８",
-                                  "8012345678"])  # a spreadsheet dropped the leading zero
+@pytest.mark.parametrize(
+    "text",
+    [
+        "080-1234-5678",
+        "08012345678",
+        "080 1234 5678",
+        "+82 80-1234-5678",
+        "+82-080-1234-5678",
+        "(080) 1234-5678",
+        "０８０－１２３４－５６７８",
+        "8012345678",
+    ],
+)  # a spreadsheet dropped the leading zero
 def test_080_numbers_with_8_digits_after_080(text):
     assert normalize_080(text) == Normalized(ListKind.N080, "08012345678")
     assert classify(text) == Normalized(ListKind.N080, "08012345678")

@@ -17,10 +17,15 @@ from optout_tui.emulator import DEMO
 def env(emulator, monkeypatch):
     base = emulator.base_url
     values = {
-        "OPTOUT_SENS_URL": base, "OPTOUT_MAILER_URL": f"{base}/api/v1", "OPTOUT_HUB_URL": base,
-        "OPTOUT_NHN_OAUTH_URL": base, "OPTOUT_SENS_SERVICE_ID": DEMO.sens_service_id,
-        "OPTOUT_NHN_APP_KEY": DEMO.nhn_app_key, "NCLOUD_ACCESS_KEY": DEMO.ncloud_access_key,
-        "NCLOUD_SECRET_KEY": DEMO.ncloud_secret_key, "NHN_USER_ACCESS_KEY_ID": DEMO.nhn_user_access_key_id,
+        "OPTOUT_SENS_URL": base,
+        "OPTOUT_MAILER_URL": f"{base}/api/v1",
+        "OPTOUT_HUB_URL": base,
+        "OPTOUT_NHN_OAUTH_URL": base,
+        "OPTOUT_SENS_SERVICE_ID": DEMO.sens_service_id,
+        "OPTOUT_NHN_APP_KEY": DEMO.nhn_app_key,
+        "NCLOUD_ACCESS_KEY": DEMO.ncloud_access_key,
+        "NCLOUD_SECRET_KEY": DEMO.ncloud_secret_key,
+        "NHN_USER_ACCESS_KEY_ID": DEMO.nhn_user_access_key_id,
         "NHN_SECRET_ACCESS_KEY": DEMO.nhn_secret_access_key,
     }
     for name, value in values.items():
@@ -90,10 +95,12 @@ def test_export_format_follows_the_flag_else_the_file_name(env, tmp_path):
     assert len(data) == 230 and lines == data
     for name in ("all.csv", "all.txt"):  # any other name: CSV, as before
         assert list(csv.DictReader(io.StringIO((tmp_path / name).read_text(encoding="utf-8")))) == [
-            {k: str(v) for k, v in record.items()} for record in data]
+            {k: str(v) for k, v in record.items()} for record in data
+        ]
     forced = optout("export", "email", "--format", "jsonl", "-o", str(tmp_path / "forced.json"))
     assert forced.exit_code == 0 and (tmp_path / "forced.json").read_text(encoding="utf-8") == (
-        tmp_path / "all.jsonl").read_text(encoding="utf-8")
+        tmp_path / "all.jsonl"
+    ).read_text(encoding="utf-8")
 
 
 def test_export_and_search_offer_json_and_the_table_of_list(env):

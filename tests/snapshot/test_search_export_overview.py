@@ -99,7 +99,8 @@ async def test_export_of_a_filtered_view_as_csv_and_json(synced, lists):
     data = json.loads(text)
     assert count == len(data) == 230
     assert sorted(data, key=lambda r: r["address"]) == sorted(
-        [as_record(e) async for e in lists.email.entries(ListFilter())], key=lambda r: r["address"])
+        [as_record(e) async for e in lists.email.entries(ListFilter())], key=lambda r: r["address"]
+    )
 
 
 async def test_an_export_cut_short_closes_quietly(synced, monkeypatch):
@@ -144,8 +145,10 @@ def test_a_load_that_delivered_a_row_twice_keeps_one_and_its_index(store):
     spec = SPECS[ListKind.SMS]
     conn = store.conn()
     conn.execute(f"DROP INDEX {spec.key_index}")
-    conn.executemany("INSERT INTO sms(number, registered_at, source) VALUES (?, ?, ?)",
-                     [("01011112222", 1, "ARS"), ("01011112222", 1, "ARS"), ("01033334444", 2, "manual")])
+    conn.executemany(
+        "INSERT INTO sms(number, registered_at, source) VALUES (?, ?, ?)",
+        [("01011112222", 1, "ARS"), ("01011112222", 1, "ARS"), ("01033334444", 2, "manual")],
+    )
     conn.execute("INSERT INTO sms_fts(rowid, number) SELECT id, number FROM sms")
     assert restore_key_index(conn, spec) == 1
     assert [r[0] for r in conn.execute("SELECT number FROM sms ORDER BY number")] == ["01011112222", "01033334444"]

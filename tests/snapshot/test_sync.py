@@ -136,9 +136,8 @@ async def test_a_second_sync_of_the_same_snapshot_is_refused_while_one_runs(list
     from optout_tui.snapshot import SnapshotBusy
     from optout_tui.snapshot.lock import SyncLock
 
-    with SyncLock(store.path):
-        with pytest.raises(SnapshotBusy, match="another sync"):
-            await Syncer(store, lists).sync([ListKind.SMS])
+    with SyncLock(store.path), pytest.raises(SnapshotBusy, match="another sync"):
+        await Syncer(store, lists).sync([ListKind.SMS])
     [report] = await Syncer(store, lists).sync([ListKind.SMS])
     assert report.mode == "full"
 
@@ -159,8 +158,9 @@ async def test_a_deletion_is_noticed_when_the_checked_range_holds_a_multiple_of_
         try:
             syncer = Syncer(store, lists, leaf_rows=1000)
             await syncer.sync([ListKind.SMS])
-            newest, second = [r[0] for r in store.conn().execute(
-                "SELECT registered_at FROM sms ORDER BY registered_at DESC LIMIT 2")]
+            newest, second = [
+                r[0] for r in store.conn().execute("SELECT registered_at FROM sms ORDER BY registered_at DESC LIMIT 2")
+            ]
             assert newest - second > 8
             syncer.overlap_ms = (newest - second) // 2  # the new-entries window holds the newest row only
             victim = store.conn().execute("SELECT number FROM sms ORDER BY registered_at LIMIT 1").fetchone()[0]
