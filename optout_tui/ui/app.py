@@ -11,10 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.notifications import SeverityLevel
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Static
 from textual.worker import Worker, WorkerState
@@ -85,9 +86,11 @@ class OptOutApp(App[None]):
         self.keymap = dict(keymap or {})  # the config's [keys], binding id -> keys (set at mount; help shows it)
         self._credentials_offered = False
         self._snapshot_searcher = None
+        self._quit_question: Widget | None = None  # the question asked before quitting while a job runs
         self._jobs_check_pending = False
         self.config_path = config_path  # where other profiles are read from (palette: switch profile)
         self.owns_lists = owns_lists  # close the lists' connections on exit (the CLI hands them over)
+        self.first_tab = self._remembered_tab(profile)
         missing_all = not lists.available()
         self._open_credentials_on_start = missing_all if open_credentials_on_start is None else open_credentials_on_start
 
@@ -96,10 +99,23 @@ class OptOutApp(App[None]):
     def compose(self) -> ComposeResult:
         yield TopBar(self.profile)
         labels = [(TAB_IDS[kind], f"{number} {kind.title}") for number, kind in enumerate(ListKind, start=1)]
-        yield TabStrip([*labels, (OVERVIEW_TAB, "4 Overview")], FIRST_TAB, id="tab-strip")
-        with ContentSwitcher(id="tabs", initial=FIRST_TAB):  # the other tabs are built when first shown
-            yield self._tab_content(FIRST_KIND)
+        yield TabStrip([*labels, (OVERVIEW_TAB, "4 Overview")], self.first_tab, id="tab-strip")
+        with ContentSwitcher(id="tabs", initial=self.first_tab):  # the other tabs are built when first shown
+            yield self._tab(self.first_tab)
         yield Footer()
+
+    @staticmethod
+    def _remembered_tab(profile: Profile) -> str:
+        """The tab this profile was last left on (last_tab.py), else the first."""
+        from . import last_tab
+
+        tab = last_tab.load(profile.name)
+        return tab if tab in (*TAB_IDS.values(), OVERVIEW_TAB) else FIRST_TAB
+
+    def _tab(self, tab_id: str) -> Widget:
+        if tab_id == OVERVIEW_TAB:
+            return Vertical(self._overview_widget(), id=OVERVIEW_TAB)
+        return self._tab_content(next(k for k, t in TAB_IDS.items() if t == tab_id))
 
     def _tab_content(self, kind: ListKind) -> Widget:
         """A list's tab (no container around it): its pane, or what is wrong with the list."""
@@ -110,14 +126,14 @@ class OptOutApp(App[None]):
                 id=TAB_IDS[kind], classes="problem",
             )
         early = None
-        if kind is FIRST_KIND:  # its page 0 was asked for at start-up (taken once)
+        if TAB_IDS[kind] == self.first_tab:  # its page 0 was asked for at start-up (taken once)
             early, self._first_page = self._first_page, None
         return ListPane(self.lists.get(kind), first_page=early, id=TAB_IDS[kind])  # type: ignore[arg-type]
 
     def on_load(self) -> None:
         """Ask for the first tab's page 0 before the screen is even built, so its rows come right after
         the first frame; its pane takes the answer, or the error, as if it had asked itself."""
-        lst = self.lists.get(FIRST_KIND)
+        lst = next((self.lists.get(k) for k, t in TAB_IDS.items() if t == self.first_tab), None)
         if lst is not None:
             self._first_page = asyncio.get_running_loop().create_future()
             self.run_worker(self._fetch_first_page(lst, self._first_page), name="first page", exit_on_error=False)
@@ -136,11 +152,7 @@ class OptOutApp(App[None]):
         switcher = self.query_one("#tabs", ContentSwitcher)
         if switcher.query_children(f"#{tab_id}"):
             return
-        if tab_id == OVERVIEW_TAB:
-            tab = Vertical(self._overview_widget(), id=OVERVIEW_TAB)
-        else:
-            tab = self._tab_content(next(k for k, t in TAB_IDS.items() if t == tab_id))
-        await switcher.add_content(tab)
+        await switcher.add_content(self._tab(tab_id))
 
     def _overview_widget(self) -> Widget:
         """The snapshot overview (its chart library is imported only now)."""
@@ -256,6 +268,9 @@ class OptOutApp(App[None]):
         self.query_one("#tabs", ContentSwitcher).current = tab
         strip.active = tab
         self._focus_list()
+        from . import last_tab
+
+        await asyncio.to_thread(last_tab.save, self.profile.name, tab)
 
     # Actions on the lists, off while another view (audit, jobs, a dialog) covers them, so that
     # neither a key nor the command palette acts on a list the person cannot see (the footer behind
@@ -282,6 +297,15 @@ class OptOutApp(App[None]):
     @on(EntryList.Failed)
     def _list_failed(self, event: EntryList.Failed) -> None:
         self.report_error(event.error)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification shows its text as it is: a value, a reason or a vendor's message can hold
+        markup or terminal controls, so markup is never read and controls are shown (printable.py)."""
+        from ..printable import printable
+
+        super().notify(printable(message, keep="\n"), title=printable(title), severity=severity, timeout=timeout,
+                       markup=False)
 
     def report_error(self, error: ApiError) -> None:
         """Say what happened and what to do; after an auth error, offer the credentials screen once."""
@@ -382,7 +406,44 @@ class OptOutApp(App[None]):
             return
         from .screens.export import ExportScreen
 
-        self.push_screen(ExportScreen(pane.lst, pane.entry_list.flt))
+        self.push_screen(ExportScreen.of(pane))
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        """Quit (q, ctrl+q); while a bulk job is sending, ask first. Quitting stops the job, recorded as
+        such, so what was not sent stays resumable. Asked again while the question is open, it quits."""
+        from .screens.confirm import ConfirmScreen
+        from .widgets.job_panel import JobPanel
+
+        jobs = [panel for screen in self.screen_stack for panel in screen.query(JobPanel) if panel.running]
+        if not jobs:
+            self.exit()
+        elif isinstance(self.screen, ConfirmScreen) and self.screen is self._quit_question:
+            self.screen.dismiss(True)
+        else:
+            self._quit_question = ConfirmScreen(
+                "A bulk job is still sending. Quit anyway?",
+                f"Quitting stops it; what was not sent stays resumable: J here, or `{self._resume_command('ID')}`"
+                " (the id is printed when the dashboard closes).", yes="Quit", no="Stay",
+            )
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._stop_jobs_and_exit(jobs)
+
+            self.push_screen(self._quit_question, answered)
+
+    def _resume_command(self, job_id: str) -> str:
+        return f"optout-tui{' --demo' if self.profile.demo else ''} jobs resume {job_id}"
+
+    @work(group="quit", exclusive=True)
+    async def _stop_jobs_and_exit(self, jobs: list[Any]) -> None:
+        lines = []
+        for panel in jobs:
+            result = await panel.stop()
+            if result is not None and result.job_id and result.pending + result.failed:
+                lines.append(f"job {result.job_id} stopped with {result.pending + result.failed:,} values not sent;"
+                             f" to finish it: {self._resume_command(result.job_id)}")
+        self.exit(message="\n".join(lines) or None)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -407,6 +468,7 @@ class OptOutApp(App[None]):
         old = self.lists
         self.profile, self.secrets = profile, secrets
         self.lists = self.lists_factory(profile, secrets)
+        self.first_tab = self._remembered_tab(profile)
         if self._snapshot_searcher is not None:  # another profile has another snapshot
             self._snapshot_searcher.close()
             self._snapshot_searcher = None

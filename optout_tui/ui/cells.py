@@ -14,6 +14,7 @@ from rich.cells import cell_len, set_cell_size
 
 from ..api.base import EmailEntry, Entry, ListKind, Number080Entry, SmsEntry
 from ..normalize import format_number
+from ..printable import printable
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 DATE_FORMAT = "%Y-%m-%d"
@@ -72,7 +73,10 @@ GAP = "  "
 
 
 def fit(text: str, width: int) -> str:
-    """Pad or cut `text` to exactly `width` terminal cells (ellipsis when cut); Hangul is two cells wide."""
+    """Pad or cut `text` to exactly `width` terminal cells (ellipsis when cut); Hangul is two cells wide.
+    Every cell of every list passes here, so terminal controls in a value are shown here, never obeyed."""
+    if not text.isprintable():  # fast in C; the rare text with a control (or a space other than " ") only
+        text = printable(text)
     if text.isascii():
         return text[: max(0, width - 1)] + "…" if len(text) > width else text.ljust(width)
     if cell_len(text) > width:
@@ -89,7 +93,11 @@ def row_text(kind: ListKind, entry: Entry) -> str:
 
 
 def detail_fields(entry: Entry) -> list[tuple[str, str]]:
-    """Every field of an entry, labelled, for the detail screen."""
+    """Every field of an entry, labelled, for the detail screen and the lookup; terminal controls shown."""
+    return [(label, printable(value)) for label, value in _detail_fields(entry)]
+
+
+def _detail_fields(entry: Entry) -> list[tuple[str, str]]:
     if isinstance(entry, SmsEntry):
         return [
             ("Number", format_number(entry.number)),

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ..api.base import ListFilter, ListKind
 from ..normalize import Rejected, normalize_email, normalize_mobile
-from .dates import DateRangeError, describe_range, parse_date_range
+from ..times import DateError, describe_range, parse_date_range
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 30, tzinfo=UTC)  # before it, a moment is a date in every time zone
 
 
 class FilterError(ValueError):
@@ -45,11 +49,25 @@ def search_value(kind: ListKind, text: str) -> str | None:
     return result.value
 
 
-def build_filter(kind: ListKind, given: FilterInput) -> ListFilter:
+def date_range(text: str) -> tuple[datetime | None, datetime | None]:
+    """The date field as the lists, the snapshot and the audit trail can take it (the command line's rules).
+
+    The vendors count time from 1970: a start before it is no start, an end before it is refused. A moment in
+    the year 9999 parses but overflows when turned into UTC or Korean time (the vendors', the journal's):
+    such an end is no end, such a start is refused (nothing is registered that late)."""
     try:
-        since, until = parse_date_range(given.dates)
-    except DateRangeError as exc:
+        since, until = parse_date_range(text)
+    except DateError as exc:
         raise FilterError(str(exc)) from None
+    if until is not None and until < _EPOCH:
+        raise FilterError("nothing on any list is older than 1970; give a later end")
+    if since is not None and since > _LATEST:
+        raise FilterError("the start is in the year 9999: nothing is registered that late")
+    return (since if since is None or since >= _EPOCH else None), (until if until is None or until <= _LATEST else None)
+
+
+def build_filter(kind: ListKind, given: FilterInput) -> ListFilter:
+    since, until = date_range(given.dates)
     by_admin = {"admin": True, "recipient": False}.get(given.source) if kind is ListKind.EMAIL else None
     return ListFilter(
         since=since,

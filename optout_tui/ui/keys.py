@@ -29,6 +29,7 @@ def _sections() -> list[tuple[str, list[Binding]]]:
     from .app import OptOutApp
     from .overview import Overview
     from .screens.audit import AuditScreen
+    from .screens.confirm import ConfirmScreen
     from .screens.credentials import CredentialsScreen
     from .screens.deregister import DeregisterScreen
     from .screens.detail import DetailScreen
@@ -60,6 +61,7 @@ def _sections() -> list[tuple[str, list[Binding]]]:
         ("Audit, jobs", bindings(RowList)),
         ("Save rows", bindings(SaveRowsScreen)),
         ("Credentials", bindings(CredentialsScreen)),
+        ("Questions", bindings(ConfirmScreen)),
     ]
 
 

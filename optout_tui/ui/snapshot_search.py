@@ -14,6 +14,7 @@ from datetime import datetime
 
 from ..api.base import ListKind
 from ..snapshot.search import SearchResult
+from ..times import describe_range, opt_to_ms
 
 SEARCH_LIMIT = 500  # rows shown at most; more means "type more to narrow"
 NO_SNAPSHOT_HINT = "press 4 then s to sync"
@@ -29,8 +30,15 @@ class SnapshotSearcher:
         self._store = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="optout-snapshot-search")
 
-    async def search(self, kind: ListKind, text: str, *, since: datetime | None = None,
-                     until: datetime | None = None, limit: int = SEARCH_LIMIT) -> SearchResult:
+    async def search(
+        self,
+        kind: ListKind,
+        text: str,
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = SEARCH_LIMIT,
+    ) -> SearchResult:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, self._search, kind, text, since, until, limit)
 
@@ -43,7 +51,7 @@ class SnapshotSearcher:
             self._store = SnapshotStore(self.path)
         if since is None and until is None:
             return search(self._store, kind, text, limit)
-        return _search_between(self._store, kind, text, since, until, limit)
+        return _search_between(self._store, kind, text, since=since, until=until, limit=limit)
 
     def close(self) -> None:
         store, self._store = self._store, None
@@ -52,7 +60,7 @@ class SnapshotSearcher:
         self._thread.shutdown(wait=False)
 
 
-def _search_between(store, kind, text, since, until, limit) -> SearchResult:
+def _search_between(store, kind, text, *, since, until, limit) -> SearchResult:
     """`search` restricted to entries registered in [since, until]."""
     from ..snapshot.rows import entry_from_row
     from ..snapshot.schema import SPECS
@@ -62,14 +70,11 @@ def _search_between(store, kind, text, since, until, limit) -> SearchResult:
     state = store.state(kind)
     if query is None:
         return SearchResult(kind, text.strip(), [], False, state)
-    rows = list(iter_rows(store.conn(), SPECS[kind], query, limit=limit + 1,
-                          since=_ms(since), until=_ms(until)))
+    rows = list(
+        iter_rows(store.conn(), SPECS[kind], query, limit=limit + 1, since=opt_to_ms(since), until=opt_to_ms(until))
+    )
     entries = [entry_from_row(kind, row) for row in rows[:limit]]
     return SearchResult(kind, query, entries, len(rows) > limit, state)
-
-
-def _ms(moment: datetime | None) -> int | None:
-    return None if moment is None else int(moment.timestamp() * 1000)
 
 
 def describe_result(result: SearchResult, *, complete: bool) -> str:
@@ -85,3 +90,10 @@ def describe_result(result: SearchResult, *, complete: bool) -> str:
     else:
         found = f"{n:,} snapshot match{'es' if n != 1 else ''} for {result.query!r}"
     return f"{found} · snapshot {result.age} · {enter}"
+
+
+def describe_matches(result: SearchResult, since: datetime | None, until: datetime | None) -> str:
+    """What the snapshot matches on screen are, for the export dialog's heading."""
+    first = f"the first {len(result.entries):,} " if result.more else ""
+    dates = f", registered {describe_range(since, until)}" if since or until else ""
+    return f"{first}snapshot matches for {result.query!r}{dates} (snapshot {result.age})"

@@ -8,9 +8,9 @@ import pytest
 from rich.cells import cell_len
 
 from optout_tui.api.base import ListKind
+from optout_tui.times import DateError, parse_date_range
 from optout_tui.ui.cells import fit
-from optout_tui.ui.dates import DateRangeError, parse_date_range
-from optout_tui.ui.filters import FilterError, FilterInput, build_filter
+from optout_tui.ui.filters import FilterError, FilterInput, build_filter, date_range
 
 NOW = datetime(2026, 5, 28, 15, 30)
 
@@ -34,12 +34,12 @@ def test_a_range_includes_the_whole_last_day():
 
 @pytest.mark.parametrize("text", ["last week", "2026-13-01", "7x", "2026-03-31..2026-03-01"])
 def test_bad_dates_say_what_is_accepted(text):
-    with pytest.raises(DateRangeError, match="FROM..TO|swap"):
+    with pytest.raises(DateError, match=r"FROM\.\.TO|swap"):
         parse_date_range(text, now=NOW)
 
 
 def test_the_filter_reads_dates_as_the_command_line_does():
-    """One date reader (optout_tui.dates): its other forms work in the filter too."""
+    """One date reader (optout_tui.times): its other forms work in the filter too."""
     assert parse_date_range("yesterday", now=NOW)[0].day == 27
     assert parse_date_range("2026/01/31..2026-02-01 12:00", now=NOW)[1].hour == 12
     assert parse_date_range("12h", now=NOW)[0].hour == 3
@@ -62,3 +62,23 @@ def test_email_source_and_sort():
 @pytest.mark.parametrize("text", ["(주)한빛물산", "Mirae Foods Co., Ltd.", "서울핀테크 주식회사 본사", ""])
 def test_cells_are_padded_and_cut_by_terminal_width(text):
     assert cell_len(fit(text, 20)) == 20
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("1000000d", "'1000000d' is out of range"),
+        ("..9999-12-31", "'9999-12-31' is out of range"),
+        ("..1969-12-01", "older than 1970"),
+        ("9999-12-31 23:00", "nothing is registered that late"),
+    ],
+)
+def test_dates_no_list_can_take_are_refused_in_words(text, says):
+    with pytest.raises(FilterError, match=says):
+        date_range(text)
+
+
+def test_a_start_before_1970_is_no_start_and_an_end_in_the_year_9999_no_end():
+    assert date_range("1900-01-01..2026-01-31")[0] is None
+    assert date_range("2026-01-31..9999-12-31 12:00")[1] is None
+    assert build_filter(ListKind.SMS, FilterInput(dates="..9999-12-31 12:00")).until is None

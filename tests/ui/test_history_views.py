@@ -62,9 +62,9 @@ async def test_a_change_made_here_is_in_the_audit_trail_newest_first(emulator, t
         assert rows.row_count == 2
         newest = rows.row_at(0)
         assert newest.values == ["01031000002", "01031000003"] and newest.action == "register"
-        assert newest.answer.startswith("done 2")
+        assert newest.answer.startswith("registered 2")
         detail = rendered(app.screen, "#audit-detail")
-        assert "010-3100-0002 010-3100-0003" in detail and "answer: done 2" in detail
+        assert "010-3100-0002 010-3100-0003" in detail and "answer: registered 2" in detail
         await pilot.press("down")
         assert "010-3100-0001" in rendered(app.screen, "#audit-detail")
 
@@ -185,7 +185,7 @@ async def test_the_jobs_view_lists_every_job_and_resumes_an_unfinished_one(emula
         assert await app.lists.sms.lookup("01000007772") is not None
     assert Journal(tmp_path / "journal.sqlite3").job(job_id).state == JobState.DONE
     entries = list(app.bulk_options["audit"].entries())
-    assert entries[-1].job_id == job_id and entries[-1].answer.startswith("resumed: done 2")
+    assert entries[-1].job_id == job_id and entries[-1].answer.startswith("resumed: registered 2")
 
 
 async def test_a_job_of_another_profile_is_not_resumed_here(emulator, tmp_path):
@@ -212,7 +212,7 @@ async def test_a_jobs_per_value_results_are_listed_filtered_and_exported(emulato
         assert isinstance(app.screen, JobResultsScreen)
         rows = app.screen.query_one(RowList)
         assert [rows.row_at(i).value for i in range(3)] == ["01033000001", "01033000002", "01033000003"]
-        assert all(rows.row_at(i).status == "done" for i in range(3))
+        assert all(rows.row_at(i).status == "registered" for i in range(3))
         app.screen.query_one("#outcome").value = "failed"
         await settle(pilot)
         assert rows.row_count == 0 and "0 values failed of 3" in rendered(app.screen, "#results-status")
@@ -229,8 +229,8 @@ async def test_a_jobs_per_value_results_are_listed_filtered_and_exported(emulato
         await settle(pilot)
     with (tmp_path / "results.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert [(r["value"], r["status"]) for r in rows] == [
-        ("01033000001", "done"), ("01033000002", "done"), ("01033000003", "done")]
+    assert [(r["value"], r["outcome"]) for r in rows] == [
+        ("01033000001", "registered"), ("01033000002", "registered"), ("01033000003", "registered")]
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert [item["value"] for item in data] == ["01033000001", "01033000002", "01033000003"]
 

@@ -5,16 +5,22 @@ Update them after an intended change with `pytest tests/ui --snapshot-update`.
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import TextArea
+
+from optout_tui.ui.screens.confirm import HANDFUL
 
 from .conftest import SIZE, make_app, settle
 
+SMALL = (80, 24)  # the least a dialog must fit in, with its key actions in view
 
-def snap(snap_compare, emulator, tmp_path, run_before=None):
+
+def snap(snap_compare, emulator, tmp_path, run_before=None, size=SIZE):
     app = make_app(emulator, tmp_path)
 
     async def prepare(pilot):
         await settle(pilot)
+        pilot.app.clear_notifications()  # the offer to resume seeded jobs, shown at start, would cover the view
         if run_before is not None:
             await run_before(pilot)
             await settle(pilot)
@@ -23,7 +29,7 @@ def snap(snap_compare, emulator, tmp_path, run_before=None):
             field.cursor_blink = False
         await pilot.pause()
 
-    return snap_compare(app, terminal_size=SIZE, run_before=prepare)
+    return snap_compare(app, terminal_size=size, run_before=prepare)
 
 
 def test_sms_tab(snap_compare, emulator, tmp_path):
@@ -47,38 +53,97 @@ def test_080_tab(snap_compare, emulator, tmp_path):
     assert snap(snap_compare, emulator, tmp_path, n080)
 
 
-def test_quick_lookup(snap_compare, emulator, tmp_path):
-    async def look_up(pilot):
-        number = pilot.app.active_pane.entry_list.entry_at(2).number
-        await pilot.press("l")
-        pilot.app.screen.query_one("#lookup-value").value = f"{number[:3]} {number[3:7]} {number[7:]}"
-        await pilot.press("enter")
-
-    assert snap(snap_compare, emulator, tmp_path, look_up)
+# ---------------------------------------------------------------- every dialog, at 120x36 and at 80x24
 
 
-def test_register_preview(snap_compare, emulator, tmp_path):
-    async def paste(pilot):
-        await pilot.press("a")
-        pilot.app.screen.query_one(TextArea).insert("010-2000-0001\n+82 10 2000 0002\nnot a number\n010 2000 0001\n")
-        await pilot.pause(0.3)
-
-    assert snap(snap_compare, emulator, tmp_path, paste)
+async def quick_lookup(pilot):
+    number = pilot.app.active_pane.entry_list.entry_at(2).number
+    await pilot.press("l")
+    pilot.app.screen.query_one("#lookup-value").value = f"{number[:3]} {number[3:7]} {number[7:]}"
+    await pilot.press("enter")
 
 
-def test_deregister_confirmation(snap_compare, emulator, tmp_path):
-    async def confirm(pilot):
-        await pilot.press("space", "space", "d")
-        pilot.app.screen.query_one("#reason").value = "ticket 4711"
-
-    assert snap(snap_compare, emulator, tmp_path, confirm)
+async def detail_080(pilot):
+    await pilot.press("3")
+    await settle(pilot)
+    await pilot.press("enter")
 
 
-def test_help(snap_compare, emulator, tmp_path):
-    async def help_screen(pilot):
-        await pilot.press("question_mark")
+async def register_preview(pilot):
+    await pilot.press("a")
+    pilot.app.screen.query_one(TextArea).insert("010-2000-0001\n+82 10 2000 0002\nnot a number\n010 2000 0001\n")
+    await pilot.pause(0.3)
 
-    assert snap(snap_compare, emulator, tmp_path, help_screen)
+
+async def register_080(pilot):
+    await pilot.press("3")
+    await settle(pilot)
+    await pilot.press("a")
+
+
+async def send_question(pilot):
+    await pilot.press("a")
+    pilot.app.screen.query_one(TextArea).insert("".join(f"010-2000-{i:04d}\n" for i in range(HANDFUL + 1)))
+    await pilot.pause(0.3)
+    await settle(pilot)
+    await pilot.press("ctrl+s")
+
+
+async def deregister_confirmation(pilot):
+    await pilot.press("space", "space", "d")
+    pilot.app.screen.query_one("#reason").value = "ticket 4711"
+
+
+async def export(pilot):
+    await pilot.press("e")
+    pilot.app.screen.query_one("#export-path").value = "optout-sms.csv"  # the default name holds the time
+
+
+async def credentials(pilot):
+    await pilot.press("c")
+
+
+async def help_keys(pilot):
+    await pilot.press("question_mark")
+
+
+async def audit_trail(pilot):
+    await pilot.press("A")
+
+
+async def jobs(pilot):
+    await pilot.press("J")
+    await settle(pilot)
+    await pilot.press("end")
+
+
+async def job_results(pilot):
+    await pilot.press("J")
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    pilot.app.screen.query_one("#outcome").value = "failed"
+
+
+async def save_rows(pilot):
+    await pilot.press("J")
+    await settle(pilot)
+    await pilot.press("e")
+
+
+DIALOGS = {f.__name__: f for f in (
+    quick_lookup, detail_080, register_preview, register_080, send_question, deregister_confirmation, export,
+    credentials, help_keys, audit_trail, jobs, job_results, save_rows,
+)}
+HISTORY = {audit_trail, jobs, job_results, save_rows}  # dialogs shown over seeded jobs and audit entries
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=lambda size: "{}x{}".format(*size))
+@pytest.mark.parametrize("dialog", DIALOGS)
+def test_dialog(snap_compare, emulator, tmp_path, dialog, size):
+    if DIALOGS[dialog] in HISTORY:
+        seed_history(tmp_path / "journal.sqlite3")
+    assert snap(snap_compare, emulator, tmp_path, DIALOGS[dialog], size)
 
 
 def seed_history(path) -> None:
@@ -90,11 +155,11 @@ def seed_history(path) -> None:
     conn, _ = connect(path)
     jobs = [
         ("20260527-a1b2c3", "2026-05-27T01:10:00.000+00:00", "sms", "register", 2500, "cancelled", "CS-4711 complaint export",
-         [("done", 1000), (None, 1500)]),
+         [("registered", 1000), (None, 1500)]),
         ("20260527-d4e5f6", "2026-05-27T03:20:00.000+00:00", "email", "remove", 3, "done", "ticket 4712",
-         [("done", 2), ("already", 1)]),
+         [("removed", 2), ("not_on_list", 1)]),
         ("20260528-0a0b0c", "2026-05-28T00:05:00.000+00:00", "sms", "register", 120, "failed", "",
-         [("done", 100), ("failed", 20)]),
+         [("registered", 100), ("failed", 20)]),
     ]
     for job_id, at, kind, action, total, state, reason, outcomes in jobs:
         conn.execute(
@@ -119,39 +184,3 @@ def seed_history(path) -> None:
               "done": "done 2, already 1, invalid 0, failed 0",
               "failed": "done 100, already 0, invalid 0, failed 20; first error: HTTP 503, gave up"}[state]))
     conn.close()
-
-
-def test_audit_trail(snap_compare, emulator, tmp_path):
-    seed_history(tmp_path / "journal.sqlite3")
-
-    async def audit(pilot):
-        pilot.app.clear_notifications()  # the offer to resume, shown at start, would cover the panel
-        await pilot.press("A")
-
-    assert snap(snap_compare, emulator, tmp_path, audit)
-
-
-def test_jobs(snap_compare, emulator, tmp_path):
-    seed_history(tmp_path / "journal.sqlite3")
-
-    async def jobs(pilot):
-        pilot.app.clear_notifications()
-        await pilot.press("J")
-        await settle(pilot)
-        await pilot.press("end")
-
-    assert snap(snap_compare, emulator, tmp_path, jobs)
-
-
-def test_job_results(snap_compare, emulator, tmp_path):
-    seed_history(tmp_path / "journal.sqlite3")
-
-    async def results(pilot):
-        pilot.app.clear_notifications()
-        await pilot.press("J")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        pilot.app.screen.query_one("#outcome").value = "failed"
-
-    assert snap(snap_compare, emulator, tmp_path, results)

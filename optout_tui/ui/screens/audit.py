@@ -11,25 +11,34 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
 from ...bulk.audit import AuditEntry
-from ...normalize import format_number
-from ..dates import DateRangeError, describe_range, parse_date_range
 from ...bulk.history import AuditFilter, AuditRows, local_time
+from ...normalize import format_number
+from ...printable import printable
+from ...times import describe_range
+from ..filters import FilterError, date_range
 from ..widgets.row_list import Column, RowList, TableRows
-from .history_screen import HistoryScreen
+from .history_screen import LOOKUP, HistoryScreen
 
 WHAT_WIDTH = 30
 COLUMNS = [
-    Column("Time", 16), Column("User", 8), Column("Profile", 8), Column("List", 5), Column("Action", 8),
-    Column("Values / job", WHAT_WIDTH), Column("Reason", 11), Column("Answer", 0),
+    Column("Time", 16),
+    Column("User", 8),
+    Column("Profile", 8),
+    Column("List", 5),
+    Column("Action", 8),
+    Column("Values / job", WHAT_WIDTH),
+    Column("Reason", 11),
+    Column("Answer", 0),
 ]
 
 
@@ -42,7 +51,7 @@ def what(entry: AuditEntry) -> str:
     if entry.values:
         taken: list[str] = []
         for value in entry.values:  # as many as fit the column, then how many more
-            if taken and len(", ".join(taken + [shown(value)])) > WHAT_WIDTH - 6:
+            if taken and len(", ".join([*taken, shown(value)])) > WHAT_WIDTH - 6:
                 break
             taken.append(shown(value))
         more = len(entry.values) - len(taken)
@@ -59,8 +68,16 @@ def short_answer(answer: str) -> str:
 
 
 def audit_cells(entry: AuditEntry) -> list[str]:
-    return [local_time(entry.at, "%Y-%m-%d %H:%M"), entry.os_user, entry.profile, entry.list, entry.action,
-            what(entry), entry.reason or "—", short_answer(entry.answer)]
+    return [
+        local_time(entry.at, "%Y-%m-%d %H:%M"),
+        entry.os_user,
+        entry.profile,
+        entry.list,
+        entry.action,
+        what(entry),
+        entry.reason or "—",
+        short_answer(entry.answer),
+    ]
 
 
 def audit_detail(entry: AuditEntry | None) -> Text:
@@ -69,19 +86,21 @@ def audit_detail(entry: AuditEntry | None) -> Text:
     if entry is None:
         return text
     text.append(f"#{entry.id}  {local_time(entry.at)}", style="bold")
-    text.append(f"  {entry.os_user} · profile {entry.profile} · {entry.list} {entry.action} · "
-                f"{entry.count:,} value{'s' if entry.count != 1 else ''}")
+    text.append(
+        f"  {entry.os_user} · profile {entry.profile} · {entry.list} {entry.action} · "
+        f"{entry.count:,} value{'s' if entry.count != 1 else ''}"
+    )
     if entry.job_id:
         text.append(f" · job {entry.job_id}")
     text.append("\nvalues: ", style="dim")
     if entry.values:
-        text.append(" ".join(shown(v) for v in entry.values))
+        text.append(printable(" ".join(shown(v) for v in entry.values)))
     else:
         text.append(f"too many to keep here: J lists the results of job {entry.job_id}")
     text.append("\nreason: ", style="dim")
-    text.append(entry.reason or "—")
+    text.append(printable(entry.reason or "—"))
     text.append("\nanswer: ", style="dim")
-    text.append(entry.answer or "—")
+    text.append(printable(entry.answer or "—"))
     return text
 
 
@@ -98,12 +117,13 @@ class AuditScreen(HistoryScreen):
     AuditScreen #audit-status { height: auto; max-height: 3; padding: 0 1; background: $panel; }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="audit.back"),
         Binding("f", "focus_dates", "Dates", id="audit.dates"),
         Binding("slash", "focus_search", "Search", id="audit.search"),
         Binding("e", "export", "Export", id="audit.export"),
         Binding("ctrl+r", "reload", "Reload", id="audit.reload"),
+        LOOKUP,
     ]
 
     def __init__(self, db_path) -> None:
@@ -133,7 +153,7 @@ class AuditScreen(HistoryScreen):
         try:
             history = await self.open_history()
             source = await asyncio.to_thread(history.audit, flt)
-        except Exception as exc:  # noqa: BLE001 - JournalError (locked, damaged) says what to do
+        except Exception as exc:  # JournalError (locked, damaged) says what to do
             self._status(Text(f"✖ {exc}", style="bold red"))
             return
         self.flt, self.source = flt, source
@@ -171,8 +191,8 @@ class AuditScreen(HistoryScreen):
     def _filter_from_inputs(self) -> AuditFilter | None:
         dates = self.query_one("#audit-dates", Input).value
         try:
-            since, until = parse_date_range(dates)
-        except DateRangeError as exc:
+            since, until = date_range(dates)
+        except FilterError as exc:
             self._show_count(str(exc))
             return None
         return AuditFilter(since, until, self.query_one("#audit-search", Input).value.strip())

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -34,14 +34,18 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
 
     DEFAULT_CSS = """
     CredentialsScreen { align: center middle; }
-    CredentialsScreen > VerticalScroll { width: 96; height: 34; border: thick $accent; background: $surface; padding: 0 2; }
+    CredentialsScreen > Vertical {
+        width: 96; max-width: 100%; height: 34; max-height: 100%;
+        border: thick $accent; background: $surface; padding: 0 2;
+    }
+    CredentialsScreen VerticalScroll { height: 1fr; }
     CredentialsScreen .field { height: 1; margin-bottom: 1; }
     CredentialsScreen .field Label { width: 36; padding: 0 1 0 0; }
     CredentialsScreen .field Input { width: 1fr; height: 1; border: none; padding: 0 1; background: $boost; }
     CredentialsScreen .field Input:focus { border: none; background: $accent 30%; }
     CredentialsScreen #keyring-status { height: auto; margin: 1 0; }
-    CredentialsScreen #buttons { height: auto; margin-top: 1; }
-    CredentialsScreen #buttons Button { margin-right: 1; }
+    CredentialsScreen .buttons { height: auto; margin-top: 1; }
+    CredentialsScreen .buttons Button { margin-right: 1; }
     CredentialsScreen #test-results { height: auto; margin-top: 1; }
     CredentialsScreen .hint { color: $text-muted; }
     """
@@ -57,25 +61,27 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
         self.results: dict[ListKind, str] = {}
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with Vertical():
             yield Label(f"[b]Credentials for profile {self.profile.name!r}[/b]   esc closes without saving")
-            yield Static("checking the OS keyring…", id="keyring-status")
-            yield Label("Secrets are never shown; leave a field empty to keep what is set.", classes="hint")
-            for name in SECRET_ENV:
-                with Horizontal(classes="field"):
-                    yield Label(SECRET_LABELS.get(name, name))
-                    yield Input(password=True, placeholder=f"now: {mask(getattr(self.secrets, name))}",
-                                id=f"secret-{name}")
-            for name, label in PROFILE_SETTINGS.items():
-                with Horizontal(classes="field"):
-                    yield Label(label)
-                    yield Input(value=getattr(self.profile, name) or "", id=f"setting-{name}")
-            with Horizontal(id="buttons"):
-                yield Button("Test SMS", id="test-sms")
-                yield Button("Test Email", id="test-email")
-                yield Button("Test 080", id="test-080")
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Keep for this session only", id="session", variant="warning")
+            with VerticalScroll():  # the buttons below stay in view however small the terminal
+                yield Static("checking the OS keyring…", id="keyring-status")
+                yield Label("Secrets are never shown; leave a field empty to keep what is set.", classes="hint")
+                for name in SECRET_ENV:
+                    with Horizontal(classes="field"):
+                        yield Label(SECRET_LABELS.get(name, name))
+                        yield Input(password=True, placeholder=f"now: {mask(getattr(self.secrets, name))}",
+                                    id=f"secret-{name}")
+                for name, label in PROFILE_SETTINGS.items():
+                    with Horizontal(classes="field"):
+                        yield Label(label)
+                        yield Input(value=getattr(self.profile, name) or "", id=f"setting-{name}")
+            with Horizontal(classes="buttons"):
+                yield Button("Test SMS", id="test-sms", compact=True)
+                yield Button("Test Email", id="test-email", compact=True)
+                yield Button("Test 080", id="test-080", compact=True)
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Keep for this session only", id="session", variant="warning", compact=True)
             yield Static("", id="test-results")
 
     def on_mount(self) -> None:
@@ -97,6 +103,8 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
                 "(forgotten when the dashboard closes) or the environment variables.",
                 style="bold yellow",
             ))
+        if self.focused is not None:  # the status took room: keep the field being typed in in view
+            self.call_after_refresh(self.focused.scroll_visible, animate=False)
 
     # ------------------------------------------------------------ the form
 

@@ -6,20 +6,26 @@ the reason, and left alone.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from ...api.base import Entry, Number080Entry, OptOutList
+from ...api.base import Entry, ListKind, Number080Entry, OptOutList
 from ...normalize import format_number
 from ...settings import Profile
 from ..widgets.job_panel import JobPanel
+from .confirm import ask_before_sending
 
 SHOWN = 8  # values named in the confirmation
+AGAIN = "They will receive advertising again on this channel."
+NO_LONGER_080 = ("A deregistered 080 number is no longer an opt-out number: a call to it opts no one out,"
+                 " so no advertisement may show it any more.")
 
 
 def deregistrable(entries: list[Entry]) -> tuple[list[Entry], list[tuple[Entry, str]]]:
@@ -43,13 +49,16 @@ def shown_value(entry: Entry) -> str:
 class DeregisterScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     DeregisterScreen { align: center middle; }
-    DeregisterScreen > Vertical > Static, DeregisterScreen > Vertical > Label { width: 100%; }
-    DeregisterScreen > Vertical { width: 90; height: auto; max-height: 34; border: thick $error; background: $surface; padding: 1 2; }
-    DeregisterScreen #values { height: auto; margin: 1 0; }
+    DeregisterScreen > Vertical > * { width: 100%; }
+    DeregisterScreen > Vertical {
+        width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $error; background: $surface; padding: 0 2;
+    }
+    DeregisterScreen #values { height: auto; max-height: 10; margin: 1 0; }
     DeregisterScreen .hint { color: $text-muted; }
     """
 
-    BINDINGS = [Binding("escape", "close", "Cancel / close", id="deregister.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Cancel / close", id="deregister.close")]
 
     def __init__(
         self,
@@ -75,7 +84,7 @@ class DeregisterScreen(ModalScreen[bool]):
         noun = "value" if count == 1 else "values"
         with Vertical():
             yield Label(f"[b]Deregister {count:,} {noun} from the {self.lst.name} opt-out list?[/b]")
-            yield Label("They will receive advertising again on this channel.", classes="hint")
+            yield Label(NO_LONGER_080 if self.lst.kind is ListKind.N080 else AGAIN, classes="hint")
             text = Text()
             for entry in self.entries[:SHOWN]:
                 text.append(f"  • {shown_value(entry)}\n")
@@ -83,7 +92,9 @@ class DeregisterScreen(ModalScreen[bool]):
                 text.append(f"  … and {count - SHOWN:,} more\n", style="dim")
             for entry, why in self.refused[:SHOWN]:
                 text.append(f"  ✖ {shown_value(entry)} is left alone: {why}\n", style="yellow")
-            yield Static(text, id="values")
+            text.rstrip()
+            with VerticalScroll(id="values"):
+                yield Static(text)
             yield Input(placeholder="reason note (required; goes to the audit log), enter to confirm", id="reason")
             yield Label("enter confirms · esc cancels", classes="hint", id="confirm-hint")
             job = JobPanel(self.lst, self.profile, journal=self.journal, audit=self.audit)
@@ -100,8 +111,13 @@ class DeregisterScreen(ModalScreen[bool]):
         if not reason:
             self.notify("write a short reason note first (e.g. the ticket number)", severity="warning")
             return
-        event.input.display = False
-        self.query_one("#confirm-hint").display = False
+        ask_before_sending(self, "remove", len(self.entries), self.lst.name, self.profile, send=lambda: self._send(reason))
+
+    def _send(self, reason: str) -> None:
+        if self.changed:
+            return
+        for widget_id in ("#values", "#reason", "#confirm-hint"):
+            self.query_one(widget_id).display = False
         job = self.query_one(JobPanel)
         job.display = True
         self.changed = True

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
@@ -16,11 +18,14 @@ from ..cells import detail_fields
 class DetailScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     DetailScreen { align: center middle; }
-    DetailScreen > Vertical > Static, DetailScreen > Vertical > Label { width: 100%; }
-    DetailScreen > Vertical { width: 80; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    DetailScreen > VerticalScroll > * { width: 100%; }
+    DetailScreen > VerticalScroll {
+        width: 80; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $accent; background: $surface; padding: 1 2;
+    }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,enter", "dismiss", "Close", id="detail.close"),
         Binding("y", "copy", "Copy value", id="detail.copy"),
     ]
@@ -35,7 +40,7 @@ class DetailScreen(ModalScreen[None]):
         for label, value in detail_fields(self.entry):
             text.append(f"{label:<16}", style="dim")
             text.append(f"{value}\n")
-        with Vertical():
+        with VerticalScroll():
             yield Label(f"[b]{self.list_name} entry[/b]   y copies the value · esc closes")
             yield Static(text, id="fields")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
@@ -21,11 +23,14 @@ TIPS = (
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 100; height: 32; border: thick $accent; background: $surface; padding: 0 2; }
+    HelpScreen > VerticalScroll {
+        width: 100; max-width: 100%; height: 32; max-height: 100%;
+        border: thick $accent; background: $surface; padding: 0 2;
+    }
     HelpScreen .tips { color: $text-muted; margin-top: 1; }
     """
 
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="help.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,question_mark,q", "dismiss", "Close", id="help.close")]
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, padding=(0, 2), expand=True)

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.binding import Binding
 from textual.screen import ModalScreen
 
 from ...bulk.history import History
 from ..widgets.row_list import RowList
+
+# A full screen is modal, and a modal screen hides the app's keys: the quick lookup is offered again under
+# the app's own id, so one `[keys]` entry moves it everywhere.
+LOOKUP = Binding("l", "app.lookup", "Lookup", id="app.lookup")
 
 
 class HistoryScreen(ModalScreen[None]):

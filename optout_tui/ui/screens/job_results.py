@@ -6,26 +6,28 @@ A job can hold 100,000 values, so this is the same paged Line-API list as the au
 from __future__ import annotations
 
 import asyncio
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Select, Static
 
 from ...bulk.history import RESULT_STATUSES, JobResultRows, ValueResult
 from ...normalize import format_number
 from ..widgets.row_list import Column, RowList, TableRows
-from .history_screen import HistoryScreen
+from .history_screen import LOOKUP, HistoryScreen
 
-COLUMNS = [Column("#", 7), Column("Value", 32), Column("Outcome", 9), Column("Detail", 0)]
+COLUMNS = [Column("Line", 7), Column("Value", 32), Column("Outcome", 11), Column("Detail", 0)]
 STATUS_OPTIONS = [("Every value", "all")] + [(label.capitalize(), label) for label in RESULT_STATUSES]
 
 
 def result_cells(row: ValueResult) -> list[str]:
-    value = row.value if "@" in row.value else format_number(row.value)
-    return [f"{row.seq + 1:,}", value, row.status or "not sent", row.detail or ""]
+    """An input line: a value as people read it, or a refused line as it was typed."""
+    value = row.input if not row.value else row.value if "@" in row.value else format_number(row.value)
+    return [f"{row.line:,}", value, row.status or "not sent", row.detail or ""]
 
 
 class JobResultsScreen(HistoryScreen):
@@ -41,10 +43,11 @@ class JobResultsScreen(HistoryScreen):
     JobResultsScreen .hint { width: 1fr; padding: 0 2; color: $text-muted; }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="results.back"),
         Binding("o", "focus_outcome", "Outcome filter", id="results.outcome"),
         Binding("e", "export", "Export", id="results.export"),
+        LOOKUP,
     ]
 
     def __init__(self, db_path, job) -> None:
@@ -55,8 +58,9 @@ class JobResultsScreen(HistoryScreen):
     def compose(self) -> ComposeResult:
         job = self.job
         with Vertical():
-            yield Static(f"Results of job {job.id} · {job.action} on {job.kind} · {job.total:,} values",
-                         id="results-title")
+            yield Static(
+                f"Results of job {job.id} · {job.action} on {job.kind} · {job.total:,} values", id="results-title"
+            )
             with Horizontal(id="results-filters"):
                 yield Select(STATUS_OPTIONS, value="all", allow_blank=False, id="outcome")
                 yield Static("o picks the outcome · e exports what is shown", classes="hint")
@@ -74,14 +78,15 @@ class JobResultsScreen(HistoryScreen):
         try:
             history = await self.open_history()
             source = await asyncio.to_thread(history.job_results, self.job.id, status)
-        except Exception as exc:  # noqa: BLE001 - JournalError (locked, damaged) says what to do
+        except Exception as exc:  # JournalError (locked, damaged) says what to do
             self.query_one("#results-status", Static).update(Text(f"✖ {exc}", style="bold red"))
             return
         self.source = source
         self.rows.show(TableRows(source, COLUMNS, result_cells))
         label = "values" if outcome == "all" else f"values {outcome}"
         self.query_one("#results-status", Static).update(
-            Text(f"{source.count:,} {label} of {self.job.total:,}", style="bold"))
+            Text(f"{source.count:,} {label} of {self.job.total:,}", style="bold")
+        )
 
     @on(Select.Changed, "#outcome")
     def _outcome(self, event: Select.Changed) -> None:
@@ -109,5 +114,8 @@ class JobResultsScreen(HistoryScreen):
 
         outcome = self.query_one(Select).value
         suffix = "" if outcome == "all" else f"-{str(outcome).replace(' ', '-')}"
-        self.app.push_screen(SaveRowsScreen(f"Export the results of job {self.job.id}", self.source,
-                                            f"job-{self.job.id}-results{suffix}.csv"))
+        self.app.push_screen(
+            SaveRowsScreen(
+                f"Export the results of job {self.job.id}", self.source, f"job-{self.job.id}-results{suffix}.csv"
+            )
+        )

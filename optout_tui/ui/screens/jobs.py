@@ -17,10 +17,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...api.base import ListKind, Lists
-from ...settings import Profile
 from ...bulk.history import local_time
+from ...printable import printable
+from ...settings import Profile
 from ..widgets.job_panel import JobPanel
 from ..widgets.row_list import Column, RowList, TableRows
+from .history_screen import LOOKUP
 
 JOBS_SHOWN = 500  # the newest jobs listed (the command line's `optout-tui jobs --limit` reaches further)
 
@@ -41,7 +43,8 @@ async def unfinished_jobs(journal, profile: Profile) -> list:
 def job_cells(job) -> list[str]:
     c = job.counts
     return [job.id, local_time(job.created, "%Y-%m-%d %H:%M"), job.kind, job.action, str(job.state),
-            f"{job.total:,}", f"{c.get('done', 0):,}", f"{c.get('failed', 0):,}", f"{job.pending:,}",
+            f"{job.total:,}", f"{c.get('registered', 0) + c.get('removed', 0):,}", f"{c.get('failed', 0):,}",
+            f"{job.pending:,}",
             job.reason or "—"]
 
 
@@ -54,12 +57,12 @@ def job_detail(job, profile: Profile) -> Text:
     text.append(f"  {job.action} on {job.kind} · profile {job.profile} · {job.os_user} · "
                 f"{local_time(job.created)}, last change {local_time(job.updated, '%H:%M:%S')}")
     text.append(f"\n{job.total:,} values: ")
-    text.append(f"done {c.get('done', 0):,}", style="green")
-    text.append(f" · already {c.get('already', 0):,} · invalid {c.get('invalid', 0):,} · ")
+    text.append(f"done {c.get('registered', 0) + c.get('removed', 0):,}", style="green")
+    text.append(f" · already {c.get('already', 0) + c.get('not_on_list', 0):,} · invalid {c.get('invalid', 0):,} · ")
     text.append(f"failed {c.get('failed', 0):,}", style="bold red" if c.get("failed") else "")
     text.append(" · ")
     text.append(f"not sent {job.pending:,}", style="bold yellow" if job.pending else "")
-    text.append(f"\nreason: {job.reason or '—'}" + (f" · note: {job.note}" if job.note else ""))
+    text.append(printable(f"\nreason: {job.reason or '—'}" + (f" · note: {job.note}" if job.note else ""), keep="\n"))
     text.append("\n")
     if job.resumable and job.profile == profile.name:
         text.append("r resumes it (sends what was not sent or failed) · ", style="bold yellow")
@@ -87,6 +90,7 @@ class JobsScreen(ModalScreen[bool]):
         Binding("enter", "results", "Results", id="jobs.results"),
         Binding("e", "export", "Export results", id="jobs.export"),
         Binding("ctrl+r", "reload", "Reload", id="jobs.reload"),
+        LOOKUP,
     ]
 
     def __init__(self, journal, lists: Lists, profile: Profile, *, audit=None, db_path=None) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -30,13 +32,16 @@ class LookupScreen(ModalScreen[None]):
 
     DEFAULT_CSS = """
     LookupScreen { align: center middle; }
-    LookupScreen > Vertical > Static, LookupScreen > Vertical > Label { width: 100%; }
-    LookupScreen > Vertical { width: 76; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    LookupScreen > VerticalScroll > * { width: 100%; }
+    LookupScreen > VerticalScroll {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $accent; background: $surface; padding: 1 2;
+    }
     LookupScreen #answer { height: auto; margin-top: 1; }
     LookupScreen .hint { color: $text-muted; }
     """
 
-    BINDINGS = [Binding("escape", "dismiss", "Close", id="lookup.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "Close", id="lookup.close")]
 
     def __init__(self, lists: Lists, initial: str = "") -> None:
         super().__init__()
@@ -44,7 +49,7 @@ class LookupScreen(ModalScreen[None]):
         self.initial = initial
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with VerticalScroll():
             yield Label("[b]Quick lookup[/b]  a mobile or 080 number, or an email address, in any form")
             yield Label("enter looks up · esc closes", classes="hint")
             yield Input(value=self.initial, placeholder="010-1234-5678 · +82 10 1234 5678 · name@example.com", id="lookup-value")

@@ -9,20 +9,29 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static, TextArea
 
 from ...api.base import ListKind, OptOutList
 from ...settings import Profile
 from ..widgets.job_panel import JobPanel
+from .confirm import ConfirmScreen, ask_before_sending
 
-PREVIEW_COLUMNS = (("line", 6), ("input", 26), ("value", 30), ("status", 32))  # 104 cells with padding
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from ...bulk.plan import Preview
+
+PREVIEW_COLUMNS = ("line", "input", "value", "status")
+PREVIEW_WIDTHS = (6, 26, 30, 32)  # 104 cells with padding and scroll bar: the dialog's 110 columns
+NARROW_WIDTHS = (5, 18, 20, 23)  # 76 cells: what an 80-column terminal leaves inside the dialog
 PREVIEW_ROWS = 500  # lines shown in the preview table; the counts cover every line
 PREVIEW_DELAY_S = 0.15  # wait for typing to pause before re-reading the lines
 
@@ -48,18 +57,21 @@ def counts_text(preview, source: str) -> Text:
 class RegisterScreen(ModalScreen[bool]):
     DEFAULT_CSS = """
     RegisterScreen { align: center middle; }
-    RegisterScreen > Vertical > Static, RegisterScreen > Vertical > Label { width: 100%; }
-    RegisterScreen > Vertical { width: 110; height: auto; max-height: 34; border: thick $accent; background: $surface; padding: 0 1; }
+    RegisterScreen > Vertical {
+        width: 110; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    RegisterScreen > Vertical > * { width: 100%; }
     RegisterScreen TextArea { height: 7; }
-    RegisterScreen #form-row { height: auto; }
-    RegisterScreen #form-row Input { width: 1fr; }
-    RegisterScreen #preview-counts { height: 1; margin-top: 1; }
-    RegisterScreen DataTable { height: 16; width: 100%; }
-    RegisterScreen TextArea, RegisterScreen #form-row, RegisterScreen JobPanel { width: 100%; }
+    RegisterScreen #form-row { height: auto; margin-top: 1; }
+    RegisterScreen #form-row Input { height: 1; border: none; padding: 0 1; background: $boost; }
+    RegisterScreen #form-row Input:focus { background: $accent 30%; }
+    RegisterScreen #preview-counts { height: auto; margin-top: 1; }
+    RegisterScreen DataTable { height: 1fr; min-height: 4; }
     RegisterScreen .hint { color: $text-muted; }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send", priority=True, id="register.send"),
         Binding("escape", "close", "Cancel / close", id="register.close"),
     ]
@@ -70,28 +82,30 @@ class RegisterScreen(ModalScreen[bool]):
         self.profile = profile
         self.journal = journal
         self.audit = audit
-        self.preview = None
+        self.preview: Preview | None = None
         self.changed = False
         self._lines: list[str] = []
         self._source = "typed"
-        self._timer = None
+        self._file: str | None = None  # the file the lines were read from, if they were
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"[b]Register on the {self.lst.name} opt-out list[/b]")
-            yield Label("Type or paste values, one per line, or give a file path.  ctrl+s sends · esc closes",
+            yield Label("Type or paste one value per line, or read a file · ctrl+s sends · esc closes",
                         classes="hint")
             yield TextArea(id="values", soft_wrap=False, show_line_numbers=True,
                            placeholder=PLACEHOLDER[self.lst.kind])
-            with Horizontal(id="form-row"):
+            with Vertical(id="form-row"):
                 yield Input(placeholder="or read a file: path, enter", id="file-path")
                 if self.lst.kind is ListKind.N080:
                     yield Input(placeholder="company name (required for 080)", id="company")
                 yield Input(placeholder="reason note (optional, goes to the audit log)", id="reason")
             yield Static("", id="preview-counts")
-            table = DataTable(id="preview", cursor_type="row", zebra_stripes=True)
+            table: DataTable[str | Text] = DataTable(id="preview", cursor_type="row", zebra_stripes=True)
             # fixed widths, so a long reason wraps in its cell instead of running off the screen
-            for title, width in PREVIEW_COLUMNS:
+            widths = PREVIEW_WIDTHS if self.app.size.width >= 110 else NARROW_WIDTHS
+            for title, width in zip(PREVIEW_COLUMNS, widths, strict=True):
                 table.add_column(title, width=width)
             yield table
             job = JobPanel(self.lst, self.profile, journal=self.journal, audit=self.audit)
@@ -106,7 +120,7 @@ class RegisterScreen(ModalScreen[bool]):
 
     @on(TextArea.Changed)
     def _typed(self, event: TextArea.Changed) -> None:
-        self._source = "typed"
+        self._source, self._file = "typed", None
         self._lines = event.text_area.text.splitlines()
         if self._timer is not None:
             self._timer.stop()
@@ -130,7 +144,7 @@ class RegisterScreen(ModalScreen[bool]):
                 Text(f"✖ cannot read {path}: {exc.strerror or exc}; check the path", style="bold red"))
             return
         self._lines = lines
-        self._source = f"file {path}, {len(lines):,} lines"
+        self._source, self._file = f"file {path}, {len(lines):,} lines", path
         self._update_preview()
 
     def _update_preview(self) -> None:
@@ -170,14 +184,33 @@ class RegisterScreen(ModalScreen[bool]):
                 return
             extra["company"] = company
         reason = self.query_one("#reason", Input).value.strip()
+        values = list(self.preview.values)
+        ask_before_sending(self, "register", len(values), self.lst.name, self.profile,
+                           send=lambda: self._send(values, reason, extra))
+
+    def _send(self, values: list[str], reason: str, extra: dict[str, str]) -> None:
+        job = self.query_one(JobPanel)
+        if job.running:
+            return
         for widget_id in ("#values", "#form-row", "#preview"):
             self.query_one(widget_id).display = False
         job.display = True
         self.changed = True
-        job.start("register", list(self.preview.values), reason=reason, extra=extra)
+        job.start("register", values, reason=reason, extra=extra)
 
     def action_close(self) -> None:
         job = self.query_one(JobPanel)
         if job.running and job.cancel():
             return  # first esc cancels; the next one closes
-        self.dismiss(self.changed)
+        held = 0 if self.changed else sum(1 for line in self._lines if line.strip())
+        if not held:
+            self.dismiss(self.changed)
+            return
+        detail = "Nothing has been sent." + (f" The file {self._file} stays as it is." if self._file else "")
+        question = ConfirmScreen(f"Discard {held:,} value{'s' if held != 1 else ''}?", detail, yes="Discard", no="Keep")
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(question, answered)

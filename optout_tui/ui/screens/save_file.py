@@ -1,7 +1,8 @@
 """The one "write this to a file" dialog: a path, a progress bar, a status line; streamed, cancellable.
 
 Subclasses say what the rows are (`heading`, `total`, `make_writer`) and stream them (`produce`);
-the dialog opens the file, reports progress, turns any failure into one line and always closes it.
+the dialog opens the file (owner-only, as every file of people's numbers; an existing one only after
+enter is pressed again on its name), reports progress, turns any failure into one line and always closes it.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, ProgressBar, Static
 
 from ...output import RecordWriter, format_for
+from ...printable import printable
+from ...private_files import open_private
 
 
 class SaveFileScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     SaveFileScreen { align: center middle; }
     SaveFileScreen > Vertical > Static, SaveFileScreen > Vertical > Label { width: 100%; }
-    SaveFileScreen > Vertical { width: 90; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    SaveFileScreen > Vertical { width: 90; max-width: 100%; height: auto; max-height: 100%; border: thick $accent; background: $surface; padding: 1 2; }
     SaveFileScreen .status { height: auto; margin-top: 1; }
     SaveFileScreen ProgressBar { visibility: hidden; }
     SaveFileScreen ProgressBar.started { visibility: visible; }
@@ -41,9 +44,10 @@ class SaveFileScreen(ModalScreen[None]):
         self.running = False
         self.written = 0
         self.path: Path | None = None
+        self._replace: Path | None = None  # the existing file enter was pressed on once: again replaces it
 
     # ------------------------------------------------ what subclasses say
-    def heading(self) -> str:
+    def heading(self) -> Text:
         raise NotImplementedError
 
     def total(self) -> int | None:
@@ -79,40 +83,47 @@ class SaveFileScreen(ModalScreen[None]):
             return
         self.path = Path(event.value.strip()).expanduser().absolute()  # say where it went, not just a name
         self.running = True
-        self.query_one(ProgressBar).add_class("started")
-        self._write(self.path)
+        self._write(self.path, replace=self.path == self._replace)
 
     @work(exclusive=True, group="save-file", exit_on_error=False)
-    async def _write(self, path: Path) -> None:
+    async def _write(self, path: Path, *, replace: bool) -> None:
         status = self.query_one(f"#{self.prefix}-status", Static)
         bar = self.query_one(ProgressBar)
-        fmt = format_for(None, path)
+        fmt, shown = format_for(None, path), printable(str(path))
         try:
-            fh = await asyncio.to_thread(open, path, "w", encoding="utf-8", newline="")
+            fh = await asyncio.to_thread(open_private, path, replace=replace)
+        except FileExistsError:
+            self.running, self._replace = False, path
+            status.update(Text(f"⚠ {shown} exists: enter again replaces it, or change the name", style="bold yellow"))
+            return
         except OSError as exc:
             self.running = False
-            status.update(Text(f"✖ cannot write {path}: {exc.strerror or exc}; choose another path", style="bold red"))
+            status.update(Text(f"✖ cannot write {shown}: {exc.strerror or exc}; choose another path", style="bold red"))
             return
+        bar.add_class("started")
         writer = self.make_writer(fh, fmt)
         try:
             async for line in self.produce(writer):
                 self.written = writer.count
                 total = self.total()
                 bar.update(total=None if total is None else max(1, total), progress=writer.count)
-                status.update(f"{line} to {path} …")
+                status.update(Text(f"{line} to {shown} …"))
         except asyncio.CancelledError:
-            status.update(f"cancelled after {writer.count:,} rows; {path} holds them")
+            status.update(Text(f"cancelled after {writer.count:,} rows; {shown} holds them"))
             raise
-        except Exception as exc:  # noqa: BLE001 - a vendor error, a locked journal, a full disk: one line
-            status.update(Text(f"✖ stopped after {writer.count:,} rows: {self.error_line(exc)}", style="bold red"))
+        except Exception as exc:  # a vendor error, a locked journal, a full disk: one line
+            status.update(
+                Text(f"✖ stopped after {writer.count:,} rows: {printable(self.error_line(exc))}", style="bold red")
+            )
             return
         finally:
             writer.close()
             await asyncio.to_thread(fh.close)
             self.running = False
         bar.update(total=max(1, writer.count), progress=max(1, writer.count))
-        status.update(Text(f"✔ {writer.count:,} rows written to {path} ({fmt.upper()}) · esc closes",
-                           style="bold green"))
+        status.update(
+            Text(f"✔ {writer.count:,} rows written to {shown} ({fmt.upper()}) · esc closes", style="bold green")
+        )
 
     def action_close(self) -> None:
         if self.running:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, ClassVar
 
-from textual.binding import Binding
+from rich.text import Text
+from textual.binding import Binding, BindingType
 
 from ...bulk.history import PAGE
 from ...output import RecordWriter
@@ -16,7 +17,7 @@ from .save_file import SaveFileScreen
 
 
 class SaveRowsScreen(SaveFileScreen):
-    BINDINGS = [Binding("escape", "close", "Cancel / close", id="save.close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Cancel / close", id="save.close")]
     prefix = "save"
 
     def __init__(self, title: str, source, default_name: str) -> None:
@@ -24,8 +25,8 @@ class SaveRowsScreen(SaveFileScreen):
         self.title_text = title
         self.source = source
 
-    def heading(self) -> str:
-        return f"[b]{self.title_text}[/b] ({self.source.count:,} rows)"
+    def heading(self) -> Text:
+        return Text.assemble((self.title_text, "bold"), f" ({self.source.count:,} rows)")
 
     def total(self) -> int | None:
         return self.source.count

@@ -50,7 +50,7 @@ class EntryRows:
     def _addressable(self, page: Page) -> bool:
         return page.last or len(page.entries) == self.page_size
 
-    def _take(self, page: Page) -> list[Entry]:
+    def _take(self, page: Page) -> Sequence[Entry]:
         if page.total is not None:
             self._total = page.total
         elif page.last and (page.entries or page.index == 0):  # an empty page past a probe says less

@@ -27,7 +27,7 @@ PROGRESS_EVERY_S = 0.05  # at most 20 redraws a second, however fast the chunks 
 def _duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds}s"
     minutes, seconds = divmod(seconds, 60)
@@ -60,6 +60,8 @@ def result_text(result: Any, action: str) -> Text:
     text.append(f" · {result.already:,} ignored ({ignored})")
     if result.invalid:
         text.append(f" · {result.invalid:,} refused as invalid", style="yellow")
+    if result.unknown:
+        text.append(f" · {result.unknown:,} unknown (see the job's results)", style="yellow")
     if result.failed:
         text.append(f" · {result.failed:,} failed", style="bold red")
     if result.pending:
@@ -102,7 +104,7 @@ class JobPanel(Vertical):
         self.audit = audit
         self.result: Any = None
         self.running = False
-        self._task: asyncio.Task | None = None
+        self._engine_task: asyncio.Task | None = None  # not `_task`: that name is the widget's own message loop
         self._last_draw = 0.0
         self._finishing = False  # every value answered; the journal and the audit are being written
         self._job: tuple[str, str, dict[str, str]] = ("register", "", {})
@@ -124,6 +126,7 @@ class JobPanel(Vertical):
         self.query_one("#job-progress", Static).update(f"sending {len(values):,} values to the {self.lst.name} list…")
         self.running = True
         self._finishing = False
+        self._engine_task = None  # until the worker starts the engine
         self._run(action, values, reason, dict(extra or {}))
 
     def resume(self, job_id: str, action: str, total: int) -> None:
@@ -133,6 +136,7 @@ class JobPanel(Vertical):
         self.query_one("#job-progress", Static).update(f"resuming job {job_id}…")
         self.running = True
         self._finishing = False
+        self._engine_task = None  # until the worker starts the engine
         self._run(action, [], "", {}, resume_id=job_id)
 
     def cancel(self) -> bool:
@@ -141,14 +145,24 @@ class JobPanel(Vertical):
         Once every value has its answer the job is only being recorded (journal, audit trail): that
         is left to finish, since cutting it off would lose the audit entry of what was sent.
         """
-        if self._task is None or self._task.done():
+        if self._engine_task is None or self._engine_task.done():
             return False
         if self._finishing:
             self.query_one("#job-progress", Static).update("every value has its answer; recording the job…")
             return True
-        self._task.cancel()
+        self._engine_task.cancel()
         self.query_one("#job-progress", Static).update("cancelling… (answers already received are kept)")
         return True
+
+    async def stop(self) -> Any:
+        """Cancel the job and wait until the engine has recorded it (what was not sent stays resumable);
+        its result, or None when it never started or ended in an error."""
+        task = self._engine_task
+        if task is None:
+            return None
+        self.cancel()
+        await asyncio.wait([task])
+        return None if task.cancelled() or task.exception() is not None else task.result()
 
     @work(exclusive=True, group="job", exit_on_error=False)
     async def _run(
@@ -161,9 +175,9 @@ class JobPanel(Vertical):
             job = engine.resume(resume_id, on_progress=self._on_progress)
         else:
             job = engine.run(action, values, reason=reason, extra=extra, on_progress=self._on_progress)
-        self._task = asyncio.ensure_future(job)
+        self._engine_task = asyncio.ensure_future(job)
         try:
-            result = await self._task
+            result = await self._engine_task
         except ReadOnlyProfileError as exc:
             self._show_failure(str(exc))
             return
@@ -180,7 +194,7 @@ class JobPanel(Vertical):
             # the engine was cut off while it recorded its end; the journal has the job
             self._show_failure("cancelled while the job was being recorded; J shows what was sent")
             return
-        except Exception as exc:  # noqa: BLE001 - the journal or a bug: one line, never a traceback
+        except Exception as exc:  # the journal or a bug: one line, never a traceback
             self._show_failure(f"the job could not run: {exc}")
             return
         finally:

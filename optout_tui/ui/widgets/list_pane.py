@@ -8,15 +8,17 @@ vendor, which is the truth. The 080 search is the vendor's own LIKE search.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input, Select
 
 from ...api.base import Entry, ListKind, OptOutList
-from ..dates import DateRangeError, parse_date_range
-from ..filters import FilterError, FilterInput, build_filter, describe_filter, search_value
+from ...printable import printable
+from ..filters import FilterError, FilterInput, build_filter, date_range, describe_filter, search_value
 from .entry_list import EntryList
 from .filter_bar import FilterBar
 from .status_line import StatusLine
@@ -29,7 +31,7 @@ class ListPane(Vertical):
     ListPane { height: 1fr; }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="list.search"),
         Binding("f", "focus_dates", "Dates", show=False, id="list.dates"),
         Binding("escape", "back", "Back", show=False, id="list.back"),
@@ -45,6 +47,7 @@ class ListPane(Vertical):
         self.kind: ListKind = lst.kind
         self._note = ""
         self._snapshot_line = ""  # set while the list shows snapshot matches
+        self.snapshot_shown: tuple[str, list[Entry]] | None = None  # those matches and what they are (export)
         self._search_generation = 0
         self._debounce = None
 
@@ -88,7 +91,7 @@ class ListPane(Vertical):
 
     def set_note(self, note: str) -> None:
         """A line of its own in the status (a bad filter, say); cleared by the next good filter."""
-        self._note = note
+        self._note = printable(note)
         self._show_state()
 
     # ------------------------------------------------------------ filters
@@ -173,24 +176,26 @@ class ListPane(Vertical):
             self._debounce.stop()
             self._debounce = None
         try:
-            since, until = parse_date_range(self.filter_bar.value("dates"))
-        except DateRangeError as exc:
+            since, until = date_range(self.filter_bar.value("dates"))
+        except FilterError as exc:
             self.set_note(str(exc))
             return
         self._search_generation += 1
         self.run_worker(
             self._search_snapshot(self._search_generation, self._search_text(), since, until),
-            group="snapshot-search", exclusive=True, name=f"{self.kind.value} snapshot search",
+            group="snapshot-search",
+            exclusive=True,
+            name=f"{self.kind.value} snapshot search",
             exit_on_error=False,
         )
 
     async def _search_snapshot(self, generation: int, text: str, since, until) -> None:
-        from ..snapshot_search import describe_result
+        from ..snapshot_search import describe_matches, describe_result
 
         searcher = self.app.snapshot_searcher()
         try:
             result = await searcher.search(self.kind, text, since=since, until=until)
-        except Exception as exc:  # noqa: BLE001 - a damaged cache file must not break the list
+        except Exception as exc:  # a damaged cache file must not break the list
             if generation == self._search_generation:
                 self.set_note(f"the snapshot cannot be searched ({exc}): press 4 then S for a full sync")
             return
@@ -198,6 +203,7 @@ class ListPane(Vertical):
             return  # typed on meanwhile: a newer search is coming
         self._note = ""
         self._snapshot_line = describe_result(result, complete=self._complete(text))
+        self.snapshot_shown = (describe_matches(result, since, until), result.entries)
         self.entry_list.show_entries(result.entries)  # its StateChanged redraws the status line
 
     def _leave_snapshot(self) -> None:
@@ -205,7 +211,7 @@ class ListPane(Vertical):
             self._debounce.stop()
             self._debounce = None
         self._search_generation += 1  # an answer still on its way is now stale
-        self._snapshot_line = ""
+        self._snapshot_line, self.snapshot_shown = "", None
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
