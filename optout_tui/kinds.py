@@ -12,5 +12,6 @@ class ListKind(StrEnum):
     N080 = "080"
 
     @property
-    def title(self) -> str:  # type: ignore[override]  # replaces str.title() on purpose: the list's display name
+    def label(self) -> str:
+        """The list's display name."""
         return {"sms": "SMS", "email": "Email", "080": "080"}[self.value]

@@ -209,7 +209,7 @@ class OptOutList(ABC):
 
     @property
     def name(self) -> str:
-        return self.kind.title
+        return self.kind.label
 
     @abstractmethod
     async def fetch_page(self, flt: ListFilter, index: int) -> Page:

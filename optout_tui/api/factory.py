@@ -69,7 +69,7 @@ def build_lists(
         if missing:
             names = ", ".join(where.split(" or ")[0] for _, where in missing)
             lists.problems[kind] = (
-                f"{kind.title} list is not set up: missing {names} ("
+                f"{kind.label} list is not set up: missing {names} ("
                 + "; ".join(f"{name}: {where}" for name, where in missing)
                 + ")"
             )
@@ -104,5 +104,5 @@ def require(lists: Lists, kind: ListKind):
     """The list of `kind`, or a ConfigError saying what to set up."""
     lst = lists.get(kind)
     if lst is None:
-        raise ConfigError(lists.problems.get(kind, f"the {kind.title} list is not available"))
+        raise ConfigError(lists.problems.get(kind, f"the {kind.label} list is not available"))
     return lst

@@ -26,14 +26,31 @@ def os_user() -> str:
         return "unknown"
 
 
-def new_entry(*, profile: str, list_kind: str, action: str, values: Sequence[str], answer: str, reason: str = "",
-              job_id: str | None = None, user: str | None = None, count: int | None = None) -> AuditEntry:
+def new_entry(
+    *,
+    profile: str,
+    list_kind: str,
+    action: str,
+    values: Sequence[str],
+    answer: str,
+    reason: str = "",
+    job_id: str | None = None,
+    user: str | None = None,
+    count: int | None = None,
+) -> AuditEntry:
     """An entry for a change of `values` (written inline up to INLINE_VALUES; `count` when they are not all)."""
     return AuditEntry(
-        at=datetime.now(UTC).isoformat(timespec="milliseconds"), os_user=user or os_user(), profile=profile,
-        list=str(list_kind), action=str(action), count=len(values) if count is None else count,
-        values=list(values) if len(values) == (count or len(values)) <= INLINE_VALUES else None, job_id=job_id,
-        reason=reason, answer=answer)
+        at=datetime.now(UTC).isoformat(timespec="milliseconds"),
+        os_user=user or os_user(),
+        profile=profile,
+        list=str(list_kind),
+        action=str(action),
+        count=len(values) if count is None else count,
+        values=list(values) if len(values) == (count or len(values)) <= INLINE_VALUES else None,
+        job_id=job_id,
+        reason=reason,
+        answer=answer,
+    )
 
 
 def insert_entry(conn, entry: AuditEntry) -> None:
@@ -41,9 +58,18 @@ def insert_entry(conn, entry: AuditEntry) -> None:
     entry.id = conn.execute(
         "INSERT INTO audit (at, os_user, profile, list, action, count, vals, job_id, reason, answer)"
         " VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (entry.at, entry.os_user, entry.profile, entry.list, entry.action, entry.count,
-         None if entry.values is None else json.dumps(entry.values, ensure_ascii=False), entry.job_id,
-         entry.reason, entry.answer),
+        (
+            entry.at,
+            entry.os_user,
+            entry.profile,
+            entry.list,
+            entry.action,
+            entry.count,
+            None if entry.values is None else json.dumps(entry.values, ensure_ascii=False),
+            entry.job_id,
+            entry.reason,
+            entry.answer,
+        ),
     ).lastrowid
 
 
@@ -61,8 +87,17 @@ class AuditLog(History):
         user: str | None = None,
         count: int | None = None,
     ) -> AuditEntry:
-        entry = new_entry(profile=profile, list_kind=list_kind, action=action, values=values, answer=answer,
-                          reason=reason, job_id=job_id, user=user, count=count)
+        entry = new_entry(
+            profile=profile,
+            list_kind=list_kind,
+            action=action,
+            values=values,
+            answer=answer,
+            reason=reason,
+            job_id=job_id,
+            user=user,
+            count=count,
+        )
         self._do(lambda: insert_entry(self._conn, entry))  # autocommit: one INSERT is its own transaction
         return entry
 

@@ -169,10 +169,13 @@ def use_wal(conn: sqlite3.Connection, timeout: float) -> None:
 
 # Version 1 held a row per value (job_values) and chunk states alone (job_chunks): 100,000 rows
 # written before a 100,000-value job could send, and 100,000 updated as it went.
-_FROM_V1 = """
+_FROM_V1 = (
+    """
 ALTER TABLE job_chunks RENAME TO job_chunks_v1;
 ALTER TABLE job_values RENAME TO job_values_v1;
-""" + SCHEMA + """
+"""
+    + SCHEMA
+    + """
 INSERT INTO job_chunks (job_id, chunk, state, attempts, first_seq, size, vals)
 SELECT c.job_id, c.chunk, c.state, c.attempts, coalesce(g.first_seq, 0), coalesce(g.size, 0), coalesce(g.vals, '[]')
 FROM job_chunks_v1 AS c LEFT JOIN (
@@ -185,19 +188,26 @@ SELECT job_id, seq, status, detail FROM job_values_v1 WHERE status IS NOT NULL;
 DROP TABLE job_values_v1;
 DROP TABLE job_chunks_v1;
 """
+)
 
 
 # Version 4: "done" became "registered" or "removed" (by the job's action), and a removal's "already" "not_on_list".
-_V4 = "".join(f"""
+_V4 = (
+    "".join(
+        f"""
 UPDATE {table} SET status = CASE WHEN status = 'already' THEN 'not_on_list'
     WHEN (SELECT action FROM jobs WHERE id = {table}.job_id) = 'remove' THEN 'removed' ELSE 'registered' END
 WHERE status = 'done' OR status = 'already' AND (SELECT action FROM jobs WHERE id = {table}.job_id) = 'remove';
-""" for table in ("job_chunks", "job_outcomes")) + """
+"""
+        for table in ("job_chunks", "job_outcomes")
+    )
+    + """
 UPDATE jobs SET counts = json_remove(json_set(counts, iif(action = 'remove', '$.removed', '$.registered'),
     json_extract(counts, '$.done')), '$.done') WHERE json_extract(counts, '$.done') IS NOT NULL;
 UPDATE jobs SET counts = json_remove(json_set(counts, '$.not_on_list', json_extract(counts, '$.already')), '$.already')
 WHERE action = 'remove' AND json_extract(counts, '$.already') IS NOT NULL;
 """
+)
 
 
 def _statements(script: str) -> list[str]:

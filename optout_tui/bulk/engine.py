@@ -12,6 +12,7 @@ stays in the journal and the job can be resumed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -120,7 +121,7 @@ class _Answers(Sequence[Outcome]):
     def __len__(self) -> int:
         return len(self._slots)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         slot = self._slots[index]
@@ -137,7 +138,7 @@ def _uniform_status(outcomes: Sequence[Outcome], values: Sequence[str]) -> Outco
     status = outcomes[0].status
     if status is OutcomeStatus.FAILED:
         return None
-    for outcome, value in zip(outcomes, values):
+    for outcome, value in zip(outcomes, values, strict=True):
         if outcome.status is not status or outcome.value != value or outcome.detail or outcome.error is not None:
             return None
     return status
@@ -163,7 +164,6 @@ def _summary(counts: dict[str, int], action: Action) -> str:
     return ", ".join(parts)
 
 
-
 def settle(journal: Journal) -> list[str]:
     """Finish the jobs cut off after their last answer was recorded (killed before their end, or refused it by
     a full disk): nothing is left to send, so their end state and audit entry are written now. The ids settled."""
@@ -176,9 +176,17 @@ def settle(journal: Journal) -> list[str]:
         except JobBusyError:  # someone else took it over meanwhile
             continue
         values = [row.value for row in journal.results(info.id) if row.sent] if info.total <= INLINE_VALUES else []
-        entry = new_entry(profile=info.profile, list_kind=info.kind, action=info.action, values=values,
-                          count=info.total, reason=info.reason, job_id=info.id, user=info.os_user,
-                          answer=f"completed after an interruption: {_summary(info.counts, Action(info.action))}")
+        entry = new_entry(
+            profile=info.profile,
+            list_kind=info.kind,
+            action=info.action,
+            values=values,
+            count=info.total,
+            reason=info.reason,
+            job_id=info.id,
+            user=info.os_user,
+            answer=f"completed after an interruption: {_summary(info.counts, Action(info.action))}",
+        )
         journal.finish(info.id, JobState.DONE, "", entry)
         settled.append(info.id)
     return settled
@@ -277,8 +285,9 @@ class BulkEngine:
                 f"job {info.id} was made with profile {info.profile!r}; resume it with --profile {info.profile}"
             )
         info = await _in_thread(self.journal.claim, info.id)
-        run = BulkRun(self, Action(info.action), reason=info.reason, extra=info.extra, on_progress=on_progress,
-                      resuming=info)
+        run = BulkRun(
+            self, Action(info.action), reason=info.reason, extra=info.extra, on_progress=on_progress, resuming=info
+        )
         return await run.execute(await run.plan())
 
 
@@ -312,8 +321,16 @@ class BulkRun:
     against a real list; the state they share is the run's counters and its queue of chunks.
     """
 
-    def __init__(self, engine: BulkEngine, action: Action, *, reason: str = "", extra: dict[str, str] | None = None,
-                 on_progress: Callable[[Progress], None] | None = None, resuming: JobInfo | None = None) -> None:
+    def __init__(
+        self,
+        engine: BulkEngine,
+        action: Action,
+        *,
+        reason: str = "",
+        extra: dict[str, str] | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        resuming: JobInfo | None = None,
+    ) -> None:
         self.engine, self.lst, self.journal = engine, engine.lst, engine.journal
         self.action, self.reason, self.extra = action, reason, dict(extra or {})
         self.on_progress = on_progress
@@ -360,15 +377,31 @@ class BulkRun:
             self.values = values if isinstance(values, list) else list(values or ())
             self.values_total = total = len(self.values)
             self.answers = [None] * total
-            chunks = [Chunk(index, range(start, min(start + size, total)), self.values[start : start + size])
-                      for index, start in enumerate(range(0, total, size))]
+            chunks = [
+                Chunk(index, range(start, min(start + size, total)), self.values[start : start + size])
+                for index, start in enumerate(range(0, total, size))
+            ]
             self.chunks_total = len(chunks)
             await _in_thread(
-                self.journal.create_job, job_id=self.job_id, profile=self.engine.profile.name,
-                kind=self.lst.kind.value, action=self.action.value, values=self.values, batch_size=size,
-                reason=self.reason, extra=self.extra, os_user=self.engine.os_user,
-                **({} if self.preview is None else {"lines": self.preview.line_nos, "inputs": self.preview.inputs,
-                                                    "refused": self.preview.refused()}),
+                self.journal.create_job,
+                job_id=self.job_id,
+                profile=self.engine.profile.name,
+                kind=self.lst.kind.value,
+                action=self.action.value,
+                values=self.values,
+                batch_size=size,
+                reason=self.reason,
+                extra=self.extra,
+                os_user=self.engine.os_user,
+                **(
+                    {}
+                    if self.preview is None
+                    else {
+                        "lines": self.preview.line_nos,
+                        "inputs": self.preview.inputs,
+                        "refused": self.preview.refused(),
+                    }
+                ),
             )
         for chunk in chunks:  # each is open until answered; `execute` sends them
             self._open[chunk.index] += 1
@@ -387,7 +420,7 @@ class BulkRun:
                 outcomes = await self.lst.remove(chunk.values)
         except ApiError as exc:
             outcomes = UniformOutcomes(chunk.values, OutcomeStatus.FAILED, exc)
-        except Exception as exc:  # noqa: BLE001 - unexpected: recorded on the values, which are kept
+        except Exception as exc:
             error = ApiError(self.lst.name, f"{type(exc).__name__}: {exc}", retryable=True)
             outcomes = UniformOutcomes(chunk.values, OutcomeStatus.FAILED, error)
         answer = self._classify(chunk, outcomes)
@@ -435,16 +468,33 @@ class BulkRun:
         if self.resuming is not None:
             answer = f"resumed: {answer}"
         # The entry counts every value of the job, however many runs it took (the answer's counts are the job's).
-        entry = new_entry(profile=self.engine.profile.name, list_kind=self.lst.kind.value, action=self.action.value,
-                          values=self.values if self.answers is not None else [row.value for row in rows],
-                          count=self.values_total, answer=answer, reason=self.reason, job_id=self.job_id,
-                          user=self.engine.os_user)
+        entry = new_entry(
+            profile=self.engine.profile.name,
+            list_kind=self.lst.kind.value,
+            action=self.action.value,
+            values=self.values if self.answers is not None else [row.value for row in rows],
+            count=self.values_total,
+            answer=answer,
+            reason=self.reason,
+            job_id=self.job_id,
+            user=self.engine.os_user,
+        )
         await _in_thread(self.journal.finish, self.job_id, state, note, entry)
         return JobResult(
-            self.job_id, self.action, outcomes, counts["registered"] + counts["removed"],
-            counts["already"] + counts["not_on_list"], counts["invalid"], counts["failed"],
-            cancelled=cancelled, pending=counts["pending"], requests=self.requests, retries=self.retries,
-            stopped=stopped, resumed=self.resuming is not None, answered_now=self.values_this_run,
+            self.job_id,
+            self.action,
+            outcomes,
+            counts["registered"] + counts["removed"],
+            counts["already"] + counts["not_on_list"],
+            counts["invalid"],
+            counts["failed"],
+            cancelled=cancelled,
+            pending=counts["pending"],
+            requests=self.requests,
+            retries=self.retries,
+            stopped=stopped,
+            resumed=self.resuming is not None,
+            answered_now=self.values_this_run,
             unknown=counts["unknown"],
         )
 
@@ -463,8 +513,10 @@ class BulkRun:
         cancelled = False
         recorder = asyncio.create_task(self._recorder())
         with self.lst.retries(self._on_retry):
-            workers = [asyncio.create_task(self._worker(limiter))
-                       for _ in range(min(max(1, limits.max_in_flight), len(chunks)))]
+            workers = [
+                asyncio.create_task(self._worker(limiter))
+                for _ in range(min(max(1, limits.max_in_flight), len(chunks)))
+            ]
             self._emit()
             try:
                 await self._done.wait()
@@ -506,7 +558,7 @@ class BulkRun:
             self._wake.clear()
             try:
                 await self.record()
-            except Exception as exc:  # noqa: BLE001 - raised by `finish`
+            except Exception as exc:
                 self._stop(exc)
                 return
 
@@ -533,8 +585,10 @@ class BulkRun:
         again_values: list[str] = []
         failed = 0
         error: ApiError | None = None
-        for seq, value in zip(seqs, values):
-            outcome = by_value.get(value) or Outcome(value, OutcomeStatus.FAILED, detail="the vendor gave no answer for it")
+        for seq, value in zip(seqs, values, strict=True):
+            outcome = by_value.get(value) or Outcome(
+                value, OutcomeStatus.FAILED, detail="the vendor gave no answer for it"
+            )
             if outcome.status is OutcomeStatus.FAILED:
                 err = outcome.error
                 if error is None or (err is not None and err.is_auth and not error.is_auth):
@@ -564,15 +618,19 @@ class BulkRun:
             self.failures_in_a_row = 0
         else:
             self.failures_in_a_row += 1
-            if self.successes == 0 and error is not None and (
-                    error.is_network or self.failures_in_a_row >= 3 * max(1, self.lst.limits.max_in_flight)):
+            if (
+                self.successes == 0
+                and error is not None
+                and (error.is_network or self.failures_in_a_row >= 3 * max(1, self.lst.limits.max_in_flight))
+            ):
                 # Nothing has worked yet and the client's own retries are spent: the endpoint is
                 # unreachable or broken. Stop (resumable) rather than hammer it for minutes.
                 return self._stop(error)
         if answer.again is not None:
             self._enqueue(answer.again)
             self.note = f"{self.lst.name}: {len(answer.again.values):,} values will be sent again later" + (
-                f" ({error.message})" if error else "")
+                f" ({error.message})" if error else ""
+            )
         elif not answer.failed:
             self.note = ""  # the vendor answers again: old retry notes no longer apply
         if answer.failed:
@@ -589,8 +647,11 @@ class BulkRun:
             self.answered[status] += last - first + 1
             if self.answers is not None:  # as read back from the journal: a status, or one with its detail
                 plain = _STATUS[status]
-                self.answers[first : last + 1] = [plain] * (last - first + 1) if not detail else [
-                    Outcome(value, plain, detail=detail) for value in self.values[first : last + 1]]
+                self.answers[first : last + 1] = (
+                    [plain] * (last - first + 1)
+                    if not detail
+                    else [Outcome(value, plain, detail=detail) for value in self.values[first : last + 1]]
+                )
         self.values_done += answer.answered
         self.values_this_run += answer.answered
         self._outstanding -= 1
@@ -602,15 +663,14 @@ class BulkRun:
         elapsed = max(1e-6, time.monotonic() - self._started)
         rate = self.values_this_run / elapsed
         eta = (self.values_total - self.values_done) / rate if rate > 0 else None
-        return Progress(self.chunks_done, self.chunks_total, self.values_done, self.values_total, self.retries, rate,
-                        eta, self.note)
+        return Progress(
+            self.chunks_done, self.chunks_total, self.values_done, self.values_total, self.retries, rate, eta, self.note
+        )
 
     def _emit(self) -> None:
         if self.on_progress is not None:
-            try:
+            with contextlib.suppress(Exception):  # a display problem must never stop a job
                 self.on_progress(self.progress())
-            except Exception:  # noqa: BLE001, S110 - a display problem must never stop a job
-                pass
 
     def _on_retry(self, error: ApiError, attempt: int, delay: float) -> None:
         """A client's own retry (429, 5xx, timeout), shown as progress."""

@@ -31,7 +31,8 @@ NOT_SENT = "not sent yet, or cut off before its answer: `jobs resume` sends it"
 
 # What the status filter of a job's results offers: label -> the status column (None: not sent yet).
 RESULT_STATUSES: dict[str, str | None] = {
-    **{status.value.replace("_", " "): status.value for status in OutcomeStatus}, "not sent": None,
+    **{status.value.replace("_", " "): status.value for status in OutcomeStatus},
+    "not sent": None,
 }
 
 
@@ -51,9 +52,17 @@ class AuditEntry:
 
     def as_dict(self) -> dict:
         return {
-            "id": self.id, "at": self.at, "os_user": self.os_user, "profile": self.profile, "list": self.list,
-            "action": self.action, "count": self.count, "values": self.values, "job_id": self.job_id,
-            "reason": self.reason, "answer": self.answer,
+            "id": self.id,
+            "at": self.at,
+            "os_user": self.os_user,
+            "profile": self.profile,
+            "list": self.list,
+            "action": self.action,
+            "count": self.count,
+            "values": self.values,
+            "job_id": self.job_id,
+            "reason": self.reason,
+            "answer": self.answer,
         }
 
 
@@ -177,10 +186,23 @@ class AuditRows(_KeyedRows):
     def _fetch(self, keys: list[int]) -> list[AuditEntry]:
         rows = self.history.query(
             "SELECT id, at, os_user, profile, list, action, count, vals, job_id, reason, answer FROM audit"
-            f" WHERE id IN ({','.join('?' * len(keys))}) ORDER BY id {self._order}", keys)
+            f" WHERE id IN ({','.join('?' * len(keys))}) ORDER BY id {self._order}",
+            keys,
+        )
         return [
-            AuditEntry(at, user, profile, lst, action, count, None if vals is None else json.loads(vals),
-                       job_id, reason, answer, rid)
+            AuditEntry(
+                at,
+                user,
+                profile,
+                lst,
+                action,
+                count,
+                None if vals is None else json.loads(vals),
+                job_id,
+                reason,
+                answer,
+                rid,
+            )
             for rid, at, user, profile, lst, action, count, vals, job_id, reason, answer in rows
         ]
 
@@ -201,17 +223,27 @@ class JobResultRows(_KeyedRows):
         # Where each chunk starts, to find a page's chunks by key (a scan of them would read every chunk's values).
         layout = history.query(
             "SELECT chunk, first_seq, size, lines FROM job_chunks WHERE job_id = ? AND size > 0 ORDER BY chunk",
-            (job_id,))
+            (job_id,),
+        )
         self._chunks = array("q", (row[0] for row in layout))
         self._firsts = array("q", (row[1] for row in layout))
         if status == "":  # every value: each chunk's seqs, without unpacking its values
             seqs: Iterable[int] = (seq for _, first, size, _ in layout for seq in range(first, first + size))
         else:
-            seqs = (row[0] for row in history.query(
-                "SELECT seq FROM job_values WHERE job_id = ? AND status IS ? ORDER BY seq", (job_id, status)))
+            seqs = (
+                row[0]
+                for row in history.query(
+                    "SELECT seq FROM job_values WHERE job_id = ? AND status IS ? ORDER BY seq", (job_id, status)
+                )
+            )
         where = "" if status == "" else " AND status IS ?"
-        others = [row[0] for row in history.query(
-            f"SELECT line FROM job_lines WHERE job_id = ?{where} ORDER BY line", (job_id, status)[: 2 if where else 1])]
+        others = [
+            row[0]
+            for row in history.query(
+                f"SELECT line FROM job_lines WHERE job_id = ?{where} ORDER BY line",
+                (job_id, status)[: 2 if where else 1],
+            )
+        ]
         if not others:
             super().__init__(history, seqs)
             return
@@ -233,8 +265,9 @@ class JobResultRows(_KeyedRows):
         if len(seqs) < len(keys):
             lines = [-key for key in keys if key < 0]
             for line, text, value, status, reason in self.history.query(
-                    "SELECT line, input, value, status, reason FROM job_lines WHERE job_id = ? AND line BETWEEN ? AND ?",
-                    (self.job_id, min(lines), max(lines))):
+                "SELECT line, input, value, status, reason FROM job_lines WHERE job_id = ? AND line BETWEEN ? AND ?",
+                (self.job_id, min(lines), max(lines)),
+            ):
                 found[-line] = ValueResult(-1, -1, value, status, reason, line, text)
         return [found[key] for key in keys]
 
@@ -244,22 +277,41 @@ class JobResultRows(_KeyedRows):
         first_chunk, last_chunk = (self._chunks[bisect_right(self._firsts, seq) - 1] for seq in (low, high))
         chunks = self.history.query(
             "SELECT chunk, first_seq, size, vals, status, detail, lines, inputs FROM job_chunks WHERE job_id = ?"
-            " AND chunk BETWEEN ? AND ? ORDER BY chunk", (self.job_id, first_chunk, last_chunk))
-        own = {seq: (status, detail) for seq, status, detail in self.history.query(
-            "SELECT seq, status, detail FROM job_outcomes WHERE job_id = ? AND seq BETWEEN ? AND ?",
-            (self.job_id, low, high))}
+            " AND chunk BETWEEN ? AND ? ORDER BY chunk",
+            (self.job_id, first_chunk, last_chunk),
+        )
+        own = {
+            seq: (status, detail)
+            for seq, status, detail in self.history.query(
+                "SELECT seq, status, detail FROM job_outcomes WHERE job_id = ? AND seq BETWEEN ? AND ?",
+                (self.job_id, low, high),
+            )
+        }
         rows: list[ValueResult] = []
         for chunk, first, size, vals, status, detail, lines, inputs in chunks:
             values, its = json.loads(vals), (status, detail)
             nos = json.loads(lines) if lines else range(first + 1, first + size + 1)
             texts = json.loads(inputs) if inputs else values
-            rows += [ValueResult(seq, chunk, values[seq - first], *own.get(seq, its), nos[seq - first],
-                                 texts[seq - first] or values[seq - first])
-                     for seq in keys[bisect_left(keys, first) : bisect_left(keys, first + size)]]
+            rows += [
+                ValueResult(
+                    seq,
+                    chunk,
+                    values[seq - first],
+                    *own.get(seq, its),
+                    nos[seq - first],
+                    texts[seq - first] or values[seq - first],
+                )
+                for seq in keys[bisect_left(keys, first) : bisect_left(keys, first + size)]
+            ]
         return rows
 
     def record(self, row: ValueResult) -> dict[str, Any]:
         """One input line: what was typed, the value it became, its outcome and why (a value not answered yet
         is `unknown`: it may have reached the vendor)."""
-        return {"line": row.line, "input": row.input, "value": row.value, "outcome": row.status or "unknown",
-                "reason": row.detail if row.status else NOT_SENT}
+        return {
+            "line": row.line,
+            "input": row.input,
+            "value": row.value,
+            "outcome": row.status or "unknown",
+            "reason": row.detail if row.status else NOT_SENT,
+        }

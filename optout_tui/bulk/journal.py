@@ -95,8 +95,11 @@ class JobInfo:
     @property
     def resumable(self) -> bool:
         """Something to send, or cut off before its end and audit were written (a resume writes them)."""
-        return self.state != JobState.RUNNING and not self.purged and (
-            self.unsent > 0 or self.state == JobState.INTERRUPTED)
+        return (
+            self.state != JobState.RUNNING
+            and not self.purged
+            and (self.unsent > 0 or self.state == JobState.INTERRUPTED)
+        )
 
 
 @dataclass(slots=True)
@@ -145,18 +148,21 @@ def value_runs(items: Sequence[tuple[int, str, str]]) -> Iterator[tuple[int, int
         yield run_first, run_last, run_status, run_detail
 
 
-def _record_run(conn, job_id: str, chunk: int, first: int, last: int, status: str, detail: str) -> None:  # noqa: PLR0917
+def _record_run(conn, job_id: str, chunk: int, first: int, last: int, status: str, detail: str) -> None:
     """One outcome for seqs first..last of a chunk: on the chunk itself when the run covers it
     whole (the usual answer), else a row per value in job_outcomes."""
     covers = conn.execute(
         "UPDATE job_chunks SET status = ?, detail = ? WHERE job_id = ? AND chunk = ? AND first_seq = ?"
-        " AND first_seq + size - 1 = ?", (status, detail, job_id, chunk, first, last)).rowcount
+        " AND first_seq + size - 1 = ?",
+        (status, detail, job_id, chunk, first, last),
+    ).rowcount
     if covers:
         conn.execute("DELETE FROM job_outcomes WHERE job_id = ? AND seq BETWEEN ? AND ?", (job_id, first, last))
     else:
         conn.executemany(
             "INSERT OR REPLACE INTO job_outcomes (job_id, seq, status, detail) VALUES (?, ?, ?, ?)",
-            ((job_id, seq, status, detail) for seq in range(first, last + 1)))
+            ((job_id, seq, status, detail) for seq in range(first, last + 1)),
+        )
 
 
 # Values per status for one job, from chunk outcomes less their per-value exceptions.
@@ -257,21 +263,40 @@ class Journal(History):
             texts = inputs[first:last] if inputs is not None else []
             plain = nos[0] == first + 1 and nos[-1] == last  # ascending: contiguous lines are seq + 1
             return (None if plain else json.dumps(list(nos))), (
-                json.dumps(list(texts), ensure_ascii=False) if any(texts) else None)
+                json.dumps(list(texts), ensure_ascii=False) if any(texts) else None
+            )
 
         def body(conn):
             conn.execute(
                 "INSERT INTO jobs (id, created, updated, os_user, profile, kind, action, reason, extra,"
                 " batch_size, total, chunks, state, pid, host) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (job_id, now, now, os_user, profile, kind, action, reason, json.dumps(extra or {}),
-                 size, len(values), chunks, JobState.RUNNING.value, os.getpid(), socket.gethostname()),
+                (
+                    job_id,
+                    now,
+                    now,
+                    os_user,
+                    profile,
+                    kind,
+                    action,
+                    reason,
+                    json.dumps(extra or {}),
+                    size,
+                    len(values),
+                    chunks,
+                    JobState.RUNNING.value,
+                    os.getpid(),
+                    socket.gethostname(),
+                ),
             )
             # One row a chunk, its values a JSON array: 100,000 values are 100 rows, not 100,000.
             conn.executemany(
                 "INSERT INTO job_chunks (job_id, chunk, first_seq, size, vals, lines, inputs)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((job_id, c, c * size, len(part), _json_array(part), *line_info(c))
-                 for c in range(chunks) for part in (values[c * size : (c + 1) * size],)),
+                (
+                    (job_id, c, c * size, len(part), _json_array(part), *line_info(c))
+                    for c in range(chunks)
+                    for part in (values[c * size : (c + 1) * size],)
+                ),
             )
             conn.executemany(
                 "INSERT INTO job_lines (job_id, line, input, value, status, reason) VALUES (?, ?, ?, ?, ?, ?)",
@@ -308,12 +333,17 @@ class Journal(History):
             raise
         return self.job(job_id)
 
-    def record_chunks(self, job_id: str, results: Sequence[tuple[int, str, int, Sequence[tuple[int, str, str]]]]) -> None:
+    def record_chunks(
+        self, job_id: str, results: Sequence[tuple[int, str, int, Sequence[tuple[int, str, str]]]]
+    ) -> None:
         """Write completed chunks in one transaction: (chunk, state, attempts, [(seq, status, detail)])."""
-        self.record_runs(job_id, [(chunk, state, attempts, list(value_runs(items)))
-                                  for chunk, state, attempts, items in results])
+        self.record_runs(
+            job_id, [(chunk, state, attempts, list(value_runs(items))) for chunk, state, attempts, items in results]
+        )
 
-    def record_runs(self, job_id: str, results: Sequence[tuple[int, str, int, Sequence[tuple[int, int, str, str]]]]) -> None:
+    def record_runs(
+        self, job_id: str, results: Sequence[tuple[int, str, int, Sequence[tuple[int, int, str, str]]]]
+    ) -> None:
         """`record_chunks` with the outcomes as runs of consecutive seqs: (first, last, status, detail)."""
         if not results:
             return
@@ -333,6 +363,7 @@ class Journal(History):
     def finish(self, job_id: str, state: JobState, note: str = "", entry: AuditEntry | None = None) -> None:
         """The job's end state and its audit `entry` in one transaction: a write the disk refuses leaves
         neither, so the job is never finished without its entry, and a resume later writes both."""
+
         def body(conn):
             conn.execute(
                 "UPDATE jobs SET state = ?, note = ?, updated = ?, pid = NULL WHERE id = ?",
@@ -366,29 +397,67 @@ class Journal(History):
         if not rows or not ident:
             raise UnknownJobError(f"no job {job_id!r} in the journal at {self.path}; see `optout-tui jobs`")
         if len(rows) > 1:
-            raise UnknownJobError(f"{job_id!r} matches several jobs ({', '.join(r[0] for r in rows)}, ...); give more of the id")
+            raise UnknownJobError(
+                f"{job_id!r} matches several jobs ({', '.join(r[0] for r in rows)}, ...); give more of the id"
+            )
         return rows[0][0]
 
     def _info(self, row) -> JobInfo:
-        (jid, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total, chunks,
-         state, note, purged, counts) = row
+        (
+            jid,
+            created,
+            updated,
+            os_user,
+            profile,
+            kind,
+            action,
+            reason,
+            extra,
+            batch_size,
+            total,
+            chunks,
+            state,
+            note,
+            purged,
+            counts,
+        ) = row
         counts = json.loads(counts) if counts else dict(self._conn.execute(_COUNTS, {"job": jid}).fetchall())
         shown = JobState(state)
         if shown == JobState.RUNNING and not self.running(jid):
             shown = JobState.INTERRUPTED
-        return JobInfo(jid, created, updated, os_user, profile, kind, action, reason, json.loads(extra or "{}"),
-                       batch_size, total, chunks, shown, note, counts, purged or "")
+        return JobInfo(
+            jid,
+            created,
+            updated,
+            os_user,
+            profile,
+            kind,
+            action,
+            reason,
+            json.loads(extra or "{}"),
+            batch_size,
+            total,
+            chunks,
+            shown,
+            note,
+            counts,
+            purged or "",
+        )
 
-    _COLUMNS = ("id, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total, chunks,"
-                " state, note, purged, counts")
+    _COLUMNS = (
+        "id, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total, chunks,"
+        " state, note, purged, counts"
+    )
 
     def job(self, job_id: str) -> JobInfo:
         jid = self.resolve(job_id)
-        return self._do(lambda: self._info(
-            self._conn.execute(f"SELECT {self._COLUMNS} FROM jobs WHERE id = ?", (jid,)).fetchone()))
+        return self._do(
+            lambda: self._info(self._conn.execute(f"SELECT {self._COLUMNS} FROM jobs WHERE id = ?", (jid,)).fetchone())
+        )
 
     def jobs(self, limit: int = 50) -> list[JobInfo]:
         """The newest jobs first."""
+
         def read():
             rows = self._conn.execute(
                 f"SELECT {self._COLUMNS} FROM jobs ORDER BY created DESC, id DESC LIMIT ?", (limit,)
@@ -403,6 +472,7 @@ class Journal(History):
 
     def unresolved(self, job_id: str) -> list[tuple[int, list[tuple[int, str]]]]:
         """Values to send on resume, grouped by chunk: never answered, or failed."""
+
         def read():
             rows = self._conn.execute(
                 "SELECT chunk, seq, value FROM job_values WHERE job_id = ? AND (status IS NULL OR status = 'failed')"
@@ -430,8 +500,9 @@ class Journal(History):
         cutoff = utc_iso(before)
 
         def body(conn):
-            rows = conn.execute(f"SELECT {self._COLUMNS} FROM jobs WHERE updated < ? AND purged IS NULL"
-                                " ORDER BY created, id", (cutoff,)).fetchall()
+            rows = conn.execute(
+                f"SELECT {self._COLUMNS} FROM jobs WHERE updated < ? AND purged IS NULL ORDER BY created, id", (cutoff,)
+            ).fetchall()
             found = Purge([], [])
             for info in map(self._info, rows):
                 (found.jobs if info.state in FINISHED else found.kept).append(info)
@@ -441,8 +512,10 @@ class Journal(History):
             now = utc_now()
             for job in found.jobs:
                 note = "; ".join(filter(None, (job.note, f"per-value results purged {now[:10]}")))
-                conn.execute("UPDATE jobs SET purged = ?, counts = ?, note = ? WHERE id = ?",
-                             (now, json.dumps(job.counts), note, job.id))
+                conn.execute(
+                    "UPDATE jobs SET purged = ?, counts = ?, note = ? WHERE id = ?",
+                    (now, json.dumps(job.counts), note, job.id),
+                )
                 conn.execute("DELETE FROM job_outcomes WHERE job_id = ?", (job.id,))
                 conn.execute("DELETE FROM job_chunks WHERE job_id = ?", (job.id,))
                 conn.execute("DELETE FROM job_lines WHERE job_id = ?", (job.id,))

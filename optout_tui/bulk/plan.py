@@ -34,8 +34,13 @@ class PreviewLine:
 
     def record(self) -> dict[str, object]:
         """As `jobs show` writes an input line."""
-        return {"line": self.line_no, "input": self.raw, "value": self.value or "", "outcome": self.status,
-                "reason": self.reason}
+        return {
+            "line": self.line_no,
+            "input": self.raw,
+            "value": self.value or "",
+            "outcome": self.status,
+            "reason": self.reason,
+        }
 
 
 class Inputs(Sequence[str]):
@@ -194,8 +199,11 @@ class NotTextError(OSError):
     """The file is not text (a spreadsheet, an archive): say what to do instead of listing junk lines."""
 
 
-_BINARY_MAGIC = {b"PK\x03\x04": "an Excel (.xlsx) or zip file", b"\xd0\xcf\x11\xe0": "an old Excel (.xls) file",
-                 b"%PDF": "a PDF file"}
+_BINARY_MAGIC = {
+    b"PK\x03\x04": "an Excel (.xlsx) or zip file",
+    b"\xd0\xcf\x11\xe0": "an old Excel (.xls) file",
+    b"%PDF": "a PDF file",
+}
 
 
 def read_values_file(path: str) -> Iterator[str]:

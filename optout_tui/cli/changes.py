@@ -107,7 +107,9 @@ def echo_invalid(preview: Any, label: Callable[[int], str], rejects: str | None 
     bad = preview.invalid_lines()
     rest = f" in {printable(rejects)}" if rejects else "; use --rejects FILE to keep them all"
     echo_limited(
-        "invalid input", [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]], len(bad),
+        "invalid input",
+        [f"{label(x.line_no)}: {_shown(x.raw)} - {x.reason}" for x in bad[:SHOW_AT_MOST]],
+        len(bad),
         rest,
     )
 
@@ -122,8 +124,12 @@ def write_rejects(path: str, preview: Any) -> None:
 
     try:
         with open_private(Path(path)) as out:
-            write_records((line.record() for line in preview.refused()), ["line", "input", "value", "outcome",
-                                                                          "reason"], format_for(None, path), out)
+            write_records(
+                (line.record() for line in preview.refused()),
+                ["line", "input", "value", "outcome", "reason"],
+                format_for(None, path),
+                out,
+            )
     except FileExistsError:
         fail(f"{path} exists already: give --rejects a new file name (nothing was sent)", EXIT_USAGE)
     except OSError as exc:
@@ -131,7 +137,13 @@ def write_rejects(path: str, preview: Any) -> None:
 
 
 def print_result(
-    ctx: CliContext, result: Any, kind_title: str, *, profile: str, preview: Any = None, labels: Any = None,
+    ctx: CliContext,
+    result: Any,
+    kind_title: str,
+    *,
+    profile: str,
+    preview: Any = None,
+    labels: Any = None,
     rejects: str | None = None,
 ) -> int:
     """The summary of a run (and of its input, when given); returns the exit code."""
@@ -309,7 +321,12 @@ def _change(
             lst = require(lists, list_kind)
             if dry_run:
                 return _print_plan(
-                    lst, profile, action, preview, label=label, plan=plan_chunks(len(preview.values), lst.limits),
+                    lst,
+                    profile,
+                    action,
+                    preview,
+                    label=label,
+                    plan=plan_chunks(len(preview.values), lst.limits),
                     rejects=rejects,
                 )
             check_writable(profile)
@@ -332,14 +349,20 @@ def _change(
                 result = await run_engine(
                     ctx,
                     lambda: engine.run(
-                        Action(action), preview.values, reason=reason, extra=extra, on_progress=printer, distinct=True,
+                        Action(action),
+                        preview.values,
+                        reason=reason,
+                        extra=extra,
+                        on_progress=printer,
+                        distinct=True,
                         preview=preview,
                     ),
                 )
             finally:
                 printer.close()
-            return print_result(ctx, result, lst.name, profile=profile.name, preview=preview, labels=label,
-                                rejects=rejects)
+            return print_result(
+                ctx, result, lst.name, profile=profile.name, preview=preview, labels=label, rejects=rejects
+            )
 
     sys.exit(storage_errors(run)(body, ctx))
 
@@ -376,8 +399,10 @@ def _print_plan(lst, profile, action: str, preview, *, label, plan, rejects: str
 
 
 _FILE_HELP = "Read values from PATH, one a line (a CSV's first column); - reads stdin."
-_REJECTS_HELP = ("Write the input lines not sent (invalid, duplicates) with their line numbers and reasons to FILE "
-                 "(a new file, owner-only; csv, or .jsonl/.json by extension). Arguments are lines 1..N, then the file.")
+_REJECTS_HELP = (
+    "Write the input lines not sent (invalid, duplicates) with their line numbers and reasons to FILE "
+    "(a new file, owner-only; csv, or .jsonl/.json by extension). Arguments are lines 1..N, then the file."
+)
 
 
 @click.command("add")
@@ -398,8 +423,9 @@ def add_command(ctx: CliContext, kind: str, values, *, file, company, reason, dr
         extra["company"] = company.strip()
     elif company:
         fail("--company only applies to 080 numbers", EXIT_USAGE)
-    _change(ctx, "register", kind, values, file=file, reason=reason, dry_run=dry_run, yes=True, extra=extra,
-            rejects=rejects)
+    _change(
+        ctx, "register", kind, values, file=file, reason=reason, dry_run=dry_run, yes=True, extra=extra, rejects=rejects
+    )
 
 
 @click.command("remove")
@@ -418,8 +444,7 @@ def add_command(ctx: CliContext, kind: str, values, *, file, company, reason, dr
 @click.pass_obj
 def remove_command(ctx: CliContext, kind: str, values, *, file, reason, yes, dry_run, rejects) -> None:
     """Remove values from an opt-out list, with a reason, after confirmation (or --yes)."""
-    _change(ctx, "remove", kind, values, file=file, reason=reason, dry_run=dry_run, yes=yes, extra={},
-            rejects=rejects)
+    _change(ctx, "remove", kind, values, file=file, reason=reason, dry_run=dry_run, yes=yes, extra={}, rejects=rejects)
 
 
 def register(group: click.Group) -> None:

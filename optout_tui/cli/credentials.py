@@ -281,11 +281,11 @@ async def _test_all(ctx: CliContext) -> dict:
                     not_set_up += 1
                 else:
                     refused += 1
-                lines.append(f"{kind.title:<6} {ctx.in_mode(lists.problems.get(kind, 'not set up'))}")
+                lines.append(f"{kind.label:<6} {ctx.in_mode(lists.problems.get(kind, 'not set up'))}")
                 continue
             ok, text = next(answers_iter)
             failed += not ok
-            lines.append(f"{kind.title:<6} {ctx.in_mode(redact(text, secrets))}")
+            lines.append(f"{kind.label:<6} {ctx.in_mode(redact(text, secrets))}")
     return {"lines": lines, "failed": failed, "not_set_up": not_set_up, "refused": refused}
 
 

@@ -35,7 +35,12 @@ def run_dashboard(ctx: CliContext, *, app_class: Any = None, **run_options: Any)
         from ..api.factory import build_lists
 
         app = (app_class or OptOutApp)(
-            lists, profile, keymap=keymap, secrets=secrets, lists_factory=build_lists, owns_lists=True,
+            lists,
+            profile,
+            keymap=keymap,
+            secrets=secrets,
+            lists_factory=build_lists,
+            owns_lists=True,
             config_path=ctx.config_path,
         )
         return app.run(**run_options)

@@ -52,31 +52,60 @@ def _banner(base: str, creds) -> str:
 def register(group: click.Group) -> None:
     @group.command("emulator")
     @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to listen on.")
-    @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
-                  help="0 picks a free port.")
-    @click.option("--sms-count", default=5000, show_default=True, type=click.IntRange(0, 2_000_000),
-                  help="SMS opt-out numbers in the sample data.")
-    @click.option("--email-count", default=1200, show_default=True, type=click.IntRange(0, 1_000_000),
-                  help="Email unsubscribers in the sample data.")
+    @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="0 picks a free port.")
+    @click.option(
+        "--sms-count",
+        default=5000,
+        show_default=True,
+        type=click.IntRange(0, 2_000_000),
+        help="SMS opt-out numbers in the sample data.",
+    )
+    @click.option(
+        "--email-count",
+        default=1200,
+        show_default=True,
+        type=click.IntRange(0, 1_000_000),
+        help="Email unsubscribers in the sample data.",
+    )
     @click.option("--seed", default=20261123, show_default=True, type=int, help="Sample data seed.")
-    @click.option("--latency-ms", default=0.0, show_default=True, type=click.FloatRange(0),
-                  help="Delay before every API answer.")
-    @click.option("--fault-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1),
-                  help="Fraction of API requests failed with 429 / 503 / timeout.")
-    @click.option("--token-ttl", default=86400, show_default=True, type=click.IntRange(1),
-                  help="NHN access token lifetime, seconds.")
+    @click.option(
+        "--latency-ms", default=0.0, show_default=True, type=click.FloatRange(0), help="Delay before every API answer."
+    )
+    @click.option(
+        "--fault-rate",
+        default=0.0,
+        show_default=True,
+        type=click.FloatRange(0, 1),
+        help="Fraction of API requests failed with 429 / 503 / timeout.",
+    )
+    @click.option(
+        "--token-ttl",
+        default=86400,
+        show_default=True,
+        type=click.IntRange(1),
+        help="NHN access token lifetime, seconds.",
+    )
     def emulator(host, port, sms_count, email_count, seed, latency_ms, fault_rate, token_ttl) -> None:
         """Serve the SENS, Outbound Mailer and Notification Hub emulator with sample data."""
         if not _is_loopback(host):
-            fail(f"refusing to listen on {host}: the emulator accepts public demo credentials, "
-                 "so it only listens on loopback (127.0.0.1, ::1 or localhost)", EXIT_USAGE)
+            fail(
+                f"refusing to listen on {host}: the emulator accepts public demo credentials, "
+                "so it only listens on loopback (127.0.0.1, ::1 or localhost)",
+                EXIT_USAGE,
+            )
         import signal
         import threading
 
         from ..emulator import EmulatorConfig, EmulatorServer
 
-        config = EmulatorConfig(sms_count=sms_count, email_count=email_count, seed=seed,
-                                latency_ms=latency_ms, fault_rate=fault_rate, token_ttl=token_ttl)
+        config = EmulatorConfig(
+            sms_count=sms_count,
+            email_count=email_count,
+            seed=seed,
+            latency_ms=latency_ms,
+            fault_rate=fault_rate,
+            token_ttl=token_ttl,
+        )
         stop = threading.Event()
         # Ctrl-C and SIGTERM both end the wait below (also while the sample data is being built); set
         # explicitly so a shell that started us in the background (SIGINT ignored) can still stop us,

@@ -9,9 +9,18 @@ from .common import CliContext
 # Command name -> the module under optout_tui/cli that registers it. Modules load on first use, so
 # the dashboard and each subcommand import only what they need.
 COMMAND_MODULES = {
-    "lookup": "lookup", "list": "listing", "add": "changes", "remove": "changes", "jobs": "jobs", "purge": "purge",
-    "audit": "jobs", "credentials": "credentials", "emulator": "emulator", "search": "search",
-    "sync": "search", "export": "search",
+    "lookup": "lookup",
+    "list": "listing",
+    "add": "changes",
+    "remove": "changes",
+    "jobs": "jobs",
+    "purge": "purge",
+    "audit": "jobs",
+    "credentials": "credentials",
+    "emulator": "emulator",
+    "search": "search",
+    "sync": "search",
+    "export": "search",
 }
 
 

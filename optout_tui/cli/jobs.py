@@ -131,8 +131,12 @@ def resume_command(ctx: CliContext, job_id: str) -> None:
 @jobs_group.command("show")
 @click.argument("job_id")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
-@click.option("--outcome", type=click.Choice(OUTCOMES), metavar="NAME",
-              help=f"Only the input lines with this outcome: {', '.join(OUTCOMES)}.")
+@click.option(
+    "--outcome",
+    type=click.Choice(OUTCOMES),
+    metavar="NAME",
+    help=f"Only the input lines with this outcome: {', '.join(OUTCOMES)}.",
+)
 @storage_errors
 def show_command(job_id: str, fmt: str, outcome: str | None) -> None:
     """Every input line of a job with its outcome and reason (export with --format csv, jsonl or json)."""
@@ -150,9 +154,12 @@ def show_command(job_id: str, fmt: str, outcome: str | None) -> None:
         write_records(records, results.fields, fmt, out)
         return
     c = job.counts
-    out.write(printable(
-        f"job {job.id}: {job.action} on {job.kind} (profile {job.profile}), {job.state}, created "
-        f"{local_time(job.created)} by {job.os_user}" + (f", reason: {job.reason}" if job.reason else "")) + "\n"
+    out.write(
+        printable(
+            f"job {job.id}: {job.action} on {job.kind} (profile {job.profile}), {job.state}, created "
+            f"{local_time(job.created)} by {job.os_user}" + (f", reason: {job.reason}" if job.reason else "")
+        )
+        + "\n"
     )
     out.write(
         f"  {job.total:,} values: done {c.get('registered', 0) + c.get('removed', 0):,}, already "

@@ -16,8 +16,13 @@ from .common import EXIT_PARTIAL, EXIT_USAGE, fail
 
 
 @click.command("purge")
-@click.option("--before", "before_text", required=True, metavar="DATE",
-              help="Older than this: 2025-12-31, '2025-12-31 18:00', or 90d / 12w / 6m / 1y ago.")
+@click.option(
+    "--before",
+    "before_text",
+    required=True,
+    metavar="DATE",
+    help="Older than this: 2025-12-31, '2025-12-31 18:00', or 90d / 12w / 6m / 1y ago.",
+)
 @click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @storage_errors
@@ -37,20 +42,34 @@ def purge_command(before_text: str, dry_run: bool, yes: bool) -> None:
     when = local(before, DATE_FORMAT if before.time() == before.min.time() else MINUTE_FORMAT)
     journal = Journal()
     jobs = journal.purge(before, dry_run=True)
-    lines = [f"  results of {len(jobs.jobs):,} bulk job(s) finished before {when}: {jobs.values:,} values"
-             + (f" ({jobs.unsent:,} of them never sent or failed)" if jobs.unsent else "")] if jobs.jobs else []
+    lines = (
+        [
+            f"  results of {len(jobs.jobs):,} bulk job(s) finished before {when}: {jobs.values:,} values"
+            + (f" ({jobs.unsent:,} of them never sent or failed)" if jobs.unsent else "")
+        ]
+        if jobs.jobs
+        else []
+    )
     try:
         stores = [SnapshotStore(path) for path in SnapshotStore.existing()]
         for store in stores:
             for kind, rows in store.stale(before).items():
                 state = store.state(kind)
                 synced = local(state.synced_at, DATE_FORMAT) if state and state.synced_at else None
-                lines.append(f"  the {kind.title} snapshot of profile {store.path.stem.removeprefix('snapshot-')}: "
-                             f"{rows:,} entries, " + (f"last synced {synced}" if synced else "never completely synced"))
+                lines.append(
+                    f"  the {kind.label} snapshot of profile {store.path.stem.removeprefix('snapshot-')}: "
+                    f"{rows:,} entries, " + (f"last synced {synced}" if synced else "never completely synced")
+                )
     except (sqlite3.Error, OSError) as exc:
         fail(f"cannot read a snapshot ({exc}); delete the snapshot files (they are a cache) and sync again")
-    kept = (f"kept: the audit trail; {len(jobs.kept)} interrupted or running job(s) from before {when}, whose "
-            "values still have to be sent (`optout-tui jobs`)") if jobs.kept else "kept: the audit trail"
+    kept = (
+        (
+            f"kept: the audit trail; {len(jobs.kept)} interrupted or running job(s) from before {when}, whose "
+            "values still have to be sent (`optout-tui jobs`)"
+        )
+        if jobs.kept
+        else "kept: the audit trail"
+    )
     if not lines:
         click.echo(f"nothing older than {when} to purge; {kept}")
         return
@@ -70,8 +89,9 @@ def purge_command(before_text: str, dry_run: bool, yes: bool) -> None:
     except sqlite3.Error as exc:
         fail(f"cannot purge a snapshot ({exc}); delete the snapshot files (they are a cache) and sync again")
     done = journal.purge(before)
-    click.echo(f"purged: the results of {len(done.jobs):,} job(s) ({done.values:,} values) and "
-               f"{gone:,} snapshot entries")
+    click.echo(
+        f"purged: the results of {len(done.jobs):,} job(s) ({done.values:,} values) and {gone:,} snapshot entries"
+    )
 
 
 def register(group: click.Group) -> None:

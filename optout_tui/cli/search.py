@@ -76,7 +76,7 @@ def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt
         if kind:
             list_kind = ListKind(kind)
             if store.state(list_kind) is None and not store.has_data(list_kind):
-                fail(f"no snapshot of the {list_kind.title} list yet: {_sync_hint(ctx, kind)}")
+                fail(f"no snapshot of the {list_kind.label} list yet: {_sync_hint(ctx, kind)}")
             results = [search(store, list_kind, text, limit)]
         else:
             results = search_all(store, text, limit)
@@ -97,7 +97,7 @@ def search_command(ctx: CliContext, text: str, kind: str | None, limit: int, fmt
             found += shown
             more = " (more: raise --limit or narrow the search)" if result.more else ""
             note = (
-                f"{result.kind.title}: {shown} match{'es' if shown != 1 else ''} for {result.query!r}{more}"
+                f"{result.kind.label}: {shown} match{'es' if shown != 1 else ''} for {result.query!r}{more}"
                 f" — snapshot {result.age}"
             )
             if fmt == "table":
@@ -200,7 +200,7 @@ def export_command(
     state = store.state(list_kind)
     if state is None and not store.has_data(list_kind):
         store.close()
-        fail(f"no snapshot of the {list_kind.title} list yet: {_sync_hint(ctx, kind)}")
+        fail(f"no snapshot of the {list_kind.label} list yet: {_sync_hint(ctx, kind)}")
 
     def write(out) -> int:
         writer = EntryWriter(out, list_kind, format_for(fmt, output))
@@ -234,7 +234,7 @@ def export_command(
 
     where = f" to {output}" if output else ""
     click.echo(
-        f"{count:,} {list_kind.title} entr{'y' if count == 1 else 'ies'} exported{where} (snapshot {age_text(state)})",
+        f"{count:,} {list_kind.label} entr{'y' if count == 1 else 'ies'} exported{where} (snapshot {age_text(state)})",
         err=True,
     )
 

@@ -59,7 +59,7 @@ class SyncProgress:
         return self.rows / self.elapsed if self.elapsed > 0 else 0.0
 
     def line(self) -> str:
-        return f"{self.kind.title}: {self.phase}: {self.rows:,} rows, {self.pages:,} pages, {self.rate:,.0f} rows/s"
+        return f"{self.kind.label}: {self.phase}: {self.rows:,} rows, {self.pages:,} pages, {self.rate:,.0f} rows/s"
 
 
 @dataclass(slots=True)
@@ -79,9 +79,9 @@ class SyncReport:
 
     def line(self) -> str:
         if self.skipped:
-            return f"{self.kind.title}: skipped: {self.skipped}"
+            return f"{self.kind.label}: skipped: {self.skipped}"
         text = (
-            f"{self.kind.title}: {self.mode} sync, {self.rows:,} entries in the snapshot "
+            f"{self.kind.label}: {self.mode} sync, {self.rows:,} entries in the snapshot "
             f"(+{self.added:,} new, {self.updated:,} changed, -{self.removed:,} gone); "
             f"{self.fetched:,} fetched in {self.requests:,} requests, {self.seconds:.1f} s"
         )
@@ -128,7 +128,7 @@ class Syncer:
         for kind in map(ListKind, ListKind if kinds is None else kinds):
             lst = self.lists.get(kind)
             if lst is None:
-                why = self.lists.problems.get(kind, f"the {kind.title} list is not set up")
+                why = self.lists.problems.get(kind, f"the {kind.label} list is not set up")
                 if named:
                     raise ConfigError(why)
                 reports.append(SyncReport(kind, skipped=why))

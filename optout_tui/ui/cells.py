@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Generic, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 
@@ -32,26 +33,29 @@ def yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
+E = TypeVar("E", bound=Entry)
+
+
 @dataclass(frozen=True, slots=True)
-class CellSpec:
+class CellSpec(Generic[E]):
     title: str
     width: int
-    text: Callable[[Entry], str]
+    text: Callable[[E], str]
 
 
-SMS_CELLS = (
+SMS_CELLS: tuple[CellSpec[SmsEntry], ...] = (
     CellSpec("Number", 15, lambda e: format_number(e.number)),
     CellSpec("Registered", 19, lambda e: local_time(e.registered_at)),
     CellSpec("Source", 6, lambda e: e.source),
 )
 
-EMAIL_CELLS = (
+EMAIL_CELLS: tuple[CellSpec[EmailEntry], ...] = (
     CellSpec("Address", 40, lambda e: e.address),
     CellSpec("Blocked", 19, lambda e: local_time(e.blocked_at)),
     CellSpec("By", 9, by_whom),
 )
 
-N080_CELLS = (
+N080_CELLS: tuple[CellSpec[Number080Entry], ...] = (
     CellSpec("Number", 13, lambda e: format_number(e.number)),
     CellSpec("Company", 20, lambda e: e.company),
     CellSpec("Status", 11, lambda e: e.status),
@@ -63,7 +67,7 @@ N080_CELLS = (
     CellSpec("Deleted", 10, lambda e: local_time(e.deleted_at, DATE_FORMAT)),
 )
 
-CELLS: dict[ListKind, tuple[CellSpec, ...]] = {
+CELLS: dict[ListKind, tuple[CellSpec[Any], ...]] = {  # each kind's specs take that kind's entries
     ListKind.SMS: SMS_CELLS,
     ListKind.EMAIL: EMAIL_CELLS,
     ListKind.N080: N080_CELLS,

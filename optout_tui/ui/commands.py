@@ -34,7 +34,9 @@ class DashboardCommands(Provider):
                 found[binding.id] = (binding, partial(app.run_action, binding.action), keys)
         for key, (node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
             if enabled and binding.id and node is not app:
-                found.setdefault(binding.id, (binding, partial(app.run_action, binding.action, node), []))[2].append(key)
+                found.setdefault(binding.id, (binding, partial(app.run_action, binding.action, node), []))[2].append(
+                    key
+                )
         for binding, run, keys in found.values():
             yield binding.tooltip or binding.description, run, f"press {key_display(app, ','.join(keys))}"
         for profile in self._profiles:

@@ -74,13 +74,19 @@ def all_keys(app: App) -> list[KeyInfo]:
     """Every binding with the keys in force now (the config's remapping applied)."""
     keymap = cast("OptOutApp", app).keymap
     out = [
-        KeyInfo(section, b.id or "", key_display(app, keymap.get(b.id or "", b.key)),
-                b.tooltip or b.description or b.action, b.action)
+        KeyInfo(
+            section,
+            b.id or "",
+            key_display(app, keymap.get(b.id or "", b.key)),
+            b.tooltip or b.description or b.action,
+            b.action,
+        )
         for section, bindings in _sections()
         for b in bindings
     ]
-    palette = KeyInfo("Anywhere", "command_palette", key_display(app, "ctrl+p"), "Command palette (every action)",
-                      "command_palette")
+    palette = KeyInfo(
+        "Anywhere", "command_palette", key_display(app, "ctrl+p"), "Command palette (every action)", "command_palette"
+    )
     last_anywhere = max(i for i, info in enumerate(out) if info.section == "Anywhere")
     out.insert(last_anywhere + 1, palette)
     return out

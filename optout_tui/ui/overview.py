@@ -7,9 +7,11 @@ as an async worker on the app's loop, its database writes in the snapshot's own 
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 from textual_plotext import PlotextPlot
@@ -33,10 +35,16 @@ class Overview(Vertical):
 
     can_focus = True  # so its keys work once the tab is shown
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "sync", "Sync now", id="overview.sync", tooltip="Sync the snapshot now (incremental)"),
-        Binding("S", "sync(True)", "Full sync", show=False, id="overview.full_sync",
-                tooltip="Sync the snapshot in full (notices every deletion)"),
+        Binding(
+            "S",
+            "sync(True)",
+            "Full sync",
+            show=False,
+            id="overview.full_sync",
+            tooltip="Sync the snapshot in full (notices every deletion)",
+        ),
         Binding("w", "toggle_period", "Day/week", id="overview.period", tooltip="Chart per day or per week"),
     ]
 
@@ -86,7 +94,7 @@ class Overview(Vertical):
 
         try:
             figures = overview(self.store, days=30, weeks=26)
-        except Exception as exc:  # noqa: BLE001 - a broken cache file must not break the dashboard
+        except Exception as exc:
             self.app.call_from_thread(self._show_problem, f"the snapshot cannot be read ({exc}): press s to sync")
             return
         finally:
@@ -102,7 +110,7 @@ class Overview(Vertical):
         self._show_age()
         counts = figures.counts
         self.query_one("#ov-counts", Static).update(
-            "[b]Entries[/b]\n" + "\n".join(f"{k.title:<6} {counts[k]:>12,}" for k in ListKind)
+            "[b]Entries[/b]\n" + "\n".join(f"{k.label:<6} {counts[k]:>12,}" for k in ListKind)
         )
         self.query_one("#ov-shares", Static).update(
             "[b]Shares[/b]\n"
@@ -124,7 +132,7 @@ class Overview(Vertical):
         if self.figures is None or self.syncing:
             return
         states = self.figures.states
-        ages = "   ".join(f"[b]{k.title}[/b] {age_text(states[k])}" for k in ListKind)
+        ages = "   ".join(f"[b]{k.label}[/b] {age_text(states[k])}" for k in ListKind)
         hint = "" if any(states.values()) else "   (no snapshot yet: press [b]s[/b] to sync)"
         self.query_one("#ov-age", Static).update(f"Snapshot: {ages}{hint}")
 
@@ -174,12 +182,14 @@ class Overview(Vertical):
             )
         except ApiError as exc:
             self.notify(exc.line, title="Sync failed", severity="error", timeout=10)
-        except Exception as exc:  # noqa: BLE001 - the dashboard says what happened and carries on
+        except Exception as exc:
             self.notify(f"the sync stopped: {exc}", title="Sync failed", severity="error", timeout=10)
         else:
             done = [r for r in reports if not r.skipped]
-            self.notify("; ".join(
-                f"{r.kind.title} +{r.added:,} -{r.removed:,}" for r in done) or "nothing to sync", title="Synced")
+            self.notify(
+                "; ".join(f"{r.kind.label} +{r.added:,} -{r.removed:,}" for r in done) or "nothing to sync",
+                title="Synced",
+            )
         finally:
             self.syncing = False
             button.disabled = False

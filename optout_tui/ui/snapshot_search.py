@@ -11,10 +11,14 @@ from __future__ import annotations
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..api.base import ListKind
 from ..snapshot.search import SearchResult
 from ..times import describe_range, opt_to_ms
+
+if TYPE_CHECKING:
+    from ..snapshot import SnapshotStore
 
 SEARCH_LIMIT = 500  # rows shown at most; more means "type more to narrow"
 NO_SNAPSHOT_HINT = "press 4 then s to sync"
@@ -27,7 +31,7 @@ class SnapshotSearcher:
         from ..snapshot import SnapshotStore
 
         self.path = path or SnapshotStore.path_for(profile_name)
-        self._store = None
+        self._store: SnapshotStore | None = None
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="optout-snapshot-search")
 
     async def search(

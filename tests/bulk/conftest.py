@@ -84,8 +84,10 @@ def open_at_once(opener: str, paths: list[Path], processes: int = 4) -> list[str
     moment: each has imported it and waits on its stdin, written to all at once. What failed, in words."""
     module, name = opener.split(":")
     code = _OPENER.format(module=module, name=name)
-    procs = [subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-             for _ in range(processes)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(processes)
+    ]
     failures: list[str] = []
     try:
         assert [proc.stdout.readline() for proc in procs] == ["ready\n"] * processes

@@ -22,8 +22,12 @@ BIN = [sys.executable, "-m", "optout_tui"]
 
 @pytest.fixture(scope="module")
 def standalone():
-    proc = subprocess.Popen([*BIN, "emulator", "--port", "0", "--sms-count", "0", "--email-count", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [*BIN, "emulator", "--port", "0", "--sms-count", "0", "--email-count", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     env, base_url, deadline = {}, None, time.monotonic() + 30
     while time.monotonic() < deadline and "NHN_SECRET_ACCESS_KEY" not in env:
         line = proc.stdout.readline()
@@ -53,8 +57,9 @@ def cli(standalone, tmp_path):
     env = {**os.environ, **standalone[1]}
 
     def run(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([*BIN, *args], check=False, capture_output=True, text=True, env=env, input=input,
-                              cwd=tmp_path, timeout=120)
+        return subprocess.run(
+            [*BIN, *args], check=False, capture_output=True, text=True, env=env, input=input, cwd=tmp_path, timeout=120
+        )
 
     run.env = env
     return run
@@ -91,10 +96,17 @@ def test_a_file_with_bad_lines_and_duplicates_is_accounted_for_line_by_line(cli,
 def test_a_file_that_cannot_be_read_is_one_clear_line(cli, tmp_path):
     (tmp_path / "export.xlsx").write_bytes(b"PK\x03\x04" + bytes(1000))
     (tmp_path / "a-folder").mkdir()
-    for name, says in [("export.xlsx", ("optout-tui: export.xlsx is an Excel (.xlsx) or zip file, not text: save it as "
-                                        "CSV (UTF-8) or plain text, one value a line")),
-                       ("a-folder", "optout-tui: cannot read a-folder: Is a directory"),
-                       ("missing.txt", "optout-tui: cannot read missing.txt: No such file or directory")]:
+    for name, says in [
+        (
+            "export.xlsx",
+            (
+                "optout-tui: export.xlsx is an Excel (.xlsx) or zip file, not text: save it as "
+                "CSV (UTF-8) or plain text, one value a line"
+            ),
+        ),
+        ("a-folder", "optout-tui: cannot read a-folder: Is a directory"),
+        ("missing.txt", "optout-tui: cannot read missing.txt: No such file or directory"),
+    ]:
         out = cli("add", "sms", "010-1234-5678", "--file", name)
         assert (out.returncode, out.stderr.strip(), out.stdout) == (2, says, "")
 
@@ -133,8 +145,14 @@ def test_a_job_killed_midway_is_resumed_and_the_list_equals_the_input_exactly(cl
     values = [f"0106{i:07d}" for i in range(24_000)]
     (tmp_path / "big.txt").write_text("\n".join(values), encoding="utf-8")
     emu.post("/config", json={"latency_ms": 250})
-    proc = subprocess.Popen([*BIN, "add", "sms", "--file", "big.txt"], env=cli.env, cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*BIN, "add", "sms", "--file", "big.txt"],
+        env=cli.env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         done = _wait_for_some_chunks(proc)
     finally:
@@ -175,8 +193,11 @@ def test_a_damaged_journal_is_one_clear_line(cli):
     out = cli("add", "sms", "010-1111-0000")
     assert out.returncode == 2
     assert out.stderr.strip().splitlines() == [
-        (f"optout-tui: the journal at {journal_path()} is damaged; move it aside "
-         f"(e.g. mv '{journal_path()}' '{journal_path()}.damaged') and retry")]
+        (
+            f"optout-tui: the journal at {journal_path()} is damaged; move it aside "
+            f"(e.g. mv '{journal_path()}' '{journal_path()}.damaged') and retry"
+        )
+    ]
     assert cli("jobs").returncode == 2
 
 
@@ -200,6 +221,8 @@ def test_a_read_only_profile_refuses_every_change(cli, emu, tmp_path):
     before = emu.get("/stats").json()["requests"]
     out = cli("--config", str(config), "add", "sms", "010-2222-0000")
     assert out.returncode == 2
-    assert out.stderr.strip() == ("optout-tui: profile 'audit' is read-only and refuses every change; use a profile "
-                                  "that may write (--profile NAME) or set read_only = false for it in the config")
+    assert out.stderr.strip() == (
+        "optout-tui: profile 'audit' is read-only and refuses every change; use a profile "
+        "that may write (--profile NAME) or set read_only = false for it in the config"
+    )
     assert emu.get("/stats").json()["requests"] == before

@@ -98,12 +98,17 @@ async def _listed_fresh(server):
 
 async def test_080_needs_one_call_per_number_and_is_audited(lists, profile, journal, audit):
     engine = BulkEngine(lists.n080, profile, journal=journal, audit=audit)
-    result = await engine.run(Action.REGISTER, ["0809990001", "0809990002"], extra={"company": "Example Co."},
-                              reason="new campaign")
+    result = await engine.run(
+        Action.REGISTER, ["0809990001", "0809990002"], extra={"company": "Example Co."}, reason="new campaign"
+    )
     assert result.done == 2 and result.requests == 2
     entry = list(audit.entries())[-1]
-    assert (entry.list, entry.action, entry.values, entry.reason) == ("080", "register", ["0809990001", "0809990002"],
-                                                                       "new campaign")
+    assert (entry.list, entry.action, entry.values, entry.reason) == (
+        "080",
+        "register",
+        ["0809990001", "0809990002"],
+        "new campaign",
+    )
     assert "registered 2" in entry.answer and entry.job_id == result.job_id
     gone = await engine.run(Action.REMOVE, ["0809990001"])
     assert gone.done == 1
@@ -118,7 +123,10 @@ async def test_every_kind_of_change_leaves_an_audit_entry(lists, profile, journa
     await sms.run(Action.REMOVE, ["01055550000"], reason="asked to undo")
     entries = list(audit.entries())[-3:]
     assert [(e.action, e.count, e.os_user, e.profile) for e in entries] == [
-        ("register", 1, "agent7", "demo"), ("register", 150, "agent7", "demo"), ("remove", 1, "agent7", "demo")]
+        ("register", 1, "agent7", "demo"),
+        ("register", 150, "agent7", "demo"),
+        ("remove", 1, "agent7", "demo"),
+    ]
     assert entries[0].values == ["01055550000"] and entries[0].answer.startswith("registered 1")
     assert entries[1].values is None and entries[1].job_id == big.job_id  # big jobs are named by their job
     assert entries[2].reason == "asked to undo"
@@ -138,7 +146,8 @@ async def test_wrong_credentials_stop_the_run_and_leave_it_resumable(emulator, j
     lists = build_lists(profile, bad, retry=FAST_RETRY)
     try:
         result = await BulkEngine(lists.sms, profile, journal=journal, audit=audit).run(
-            Action.REGISTER, numbers(900_000, 3_000))
+            Action.REGISTER, numbers(900_000, 3_000)
+        )
     finally:
         await lists.aclose()
     assert result.stopped and "credentials" in result.stopped
@@ -163,7 +172,8 @@ async def test_chunks_the_client_gave_up_on_are_sent_again_later_then_recorded_f
             assert result.requests > 40  # failed chunks went round again
             assert 0 < result.failed < 200  # 0.6 ** 3 of the chunks fail three times running
             assert sorted(result.failed_values) == sorted(
-                r.value for r in journal.results(result.job_id) if r.status == "failed")
+                r.value for r in journal.results(result.job_id) if r.status == "failed"
+            )
             assert journal.job(result.job_id).state == JobState.FAILED
             httpx_post = __import__("httpx").post
             httpx_post(f"{server.base_url}/_emulator/config", json={"fault_rate": 0})
@@ -180,7 +190,8 @@ async def test_an_unreachable_vendor_stops_the_run_at_once_and_leaves_it_resumab
     lists = build_lists(down, secrets, retry=FAST_RETRY)
     try:
         result = await BulkEngine(lists.sms, down, journal=journal, audit=audit).run(
-            Action.REGISTER, numbers(700_000, 5_000))
+            Action.REGISTER, numbers(700_000, 5_000)
+        )
     finally:
         await lists.aclose()
     assert "could not reach" in result.stopped and result.api_failed_entirely
@@ -188,11 +199,14 @@ async def test_an_unreachable_vendor_stops_the_run_at_once_and_leaves_it_resumab
     assert "stopped" in list(audit.entries())[-1].answer
 
 
-@pytest.mark.parametrize("kind,values", [
-    ("sms", numbers(200_000, 2_100)),  # every answer alike: booked per chunk in one run
-    ("sms", numbers(210_000, 700) + ["0" * 19] + numbers(210_700, 300)),  # one refused value in a chunk
-    ("email", [f"mix{i}@example.kr" for i in range(40)] + ["mix3@example.kr"]),  # 5 of them already on it
-])
+@pytest.mark.parametrize(
+    "kind,values",
+    [
+        ("sms", numbers(200_000, 2_100)),  # every answer alike: booked per chunk in one run
+        ("sms", [*numbers(210_000, 700), "0" * 19, *numbers(210_700, 300)]),  # one refused value in a chunk
+        ("email", [*(f"mix{i}@example.kr" for i in range(40)), "mix3@example.kr"]),  # 5 of them already on it
+    ],
+)
 async def test_the_summary_of_a_fresh_job_is_what_the_journal_holds(lists, profile, journal, audit, kind, values):
     """A fresh job's result is made from what the run itself recorded, without reading the journal
     back: it must say exactly what the journal says, value by value."""
@@ -203,10 +217,16 @@ async def test_the_summary_of_a_fresh_job_is_what_the_journal_holds(lists, profi
     result = await engine.run(Action.REGISTER, values)
     rows = list(journal.results(result.job_id))
     assert [(o.value, o.status.value, o.detail) for o in result.outcomes] == [
-        (r.value, r.status, r.detail) for r in rows]
+        (r.value, r.status, r.detail) for r in rows
+    ]
     counts = {s: sum(1 for r in rows if r.status == s) for s in ("registered", "already", "invalid", "failed")}
     assert (result.done, result.already, result.invalid, result.failed, result.pending) == (
-        counts["registered"], counts["already"], counts["invalid"], counts["failed"], 0)
+        counts["registered"],
+        counts["already"],
+        counts["invalid"],
+        counts["failed"],
+        0,
+    )
     assert journal.job(result.job_id).counts == {s: n for s, n in counts.items() if n}
     if kind == "email":  # the Mailer says "n changed, m ignored" for the batch: lookups say which
         assert (result.done, result.already) == (35, 5)
@@ -215,7 +235,9 @@ async def test_the_summary_of_a_fresh_job_is_what_the_journal_holds(lists, profi
         assert result.invalid == (1 if len(values) == 1_001 else 0)
 
 
-async def test_a_cancel_while_the_job_is_being_finished_still_writes_its_audit_entry(lists, profile, journal, audit, monkeypatch):
+async def test_a_cancel_while_the_job_is_being_finished_still_writes_its_audit_entry(
+    lists, profile, journal, audit, monkeypatch
+):
     import asyncio
     import time
 

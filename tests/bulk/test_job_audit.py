@@ -29,12 +29,12 @@ async def cut_off_after_last_chunk(lists, profile, journal, audit, values) -> st
 
 
 async def test_a_job_killed_after_its_last_chunk_gets_one_entry_counting_all_its_values_on_resume(
-        lists, profile, journal, audit):
+    lists, profile, journal, audit
+):
     values = numbers(0, 2_500)
     job_id = await cut_off_after_last_chunk(lists, profile, journal, audit, values)
     info = journal.job(job_id)
-    assert (info.state, info.unsent, info.resumable, entries_of(audit, job_id)) == (
-        JobState.INTERRUPTED, 0, True, [])
+    assert (info.state, info.unsent, info.resumable, entries_of(audit, job_id)) == (JobState.INTERRUPTED, 0, True, [])
     result = await BulkEngine(lists.sms, profile, journal=journal, audit=audit).resume(job_id)
     assert (result.done, result.pending, result.requests) == (2_500, 0, 0)
     assert [entry.count for entry in entries_of(audit, job_id)] == [2_500]
@@ -42,7 +42,8 @@ async def test_a_job_killed_after_its_last_chunk_gets_one_entry_counting_all_its
 
 
 async def test_a_job_killed_after_its_last_chunk_gets_its_entry_when_the_next_job_starts(
-        lists, profile, journal, audit):
+    lists, profile, journal, audit
+):
     job_id = await cut_off_after_last_chunk(lists, profile, journal, audit, numbers(3_000, 30))
     await BulkEngine(lists.sms, profile, journal=journal, audit=audit).run(Action.REGISTER, numbers(4_000, 5))
     [entry] = entries_of(audit, job_id)
@@ -69,11 +70,14 @@ def fill_the_disk(journal) -> None:
     journal.query("PRAGMA max_page_count = 1")  # at least the pages the file has
     with pytest.raises(JournalError, match="full"):
         for _ in range(100_000):  # the smallest entries, until not even one more fits
-            journal.query("INSERT INTO audit (at, os_user, profile, list, action, count) VALUES ('', '', '', '', '', 0)")
+            journal.query(
+                "INSERT INTO audit (at, os_user, profile, list, action, count) VALUES ('', '', '', '', '', 0)"
+            )
 
 
 async def test_a_full_disk_at_the_end_leaves_neither_the_end_nor_the_entry_and_a_resume_writes_both(
-        lists, profile, journal, audit):
+    lists, profile, journal, audit
+):
     engine = BulkEngine(lists.sms, profile, journal=journal, audit=audit)
     run = BulkRun(engine, Action.REGISTER)
     for chunk in await run.plan(numbers(8_000, 1_200)):

@@ -44,11 +44,12 @@ def journal_path() -> Path:
 
 def interrupted_job(path: Path, values: list[str] | None = None) -> str:
     """A job whose row says running, written by a process that has ended without finishing it."""
-    code = ("import sys; from optout_tui.bulk.journal import Journal; "
-            "print(Journal(sys.argv[1]).create_job(profile='default', kind='sms', action='register', "
-            f"values={values or ['01055550000']!r}, batch_size=1000))")
-    return subprocess.run([*BIN[:1], "-c", code, str(path)], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    code = (
+        "import sys; from optout_tui.bulk.journal import Journal; "
+        "print(Journal(sys.argv[1]).create_job(profile='default', kind='sms', action='register', "
+        f"values={values or ['01055550000']!r}, batch_size=1000))"
+    )
+    return subprocess.run([*BIN[:1], "-c", code, str(path)], capture_output=True, text=True, check=True).stdout.strip()
 
 
 def set_pid(path: Path, job_id: str, pid: int) -> None:
@@ -57,8 +58,15 @@ def set_pid(path: Path, job_id: str, pid: int) -> None:
 
 
 def claimers(path: Path, job_id: str, count: int) -> list[subprocess.Popen]:
-    procs = [subprocess.Popen([sys.executable, "-c", _CLAIMER, str(path), job_id], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True) for _ in range(count)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _CLAIMER, str(path), job_id],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
     assert [proc.stdout.readline() for proc in procs] == ["ready\n"] * count
     return procs
 
@@ -94,8 +102,9 @@ def test_two_resumers_at_once_one_takes_the_job_and_the_other_is_told_in_one_lin
             proc.stdin.flush()
         answers = sorted(proc.stdout.readline().strip() for proc in procs)
         assert answers[0] == "claimed"
-        assert re.fullmatch(rf"job {job} is already running in an optout-tui \(pid \d+\); wait for it to finish",
-                            answers[1])
+        assert re.fullmatch(
+            rf"job {job} is already running in an optout-tui \(pid \d+\); wait for it to finish", answers[1]
+        )
         journal = Journal(path)
         assert journal.job(job).state == JobState.RUNNING
         with pytest.raises(JobBusyError):
@@ -118,7 +127,8 @@ def test_jobs_resume_of_a_job_another_process_runs_is_one_clear_line():
         let_go(procs)
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.strip().splitlines() == [
-        f"optout-tui: job {job} is still running in another optout-tui; wait for it or stop it first"]
+        f"optout-tui: job {job} is still running in another optout-tui; wait for it or stop it first"
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -134,8 +144,13 @@ def test_a_job_killed_mid_run_is_interrupted_and_resume_sends_every_value(emulat
     control = httpx.Client(base_url=f"{emulator.base_url}/_emulator")
     control.post("/config", json={"latency_ms": 20_000}).raise_for_status()  # every request is still out when killed
     sent_before = control.get("/stats").json()["requests"]
-    proc = subprocess.Popen([*BIN, "add", "sms", "--file", "in.txt"], env=env, cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*BIN, "add", "sms", "--file", "in.txt"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         job = _wait_for_requests(proc, control, sent_before)
         assert Journal(journal_path()).job(job).state == JobState.RUNNING
@@ -147,8 +162,9 @@ def test_a_job_killed_mid_run_is_interrupted_and_resume_sends_every_value(emulat
     set_pid(journal_path(), job, os.getpid())  # its pid recycled: a live process that is not running the job
 
     def optout(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([*BIN, *args], check=False, capture_output=True, text=True, env=env, cwd=tmp_path,
-                              timeout=120)
+        return subprocess.run(
+            [*BIN, *args], check=False, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+        )
 
     assert re.search(rf"^{job}\s.*\binterrupted\b", optout("jobs").stdout, re.MULTILINE)
     resumed = optout("jobs", "resume", job)

@@ -16,7 +16,7 @@ def test_every_line_lands_in_one_bucket():
 
 
 def test_csv_export_uses_the_first_column_and_skips_its_header():
-    lines = ["phone,name,note", "010-1234-5678,Kim,VIP", "\"010-2222-3333\";Lee", "01012345678\tagain"]
+    lines = ["phone,name,note", "010-1234-5678,Kim,VIP", '"010-2222-3333";Lee', "01012345678\tagain"]
     p = preview_lines(lines, ListKind.SMS)
     assert p.values == ["01012345678", "01022223333"]
     assert p.duplicate == 1 and p.invalid == 0
@@ -33,7 +33,9 @@ def test_addresses_that_differ_only_in_case_are_duplicates():
     assert p.values == ["Minsu@example.kr", "minsu@example.com"]
     assert (p.ok, p.invalid, p.duplicate) == (2, 0, 2)
     assert [(line.line_no, line.reason) for line in p.lines if line.status == "duplicate"] == [
-        (2, "same as line 1"), (3, "same as line 1")]
+        (2, "same as line 1"),
+        (3, "same as line 1"),
+    ]
 
 
 def test_a_010_number_with_7_digits_is_flagged_not_sent():
@@ -41,7 +43,8 @@ def test_a_010_number_with_7_digits_is_flagged_not_sent():
     assert p.values == ["01012345678"]
     assert [(line.line_no, line.reason) for line in p.invalid_lines()] == [
         (2, "a 010 number has 8 digits after 010; this one has 7 (a typo?)"),
-        (3, "a 010 number has 8 digits after 010; this one has 7 (a typo?)")]
+        (3, "a 010 number has 8 digits after 010; this one has 7 (a typo?)"),
+    ]
 
 
 def test_080_numbers_of_both_lengths_are_values():

@@ -26,8 +26,10 @@ def new_run(lst, profile, journal, audit, **kwargs) -> BulkRun:
 
 def fail_next(server, route: str, count: int, status: int) -> None:
     """The emulator answers the next `count` requests to `route` with `status`."""
-    httpx.post(f"{server.base_url}/_emulator/fail-next",
-               json={"count": count, "status": status, "route": route, "retry_after": 0}).raise_for_status()
+    httpx.post(
+        f"{server.base_url}/_emulator/fail-next",
+        json={"count": count, "status": status, "route": route, "retry_after": 0},
+    ).raise_for_status()
 
 
 def statuses(journal, job_id: str) -> list[str | None]:
@@ -35,14 +37,17 @@ def statuses(journal, job_id: str) -> list[str | None]:
 
 
 async def test_plan_cuts_the_values_by_the_lists_batch_size_and_journals_them_before_anything_is_sent(
-        emulator, lists, profile, journal, audit):
+    emulator, lists, profile, journal, audit
+):
     before = stats(emulator)["requests"]
     values = numbers(0, 2_500)
     run = new_run(lists.sms, profile, journal, audit)
     chunks = await run.plan(values)
     assert [(c.index, list(c.seqs), c.values) for c in chunks] == [
-        (0, list(range(1_000)), values[:1_000]), (1, list(range(1_000, 2_000)), values[1_000:2_000]),
-        (2, list(range(2_000, 2_500)), values[2_000:])]
+        (0, list(range(1_000)), values[:1_000]),
+        (1, list(range(1_000, 2_000)), values[1_000:2_000]),
+        (2, list(range(2_000, 2_500)), values[2_000:]),
+    ]
     job = journal.job(run.job_id)
     assert (job.total, job.chunks, job.state, job.counts) == (2_500, 3, JobState.RUNNING, {"pending": 2_500})
     hub = new_run(lists.n080, profile, journal, audit)  # the Hub takes one number a call
@@ -57,7 +62,12 @@ async def test_send_makes_one_call_for_a_chunk_and_books_its_answer(emulator, li
     before = stats(emulator)["by_route"].get("sens.register", 0)
     answer = await run.send(chunks[1])
     assert stats(emulator)["by_route"]["sens.register"] - before == 1
-    assert (answer.runs, answer.answered, answer.again, answer.error) == ([(1_000, 1_499, "registered", "")], 500, None, None)
+    assert (answer.runs, answer.answered, answer.again, answer.error) == (
+        [(1_000, 1_499, "registered", "")],
+        500,
+        None,
+        None,
+    )
     assert run.unrecorded == [(1, "done", 1, answer.runs)]
     progress = run.progress()
     assert (progress.chunks_done, progress.values_done, progress.values_total) == (1, 500, 1_500)
@@ -74,7 +84,8 @@ async def test_send_books_a_value_the_vendor_refuses_on_its_own(lists, profile, 
 
 
 async def test_send_queues_what_the_vendor_did_not_answer_and_fails_it_for_good_in_the_last_round(
-        emulator, lists, profile, journal, audit):
+    emulator, lists, profile, journal, audit
+):
     lists.email.limits = dataclasses.replace(lists.email.limits, batch_size=4)
     values = [f"again{i}@example.kr" for i in range(4)]
     run = new_run(lists.email, profile, journal, audit)
@@ -93,8 +104,9 @@ async def test_send_queues_what_the_vendor_did_not_answer_and_fails_it_for_good_
 
 async def test_send_with_wrong_credentials_stops_the_run_and_books_nothing(emulator, profile, journal, audit):
     _, secrets = demo_settings(emulator)
-    lists = build_lists(profile, Secrets(ncloud_access_key=secrets.ncloud_access_key, ncloud_secret_key="wrong"),
-                        retry=FAST_RETRY)
+    lists = build_lists(
+        profile, Secrets(ncloud_access_key=secrets.ncloud_access_key, ncloud_secret_key="wrong"), retry=FAST_RETRY
+    )
     try:
         run = new_run(lists.sms, profile, journal, audit)
         [chunk] = await run.plan(numbers(30_000, 3))
@@ -159,8 +171,9 @@ async def test_a_resumed_run_plans_what_is_left_and_finishes_from_the_journal(li
     assert list(audit.entries())[-1].answer == "resumed: registered 25, already 0, invalid 0, failed 0"
 
 
-async def test_retries_reach_a_run_through_its_list_while_it_runs_and_only_then(emulator, lists, profile, journal,
-                                                                               audit):
+async def test_retries_reach_a_run_through_its_list_while_it_runs_and_only_then(
+    emulator, lists, profile, journal, audit
+):
     seen = []
     run = new_run(lists.sms, profile, journal, audit, on_progress=seen.append)
     chunks = await run.plan(numbers(40_000, 10))

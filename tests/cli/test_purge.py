@@ -128,5 +128,6 @@ def test_purge_beside_a_running_sync_is_one_line_and_deletes_nothing(optout):
         out = optout("purge", "--before", "2099-01-01", "--yes")
     assert out.returncode == 2 and out.stderr.strip().splitlines() == [
         "optout-tui: another sync of this profile's snapshot is running (dashboard or command line): "
-        "wait for it to finish, then purge again"]
+        "wait for it to finish, then purge again"
+    ]
     assert optout("jobs", "show", job_id, "--format", "jsonl").stdout.count("\n") == 1

@@ -32,8 +32,9 @@ def seoul_time(monkeypatch):
 
 
 def emulator_config(**overrides) -> EmulatorConfig:
-    return EmulatorConfig(**{"sms_count": SMS_COUNT, "email_count": EMAIL_COUNT, "anchor_ms": ANCHOR_MS,
-                             "hang_seconds": 1.0, **overrides})
+    return EmulatorConfig(
+        **{"sms_count": SMS_COUNT, "email_count": EMAIL_COUNT, "anchor_ms": ANCHOR_MS, "hang_seconds": 1.0, **overrides}
+    )
 
 
 @pytest.fixture
@@ -60,8 +61,12 @@ def make_app(server, tmp_path, *, profile_changes=None, secrets=None, **options)
     journal_path = tmp_path / "journal.sqlite3"
     options.setdefault("bulk_options", {"journal": Journal(journal_path), "audit": AuditLog(journal_path)})
     return OptOutApp(
-        lists_factory(profile, secrets), profile, secrets=secrets, lists_factory=lists_factory,
-        owns_lists=True, **options,
+        lists_factory(profile, secrets),
+        profile,
+        secrets=secrets,
+        lists_factory=lists_factory,
+        owns_lists=True,
+        **options,
     )
 
 

@@ -18,8 +18,14 @@ class LeavesWhenRowsArrive(OptOutApp):
     def _rows(self, event: EntryList.StateChanged) -> None:
         if event.state.loaded:
             in_force = self.screen.active_bindings
-            self.exit({"profile": self.profile.name, "demo": self.profile.demo, "rows": event.state.loaded,
-                       "ctrl+k": in_force["ctrl+k"].binding.id if "ctrl+k" in in_force else None})
+            self.exit(
+                {
+                    "profile": self.profile.name,
+                    "demo": self.profile.demo,
+                    "rows": event.state.loaded,
+                    "ctrl+k": in_force["ctrl+k"].binding.id if "ctrl+k" in in_force else None,
+                }
+            )
 
 
 def test_demo_mode_shows_sample_rows_and_stops_the_emulator(tmp_path):
@@ -32,8 +38,9 @@ def test_demo_mode_shows_sample_rows_and_stops_the_emulator(tmp_path):
 def test_keys_from_the_config_file_are_applied(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('[keys]\napp.lookup = "ctrl+k"\n', encoding="utf-8")
-    seen = run_dashboard(CliContext(demo=True, config_path=str(config)), app_class=LeavesWhenRowsArrive,
-                         headless=True, size=(120, 36))
+    seen = run_dashboard(
+        CliContext(demo=True, config_path=str(config)), app_class=LeavesWhenRowsArrive, headless=True, size=(120, 36)
+    )
     assert seen["ctrl+k"] == "app.lookup"
 
 
@@ -63,14 +70,18 @@ def test_the_first_pages_error_reaches_the_list(tmp_path, monkeypatch):
 
     with EmulatorServer(EmulatorConfig(sms_count=20, email_count=5)) as server:
         for name, value in {
-            "OPTOUT_SENS_URL": server.base_url, "OPTOUT_MAILER_URL": f"{server.base_url}/api/v1",
-            "OPTOUT_HUB_URL": server.base_url, "OPTOUT_NHN_OAUTH_URL": server.base_url,
+            "OPTOUT_SENS_URL": server.base_url,
+            "OPTOUT_MAILER_URL": f"{server.base_url}/api/v1",
+            "OPTOUT_HUB_URL": server.base_url,
+            "OPTOUT_NHN_OAUTH_URL": server.base_url,
             "OPTOUT_SENS_SERVICE_ID": server.config.credentials.sens_service_id,
-            "NCLOUD_ACCESS_KEY": "WRONGACCESSKEY000001", "NCLOUD_SECRET_KEY": "wrong-secret",
+            "NCLOUD_ACCESS_KEY": "WRONGACCESSKEY000001",
+            "NCLOUD_SECRET_KEY": "wrong-secret",
         }.items():
             monkeypatch.setenv(name, value)
-        error = run_dashboard(CliContext(config_path=None), app_class=LeavesOnTheFirstError,
-                              headless=True, size=(120, 36))
+        error = run_dashboard(
+            CliContext(config_path=None), app_class=LeavesOnTheFirstError, headless=True, size=(120, 36)
+        )
     assert error.is_auth and error.status == 401  # the first page's own error, not a hang or a crash
 
 

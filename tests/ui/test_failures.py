@@ -119,7 +119,9 @@ async def test_the_palette_switches_to_another_profile(emulator, tmp_path, monke
     from .conftest import lists_factory
 
     demo, secrets = demo_settings(emulator)
-    urls = "\n".join(f'{key} = "{getattr(demo, key)}"' for key in ("sens_url", "mailer_url", "hub_url", "nhn_oauth_url"))
+    urls = "\n".join(
+        f'{key} = "{getattr(demo, key)}"' for key in ("sens_url", "mailer_url", "hub_url", "nhn_oauth_url")
+    )
     config = tmp_path / "config.toml"
     config.write_text(
         f'default_profile = "desk"\n[profiles.desk]\n{urls}\nsens_service_id = "{demo.sens_service_id}"\n'
@@ -127,13 +129,21 @@ async def test_the_palette_switches_to_another_profile(emulator, tmp_path, monke
         f'[profiles.admin]\n{urls}\nsens_service_id = "{demo.sens_service_id}"\nnhn_app_key = "{demo.nhn_app_key}"\n',
         encoding="utf-8",
     )
-    for name, env in (("ncloud_access_key", "NCLOUD_ACCESS_KEY"), ("ncloud_secret_key", "NCLOUD_SECRET_KEY"),
-                      ("nhn_user_access_key_id", "NHN_USER_ACCESS_KEY_ID"),
-                      ("nhn_secret_access_key", "NHN_SECRET_ACCESS_KEY")):
+    for name, env in (
+        ("ncloud_access_key", "NCLOUD_ACCESS_KEY"),
+        ("ncloud_secret_key", "NCLOUD_SECRET_KEY"),
+        ("nhn_user_access_key_id", "NHN_USER_ACCESS_KEY_ID"),
+        ("nhn_secret_access_key", "NHN_SECRET_ACCESS_KEY"),
+    ):
         monkeypatch.setenv(env, getattr(secrets, name))
     profile = load_profile(str(config))
-    app = OptOutApp(lists_factory(profile, load_secrets(profile)), profile, lists_factory=lists_factory,
-                    owns_lists=True, config_path=str(config))
+    app = OptOutApp(
+        lists_factory(profile, load_secrets(profile)),
+        profile,
+        lists_factory=lists_factory,
+        owns_lists=True,
+        config_path=str(config),
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.profile.name == "desk" and "READ-ONLY" in app.query_one(TopBar).badges

@@ -5,15 +5,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from optout_tui.bulk.audit import AuditLog
-from optout_tui.bulk.journal import Journal
 from optout_tui.bulk.history import PAGE, AuditFilter, History, search_term
+from optout_tui.bulk.journal import Journal
 
 
 def audit_with(path, count: int) -> AuditLog:
     audit = AuditLog(path)
     for i in range(count):
-        audit.append(profile="demo" if i % 2 else "work", list_kind="sms", action="register",
-                     values=[f"0100000{i:04d}"], answer=f"done 1, already 0 #{i}", reason=f"ticket {i}")
+        audit.append(
+            profile="demo" if i % 2 else "work",
+            list_kind="sms",
+            action="register",
+            values=[f"0100000{i:04d}"],
+            answer=f"done 1, already 0 #{i}",
+            reason=f"ticket {i}",
+        )
     return audit
 
 
@@ -48,8 +54,10 @@ def test_job_results_in_input_order_filtered_by_outcome(tmp_path):
     journal = Journal(path)
     values = [f"0109{i:07d}" for i in range(PAGE + 30)]
     job_id = journal.create_job(profile="demo", kind="sms", action="register", values=values, batch_size=100)
-    journal.record_chunks(job_id, [(0, "done", 1, [(i, "done" if i % 10 else "failed", "" if i % 10 else "HTTP 500")
-                                                   for i in range(100)])])
+    journal.record_chunks(
+        job_id,
+        [(0, "done", 1, [(i, "done" if i % 10 else "failed", "" if i % 10 else "HTTP 500") for i in range(100)])],
+    )
     history = History(path)
     every = history.job_results(job_id)
     assert every.count == PAGE + 30

@@ -7,7 +7,7 @@ import json
 
 from textual.widgets import TextArea
 
-from optout_tui.bulk.journal import Journal, JobState
+from optout_tui.bulk.journal import JobState, Journal
 from optout_tui.ui.screens.audit import AuditScreen
 from optout_tui.ui.screens.job_results import JobResultsScreen
 from optout_tui.ui.screens.jobs import JobsScreen
@@ -29,8 +29,9 @@ def rendered(screen, selector: str) -> str:
 
 def cancelled_job(app, values: list[str], *, profile: str = "demo", reason: str = "") -> str:
     journal = app.bulk_options["journal"]
-    job_id = journal.create_job(profile=profile, kind="sms", action="register", values=values, batch_size=1000,
-                                reason=reason)
+    job_id = journal.create_job(
+        profile=profile, kind="sms", action="register", values=values, batch_size=1000, reason=reason
+    )
     journal.finish(job_id, JobState.CANCELLED, "cancelled by the user")
     return job_id
 
@@ -73,8 +74,14 @@ async def test_the_audit_filters_by_date_and_value_and_says_what_a_bad_date_is(e
     app = make_app(emulator, tmp_path)
     audit = app.bulk_options["audit"]
     for i in range(5):
-        audit.append(profile="demo", list_kind="email", action="remove", values=[f"user{i}@example.com"],
-                     answer="done 1", reason=f"CS-{i}")
+        audit.append(
+            profile="demo",
+            list_kind="email",
+            action="remove",
+            values=[f"user{i}@example.com"],
+            answer="done 1",
+            reason=f"CS-{i}",
+        )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("A")
         await settle(pilot)
@@ -102,8 +109,14 @@ async def test_the_audit_exports_the_filtered_view_to_csv_and_json(emulator, tmp
     app = make_app(emulator, tmp_path)
     audit = app.bulk_options["audit"]
     for i in range(250):  # more than one page
-        audit.append(profile="demo", list_kind="sms", action="register", values=[f"0107000{i:04d}"],
-                     answer="done 1", reason="batch A" if i < 240 else "batch B")
+        audit.append(
+            profile="demo",
+            list_kind="sms",
+            action="register",
+            values=[f"0107000{i:04d}"],
+            answer="done 1",
+            reason="batch A" if i < 240 else "batch B",
+        )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("A")
         await settle(pilot)
@@ -130,8 +143,14 @@ async def test_the_audit_list_pages_to_its_oldest_entry(emulator, tmp_path):
     app = make_app(emulator, tmp_path)
     audit = app.bulk_options["audit"]
     for i in range(1_000):
-        audit.append(profile="demo", list_kind="sms", action="register", values=[f"0108000{i:04d}"],
-                     answer="done 1", reason=f"r{i}")
+        audit.append(
+            profile="demo",
+            list_kind="sms",
+            action="register",
+            values=[f"0108000{i:04d}"],
+            answer="done 1",
+            reason=f"r{i}",
+        )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("A")
         await settle(pilot)
@@ -230,7 +249,10 @@ async def test_a_jobs_per_value_results_are_listed_filtered_and_exported(emulato
     with (tmp_path / "results.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["value"], r["outcome"]) for r in rows] == [
-        ("01033000001", "registered"), ("01033000002", "registered"), ("01033000003", "registered")]
+        ("01033000001", "registered"),
+        ("01033000002", "registered"),
+        ("01033000003", "registered"),
+    ]
     data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert [item["value"] for item in data] == ["01033000001", "01033000002", "01033000003"]
 

@@ -40,8 +40,9 @@ async def test_a_page_just_read_stays_in_the_cache():
 async def test_the_same_widget_lists_a_tab_and_the_audit_trail_and_scrolls_them_sideways(emulator, tmp_path):
     app = make_app(emulator, tmp_path)
     audit = app.bulk_options["audit"]
-    audit.append(profile="demo", list_kind="sms", action="register", values=["01031000001"], answer="done 1",
-                 reason="CS-1")
+    audit.append(
+        profile="demo", list_kind="sms", action="register", values=["01031000001"], answer="done 1", reason="CS-1"
+    )
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("3")  # the 080 list: nine columns, wider than 80 cells
         await settle(pilot)

@@ -3,12 +3,11 @@ at once, with the snapshot's age; a complete value still asks the vendor."""
 
 from __future__ import annotations
 
-from optout_tui.api.base import ListKind
+from optout_tui.demo import demo_settings
 from optout_tui.snapshot import SnapshotStore, Syncer
 from optout_tui.ui.widgets.list_pane import ListPane
 
 from .conftest import lists_factory, make_app, settle, status_text
-from optout_tui.demo import demo_settings
 
 
 async def sync_snapshot(server) -> None:

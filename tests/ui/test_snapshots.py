@@ -131,10 +131,24 @@ async def save_rows(pilot):
     await pilot.press("e")
 
 
-DIALOGS = {f.__name__: f for f in (
-    quick_lookup, detail_080, register_preview, register_080, send_question, deregister_confirmation, export,
-    credentials, help_keys, audit_trail, jobs, job_results, save_rows,
-)}
+DIALOGS = {
+    f.__name__: f
+    for f in (
+        quick_lookup,
+        detail_080,
+        register_preview,
+        register_080,
+        send_question,
+        deregister_confirmation,
+        export,
+        credentials,
+        help_keys,
+        audit_trail,
+        jobs,
+        job_results,
+        save_rows,
+    )
+}
 HISTORY = {audit_trail, jobs, job_results, save_rows}  # dialogs shown over seeded jobs and audit entries
 
 
@@ -154,33 +168,75 @@ def seed_history(path) -> None:
 
     conn, _ = connect(path)
     jobs = [
-        ("20260527-a1b2c3", "2026-05-27T01:10:00.000+00:00", "sms", "register", 2500, "cancelled", "CS-4711 complaint export",
-         [("registered", 1000), (None, 1500)]),
-        ("20260527-d4e5f6", "2026-05-27T03:20:00.000+00:00", "email", "remove", 3, "done", "ticket 4712",
-         [("removed", 2), ("not_on_list", 1)]),
-        ("20260528-0a0b0c", "2026-05-28T00:05:00.000+00:00", "sms", "register", 120, "failed", "",
-         [("registered", 100), ("failed", 20)]),
+        (
+            "20260527-a1b2c3",
+            "2026-05-27T01:10:00.000+00:00",
+            "sms",
+            "register",
+            2500,
+            "cancelled",
+            "CS-4711 complaint export",
+            [("registered", 1000), (None, 1500)],
+        ),
+        (
+            "20260527-d4e5f6",
+            "2026-05-27T03:20:00.000+00:00",
+            "email",
+            "remove",
+            3,
+            "done",
+            "ticket 4712",
+            [("removed", 2), ("not_on_list", 1)],
+        ),
+        (
+            "20260528-0a0b0c",
+            "2026-05-28T00:05:00.000+00:00",
+            "sms",
+            "register",
+            120,
+            "failed",
+            "",
+            [("registered", 100), ("failed", 20)],
+        ),
     ]
     for job_id, at, kind, action, total, state, reason, outcomes in jobs:
         conn.execute(
             "INSERT INTO jobs (id, created, updated, os_user, profile, kind, action, reason, extra, batch_size, total,"
             " chunks, state) VALUES (?,?,?,?,?,?,?,?,'{}',1000,?,?,?)",
-            (job_id, at, at, "agent.kim", "demo", kind, action, reason, total, (total + 999) // 1000, state))
+            (job_id, at, at, "agent.kim", "demo", kind, action, reason, total, (total + 999) // 1000, state),
+        )
         statuses = [status for status, count in outcomes for _ in range(count)]
         values = [f"0102000{seq:04d}" if kind == "sms" else f"user{seq}@example.com" for seq in range(total)]
         for chunk, first in enumerate(range(0, total, 1000)):
-            conn.execute("INSERT INTO job_chunks (job_id, chunk, first_seq, size, vals) VALUES (?,?,?,?,?)",
-                         (job_id, chunk, first, len(values[first:first + 1000]), json.dumps(values[first:first + 1000])))
+            conn.execute(
+                "INSERT INTO job_chunks (job_id, chunk, first_seq, size, vals) VALUES (?,?,?,?,?)",
+                (job_id, chunk, first, len(values[first : first + 1000]), json.dumps(values[first : first + 1000])),
+            )
         for seq, status in enumerate(statuses):
             if status is not None:
-                conn.execute("INSERT INTO job_outcomes (job_id, seq, status, detail) VALUES (?,?,?,?)",
-                             (job_id, seq, status, "HTTP 503, gave up" if status == "failed" else ""))
+                conn.execute(
+                    "INSERT INTO job_outcomes (job_id, seq, status, detail) VALUES (?,?,?,?)",
+                    (job_id, seq, status, "HTTP 503, gave up" if status == "failed" else ""),
+                )
         values = None if total > 100 else json.dumps([f"user{i}@example.com" for i in range(total)])
         conn.execute(
             "INSERT INTO audit (at, os_user, profile, list, action, count, vals, job_id, reason, answer)"
             " VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (at, "agent.kim", "demo", kind, action, total, values, job_id, reason,
-             {"cancelled": "done 1,000, already 0, invalid 0, failed 0, not sent 1,500; cancelled",
-              "done": "done 2, already 1, invalid 0, failed 0",
-              "failed": "done 100, already 0, invalid 0, failed 20; first error: HTTP 503, gave up"}[state]))
+            (
+                at,
+                "agent.kim",
+                "demo",
+                kind,
+                action,
+                total,
+                values,
+                job_id,
+                reason,
+                {
+                    "cancelled": "done 1,000, already 0, invalid 0, failed 0, not sent 1,500; cancelled",
+                    "done": "done 2, already 1, invalid 0, failed 0",
+                    "failed": "done 100, already 0, invalid 0, failed 20; first error: HTTP 503, gave up",
+                }[state],
+            ),
+        )
     conn.close()

@@ -74,8 +74,7 @@ async def test_lookup_selects_the_value_so_the_next_one_replaces_it(emulator, tm
         assert app.screen.query_one("#lookup-value").value == "010"
 
 
-async def test_export_shows_no_progress_before_it_starts_and_says_where_the_file_went(emulator, tmp_path,
-                                                                                     monkeypatch):
+async def test_export_shows_no_progress_before_it_starts_and_says_where_the_file_went(emulator, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = make_app(emulator, tmp_path)
     async with app.run_test(size=SIZE) as pilot:

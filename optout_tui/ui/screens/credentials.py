@@ -69,8 +69,9 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
                 for name in SECRET_ENV:
                     with Horizontal(classes="field"):
                         yield Label(SECRET_LABELS.get(name, name))
-                        yield Input(password=True, placeholder=f"now: {mask(getattr(self.secrets, name))}",
-                                    id=f"secret-{name}")
+                        yield Input(
+                            password=True, placeholder=f"now: {mask(getattr(self.secrets, name))}", id=f"secret-{name}"
+                        )
                 for name, label in PROFILE_SETTINGS.items():
                     with Horizontal(classes="field"):
                         yield Label(label)
@@ -98,11 +99,13 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
         if status.usable:
             widget.update(Text(f"✔ {status.line}; Save stores the secrets there.", style="green"))
         else:
-            widget.update(Text(
-                f"⚠ {status.line}\nSave is not possible here: use 'Keep for this session only' "
-                "(forgotten when the dashboard closes) or the environment variables.",
-                style="bold yellow",
-            ))
+            widget.update(
+                Text(
+                    f"⚠ {status.line}\nSave is not possible here: use 'Keep for this session only' "
+                    "(forgotten when the dashboard closes) or the environment variables.",
+                    style="bold yellow",
+                )
+            )
         if self.focused is not None:  # the status took room: keep the field being typed in in view
             self.call_after_refresh(self.focused.scroll_visible, animate=False)
 
@@ -116,8 +119,9 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
         return Secrets(**values)
 
     def form_profile(self) -> Profile:
-        settings: dict[str, Any] = {name: self.query_one(f"#setting-{name}", Input).value.strip() or None
-                                    for name in PROFILE_SETTINGS}
+        settings: dict[str, Any] = {
+            name: self.query_one(f"#setting-{name}", Input).value.strip() or None for name in PROFILE_SETTINGS
+        }
         return replace(self.profile, **settings)
 
     # ------------------------------------------------------------ testing
@@ -137,16 +141,18 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
     def _show_results(self) -> None:
         text = Text()
         for line in self.results.values():
-            text.append(line + "\n", style="green" if line.startswith("✔") else "bold red" if line.startswith("✖") else "")
+            text.append(
+                line + "\n", style="green" if line.startswith("✔") else "bold red" if line.startswith("✖") else ""
+            )
         self.query_one("#test-results", Static).update(text)
 
     @work(group="test", exit_on_error=False)
     async def _test(self, kind: ListKind) -> None:
         if self.lists_factory is None:
-            self.results[kind] = f"✖ {kind.title}: cannot test here (no way to build lists was given)"
+            self.results[kind] = f"✖ {kind.label}: cannot test here (no way to build lists was given)"
             self._show_results()
             return
-        self.results[kind] = f"… {kind.title}: calling the vendor once"
+        self.results[kind] = f"… {kind.label}: calling the vendor once"
         self._show_results()
         self.results[kind] = await test_connection(self.lists_factory, self.form_profile(), self.form_secrets(), kind)
         self._show_results()
@@ -165,10 +171,12 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
         try:
             stored = await asyncio.to_thread(store_secrets, self.profile, secrets)
         except ConfigError as exc:  # KeyringUnavailable / KeyringTimeout
-            self.query_one("#keyring-status", Static).update(Text(
-                f"✖ {exc}\nNothing was saved. 'Keep for this session only' keeps them until the dashboard closes.",
-                style="bold red",
-            ))
+            self.query_one("#keyring-status", Static).update(
+                Text(
+                    f"✖ {exc}\nNothing was saved. 'Keep for this session only' keeps them until the dashboard closes.",
+                    style="bold red",
+                )
+            )
             return
         self._apply_profile()
         self.notify(f"saved {len(stored)} secrets to the OS keyring for profile {self.profile.name!r}")
@@ -181,8 +189,11 @@ class CredentialsScreen(ModalScreen[Secrets | None]):
         secrets = self.form_secrets()
         SESSION.put(self.profile, secrets)
         self._apply_profile()
-        self.notify("secrets kept for this session only: they are forgotten when the dashboard closes",
-                    severity="warning", timeout=8)
+        self.notify(
+            "secrets kept for this session only: they are forgotten when the dashboard closes",
+            severity="warning",
+            timeout=8,
+        )
         self.dismiss(secrets)
 
     def _apply_profile(self) -> None:
@@ -200,17 +211,19 @@ async def test_connection(lists_factory, profile: Profile, secrets: Secrets, kin
     try:
         lists = lists_factory(profile, secrets)
     except ConfigError as exc:
-        return f"✖ {kind.title}: {exc}"
+        return f"✖ {kind.label}: {exc}"
     try:
         lst = lists.get(kind)
         if lst is None:
-            return f"✖ {lists.problems.get(kind, kind.title + ' is not set up')}"
+            return f"✖ {lists.problems.get(kind, kind.label + ' is not set up')}"
         page = await asyncio.wait_for(lst.fetch_page(ListFilter(), 0), TEST_TIMEOUT_S)
-        count = f"{page.total:,} entries" if page.total is not None else f"{len(page.entries)} entries on the first page"
-        return f"✔ {kind.title}: connected, {count}"
+        count = (
+            f"{page.total:,} entries" if page.total is not None else f"{len(page.entries)} entries on the first page"
+        )
+        return f"✔ {kind.label}: connected, {count}"
     except ApiError as exc:
-        return f"✖ {kind.title}: {exc.line}"
+        return f"✖ {kind.label}: {exc.line}"
     except TimeoutError:
-        return f"✖ {kind.title}: no answer in {TEST_TIMEOUT_S:.0f} s; check the endpoint and the network"
+        return f"✖ {kind.label}: no answer in {TEST_TIMEOUT_S:.0f} s; check the endpoint and the network"
     finally:
         await lists.aclose()

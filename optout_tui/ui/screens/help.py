@@ -16,7 +16,7 @@ from ..keys import all_keys
 TIPS = (
     "Dates: 2026-01-31 (from that day), 7d / 2w / 3m / 1y (recent), 2026-01-01..2026-01-31 (range).\n"
     "Search: SMS and Email look up the exact value (any common form is normalised); 080 matches part of a number.\n"
-    "Keys can be remapped in the config file's \\[keys] table by the ids shown here, e.g. \"app.lookup\" = \"ctrl+l\"."
+    'Keys can be remapped in the config file\'s \\[keys] table by the ids shown here, e.g. "app.lookup" = "ctrl+l".'
 )
 
 

@@ -7,11 +7,12 @@ results of any job are listed (enter) and exported to CSV or JSON (`e`).
 from __future__ import annotations
 
 import asyncio
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
@@ -27,13 +28,22 @@ from .history_screen import LOOKUP
 JOBS_SHOWN = 500  # the newest jobs listed (the command line's `optout-tui jobs --limit` reaches further)
 
 COLUMNS = [
-    Column("Job", 15), Column("Created", 16), Column("List", 5), Column("Action", 8), Column("State", 11),
-    Column("Values", 7), Column("Done", 7), Column("Failed", 6), Column("Not sent", 8), Column("Reason", 0),
+    Column("Job", 15),
+    Column("Created", 16),
+    Column("List", 5),
+    Column("Action", 8),
+    Column("State", 11),
+    Column("Values", 7),
+    Column("Done", 7),
+    Column("Failed", 6),
+    Column("Not sent", 8),
+    Column("Reason", 0),
 ]
 
 
 async def unfinished_jobs(journal, profile: Profile) -> list:
     """This profile's resumable jobs, read off the event loop."""
+
     def read():
         return [job for job in journal.resumable_jobs() if job.profile == profile.name]
 
@@ -42,10 +52,18 @@ async def unfinished_jobs(journal, profile: Profile) -> list:
 
 def job_cells(job) -> list[str]:
     c = job.counts
-    return [job.id, local_time(job.created, "%Y-%m-%d %H:%M"), job.kind, job.action, str(job.state),
-            f"{job.total:,}", f"{c.get('registered', 0) + c.get('removed', 0):,}", f"{c.get('failed', 0):,}",
-            f"{job.pending:,}",
-            job.reason or "—"]
+    return [
+        job.id,
+        local_time(job.created, "%Y-%m-%d %H:%M"),
+        job.kind,
+        job.action,
+        str(job.state),
+        f"{job.total:,}",
+        f"{c.get('registered', 0) + c.get('removed', 0):,}",
+        f"{c.get('failed', 0):,}",
+        f"{job.pending:,}",
+        job.reason or "—",
+    ]
 
 
 def job_detail(job, profile: Profile) -> Text:
@@ -54,8 +72,10 @@ def job_detail(job, profile: Profile) -> Text:
         return text
     c = job.counts
     text.append(f"job {job.id}", style="bold")
-    text.append(f"  {job.action} on {job.kind} · profile {job.profile} · {job.os_user} · "
-                f"{local_time(job.created)}, last change {local_time(job.updated, '%H:%M:%S')}")
+    text.append(
+        f"  {job.action} on {job.kind} · profile {job.profile} · {job.os_user} · "
+        f"{local_time(job.created)}, last change {local_time(job.updated, '%H:%M:%S')}"
+    )
     text.append(f"\n{job.total:,} values: ")
     text.append(f"done {c.get('registered', 0) + c.get('removed', 0):,}", style="green")
     text.append(f" · already {c.get('already', 0) + c.get('not_on_list', 0):,} · invalid {c.get('invalid', 0):,} · ")
@@ -84,7 +104,7 @@ class JobsScreen(ModalScreen[bool]):
     JobsScreen #jobs-status { height: 1; padding: 0 1; background: $panel; }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="jobs.close"),
         Binding("r", "resume", "Resume", id="jobs.resume"),
         Binding("enter", "results", "Results", id="jobs.results"),
@@ -130,7 +150,7 @@ class JobsScreen(ModalScreen[bool]):
     async def _load(self, keep: str | None = None) -> None:
         try:
             jobs = await asyncio.to_thread(self.journal.jobs, JOBS_SHOWN)
-        except Exception as exc:  # noqa: BLE001 - JournalError (locked, damaged) says what to do
+        except Exception as exc:
             self._status(Text(f"✖ {exc}", style="bold red"))
             return
         self.jobs = jobs
@@ -188,12 +208,13 @@ class JobsScreen(ModalScreen[bool]):
         try:
             history = await asyncio.to_thread(History, self.db_path)
             source = await asyncio.to_thread(history.job_results, job.id)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self._status(Text(f"✖ {exc}", style="bold red"))
             return
         self.app.push_screen(
             SaveRowsScreen(f"Export the results of job {job.id}", source, f"job-{job.id}-results.csv"),
-            lambda _: history.close())
+            lambda _: history.close(),
+        )
 
     def action_resume(self) -> None:
         job = self.current
@@ -207,6 +228,7 @@ class JobsScreen(ModalScreen[bool]):
             self.notify(problem, severity="warning", timeout=8)
             return
         lst = self.lists.get(ListKind(job.kind))
+        assert lst is not None  # _why_not_resumable refuses a list not set up here
         panel = self.panel
         panel.lst = lst
         panel.display = True
@@ -219,8 +241,9 @@ class JobsScreen(ModalScreen[bool]):
         if not job.resumable:
             return f"job {job.id} is {job.state}: every value has an answer, nothing to resume"
         if job.profile != self.profile.name:
-            return (f"job {job.id} was made with profile {job.profile!r}; open the dashboard on that profile "
-                    "to resume it")
+            return (
+                f"job {job.id} was made with profile {job.profile!r}; open the dashboard on that profile to resume it"
+            )
         if self.profile.read_only:
             return f"profile {self.profile.name!r} is read-only: changes are blocked"
         if self.lists.get(ListKind(job.kind)) is None:

@@ -52,7 +52,9 @@ class LookupScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Label("[b]Quick lookup[/b]  a mobile or 080 number, or an email address, in any form")
             yield Label("enter looks up · esc closes", classes="hint")
-            yield Input(value=self.initial, placeholder="010-1234-5678 · +82 10 1234 5678 · name@example.com", id="lookup-value")
+            yield Input(
+                value=self.initial, placeholder="010-1234-5678 · +82 10 1234 5678 · name@example.com", id="lookup-value"
+            )
             yield Static("", id="answer")
 
     @property
@@ -69,7 +71,7 @@ class LookupScreen(ModalScreen[None]):
             return
         lst = self.lists.get(result.kind)
         if lst is None:
-            problem = self.lists.problems.get(result.kind, f"the {result.kind.title} list is not available")
+            problem = self.lists.problems.get(result.kind, f"the {result.kind.label} list is not available")
             self.answer.update(Text(f"✖ {problem}; press c for credentials", style="bold red"))
             return
         shown = result.value if "@" in result.value else format_number(result.value)

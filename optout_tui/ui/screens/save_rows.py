@@ -34,7 +34,7 @@ class SaveRowsScreen(SaveFileScreen):
     def make_writer(self, fh: Any, fmt: str) -> RecordWriter:
         return RecordWriter(fh, list(self.source.fields), fmt)
 
-    async def produce(self, writer: RecordWriter) -> AsyncIterator[str]:  # type: ignore[override]
+    async def produce(self, writer: RecordWriter) -> AsyncIterator[str]:
         for offset in range(0, self.source.count, PAGE):
             rows = await asyncio.to_thread(self.source.rows, offset, PAGE)
             writer.write_records([self.source.record(row) for row in rows])

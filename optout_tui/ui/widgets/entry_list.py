@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from ...api.base import Entry, ListFilter, OptOutList, Page
 from ...api.errors import ApiError
@@ -61,8 +62,9 @@ class EntryRows:
         early, self._first = (self._first, None) if index == 0 else (None, self._first)
         try:
             if not self._uneven:
-                page = await (early if early is not None and not early.cancelled()
-                              else self.lst.fetch_page(self.flt, index))
+                page = await (
+                    early if early is not None and not early.cancelled() else self.lst.fetch_page(self.flt, index)
+                )
                 if self._addressable(page):
                     return self._take(page)
                 self._uneven = True
@@ -80,7 +82,7 @@ class EntryRows:
 class EntryList(RowList):
     """The rows of one opt-out list: the vendor's pages for a filter, or snapshot matches."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         *nav_bindings("list"),
         Binding("space", "toggle_mark", "Mark", id="list.mark"),
         Binding("enter", "select", "Detail", show=False, id="list.detail"),
@@ -106,13 +108,24 @@ class EntryList(RowList):
 
     Selected = DetailRequested
 
-    def __init__(self, lst: OptOutList, *, first_page: asyncio.Future[Page] | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        lst: OptOutList,
+        *,
+        first_page: asyncio.Future[Page] | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         self.lst = lst
         self.kind = lst.kind
         self.flt = ListFilter()
-        super().__init__(EntryRows(lst, self.flt, first_page), empty="(no entries for this filter)",
-                         mark_key=lambda entry: entry.value, id=id, classes=classes)
+        super().__init__(
+            EntryRows(lst, self.flt, first_page),
+            empty="(no entries for this filter)",
+            mark_key=lambda entry: entry.value,
+            id=id,
+            classes=classes,
+        )
 
     def set_filter(self, flt: ListFilter) -> None:
         """Show `flt`: drop every page, cancel stale fetches, start over at the top."""

@@ -8,12 +8,13 @@ vendor, which is the truth. The 080 search is the vendor's own LIKE search.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import Input, Select
 
 from ...api.base import Entry, ListKind, OptOutList
@@ -22,6 +23,9 @@ from ..filters import FilterError, FilterInput, build_filter, date_range, descri
 from .entry_list import EntryList
 from .filter_bar import FilterBar
 from .status_line import StatusLine
+
+if TYPE_CHECKING:
+    from ..app import OptOutApp
 
 
 class ListPane(Vertical):
@@ -49,7 +53,7 @@ class ListPane(Vertical):
         self._snapshot_line = ""  # set while the list shows snapshot matches
         self.snapshot_shown: tuple[str, list[Entry]] | None = None  # those matches and what they are (export)
         self._search_generation = 0
-        self._debounce = None
+        self._debounce: Timer | None = None
 
     @property
     def snapshot_mode(self) -> bool:
@@ -192,7 +196,7 @@ class ListPane(Vertical):
     async def _search_snapshot(self, generation: int, text: str, since, until) -> None:
         from ..snapshot_search import describe_matches, describe_result
 
-        searcher = self.app.snapshot_searcher()
+        searcher = cast("OptOutApp", self.app).snapshot_searcher()
         try:
             result = await searcher.search(self.kind, text, since=since, until=until)
         except Exception as exc:  # a damaged cache file must not break the list

@@ -16,7 +16,7 @@ import asyncio
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -76,8 +76,14 @@ class Readable(Protocol):
 class TableRows:
     """Rows in memory, or a blocking read model (read in a thread), as a row source."""
 
-    def __init__(self, data: Readable | Sequence[Any], columns: Sequence[Column],
-                 cells: Callable[[Any], Sequence[str]], *, page_size: int = 200) -> None:
+    def __init__(
+        self,
+        data: Readable | Sequence[Any],
+        columns: Sequence[Column],
+        cells: Callable[[Any], Sequence[str]],
+        *,
+        page_size: int = 200,
+    ) -> None:
         self.data, self.columns, self.cells, self.page_size = data, columns, cells, page_size
 
     @property
@@ -120,8 +126,12 @@ def nav_bindings(prefix: str) -> list[BindingType]:
 class RowList(ScrollView, can_focus=True):
     """Rows of a source with a cursor, optional marks (space), lazy pages; left/right scroll sideways."""
 
-    COMPONENT_CLASSES = {
-        "row-list--header", "row-list--cursor", "row-list--marked", "row-list--placeholder", "row-list--more",
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "row-list--header",
+        "row-list--cursor",
+        "row-list--marked",
+        "row-list--placeholder",
+        "row-list--more",
     }
 
     DEFAULT_CSS = """
@@ -175,9 +185,15 @@ class RowList(ScrollView, can_focus=True):
             self.row_list = row_list
             self.error = error
 
-    def __init__(self, source: RowSource | None = None, *, empty: str = "(nothing here)",
-                 mark_key: Callable[[Any], Hashable] | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        source: RowSource | None = None,
+        *,
+        empty: str = "(nothing here)",
+        mark_key: Callable[[Any], Hashable] | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.empty = empty
         self.mark_key = mark_key  # marks are kept by this key, so they survive paging and new sources
@@ -212,9 +228,15 @@ class RowList(ScrollView, can_focus=True):
 
     @property
     def state(self) -> ListState:
-        return ListState(rows=self._rows, exact=self._exact, loaded=sum(self._loaded.values()),
-                         loading=bool(self._in_flight) or self._finding_end, finding_end=self._finding_end,
-                         marked=len(self.marked), error=self._error)
+        return ListState(
+            rows=self._rows,
+            exact=self._exact,
+            loaded=sum(self._loaded.values()),
+            loading=bool(self._in_flight) or self._finding_end,
+            finding_end=self._finding_end,
+            marked=len(self.marked),
+            error=self._error,
+        )
 
     def row_at(self, index: int) -> Any:
         """The row at `index` if its page is cached (None while it loads); reading it keeps the page."""
@@ -325,8 +347,12 @@ class RowList(ScrollView, can_focus=True):
                 self._store(index, rows)
             else:
                 self._in_flight.add(index)
-                self.run_worker(partial(self._load, self._generation, index), group="pages",
-                                name=f"page {index}", exit_on_error=False)
+                self.run_worker(
+                    partial(self._load, self._generation, index),  # type: ignore[arg-type]  # Textual's WorkType rejects async def (Textualize/textual#6386)
+                    group="pages",
+                    name=f"page {index}",
+                    exit_on_error=False,
+                )
         self._post_state()
 
     async def _load(self, generation: int, index: int) -> None:
@@ -336,7 +362,7 @@ class RowList(ScrollView, can_focus=True):
                 if generation != self._generation or index not in self._visible_pages():
                     return  # stale, or scrolled away while waiting: asked again if it comes back
                 rows = await self.source.fetch(index)
-        except Exception as error:  # noqa: BLE001 - the source's error becomes a line, never a traceback
+        except Exception as error:
             if generation == self._generation:
                 self._fail(error)
             return
@@ -411,7 +437,7 @@ class RowList(ScrollView, can_focus=True):
             if generation == self._generation:
                 self._store(probe, last)
                 self.cursor = max(0, self._rows - 1)
-        except Exception as error:  # noqa: BLE001 - as in _load
+        except Exception as error:
             if generation == self._generation:
                 self._fail(error)
         finally:
@@ -448,8 +474,12 @@ class RowList(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self._move(self._rows if not self._exact else self._rows - 1)
         if not self._exact and not self._finding_end and self._error is None and self.source is not None:
-            self.run_worker(partial(self._find_end, self._generation), group="pages", name="find end",
-                            exit_on_error=False)
+            self.run_worker(
+                partial(self._find_end, self._generation),  # type: ignore[arg-type]  # Textual's WorkType rejects async def (Textualize/textual#6386)
+                group="pages",
+                name="find end",
+                exit_on_error=False,
+            )
 
     def action_toggle_mark(self) -> None:
         row = self.current
@@ -491,7 +521,7 @@ class RowList(ScrollView, can_focus=True):
 
     def _text(self, cells: Sequence[str]) -> str:
         widths = self._frame_widths or self._widths()
-        return GAP.join(fit(text, width) for text, width in zip(cells, widths))
+        return GAP.join(fit(text, width) for text, width in zip(cells, widths, strict=False))
 
     def render_line(self, y: int) -> Strip:
         base = self._base_style or self.rich_style

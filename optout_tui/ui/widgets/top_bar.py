@@ -33,8 +33,10 @@ class TopBar(Widget):
             f"[bold $text] optout-tui · advertising opt-out lists [/] profile: {escape(self.profile.name)} "
         )
         looks = {"READ-ONLY": "bold $text on $secondary", "LIVE": "bold $text on $error"}
-        right = Content.from_markup("".join(
-            f"[{looks.get(badge, 'bold $background on $warning')}] {escape(badge)} [/]" for badge in self.badges
-        ))
+        right = Content.from_markup(
+            "".join(
+                f"[{looks.get(badge, 'bold $background on $warning')}] {escape(badge)} [/]" for badge in self.badges
+            )
+        )
         gap = max(1, self.size.width - left.cell_length - right.cell_length)
         return Content.assemble(left, " " * gap, right)
