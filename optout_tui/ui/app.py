@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -28,6 +28,9 @@ from .widgets.entry_list import EntryList
 from .widgets.list_pane import ListPane
 from .widgets.tab_strip import TabStrip
 from .widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from .snapshot_search import SnapshotSearcher
 
 TAB_IDS = {ListKind.SMS: "tab-sms", ListKind.EMAIL: "tab-email", ListKind.N080: "tab-080"}
 OVERVIEW_TAB = "tab-overview"
@@ -48,7 +51,14 @@ class OptOutApp(App[None]):
         Binding("1", "show_tab('tab-sms')", "SMS", show=False, id="tab.sms", tooltip="Show the SMS list"),
         Binding("2", "show_tab('tab-email')", "Email", show=False, id="tab.email", tooltip="Show the Email list"),
         Binding("3", "show_tab('tab-080')", "080", show=False, id="tab.080", tooltip="Show the 080 list"),
-        Binding("4", "show_tab('tab-overview')", "Overview", show=False, id="tab.overview", tooltip="Show the overview (snapshot)"),
+        Binding(
+            "4",
+            "show_tab('tab-overview')",
+            "Overview",
+            show=False,
+            id="tab.overview",
+            tooltip="Show the overview (snapshot)",
+        ),
         Binding("l", "lookup", "Lookup", id="app.lookup"),
         Binding("a", "register", "Register", id="app.register"),
         Binding("d,delete", "deregister", "Deregister", id="app.deregister"),
@@ -85,20 +95,22 @@ class OptOutApp(App[None]):
         self.bulk_options = bulk_options or {}
         self.keymap = dict(keymap or {})  # the config's [keys], binding id -> keys (set at mount; help shows it)
         self._credentials_offered = False
-        self._snapshot_searcher = None
+        self._snapshot_searcher: SnapshotSearcher | None = None
         self._quit_question: Widget | None = None  # the question asked before quitting while a job runs
         self._jobs_check_pending = False
         self.config_path = config_path  # where other profiles are read from (palette: switch profile)
         self.owns_lists = owns_lists  # close the lists' connections on exit (the CLI hands them over)
         self.first_tab = self._remembered_tab(profile)
         missing_all = not lists.available()
-        self._open_credentials_on_start = missing_all if open_credentials_on_start is None else open_credentials_on_start
+        self._open_credentials_on_start = (
+            missing_all if open_credentials_on_start is None else open_credentials_on_start
+        )
 
     # ------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.profile)
-        labels = [(TAB_IDS[kind], f"{number} {kind.title}") for number, kind in enumerate(ListKind, start=1)]
+        labels = [(TAB_IDS[kind], f"{number} {kind.label}") for number, kind in enumerate(ListKind, start=1)]
         yield TabStrip([*labels, (OVERVIEW_TAB, "4 Overview")], self.first_tab, id="tab-strip")
         with ContentSwitcher(id="tabs", initial=self.first_tab):  # the other tabs are built when first shown
             yield self._tab(self.first_tab)
@@ -122,8 +134,9 @@ class OptOutApp(App[None]):
         if self.lists.get(kind) is None:
             problem = self.lists.problems.get(kind, "this list is not available")
             return Static(
-                f"[b]{kind.title}[/b]: {problem}\n\nPress [b]c[/b] to enter credentials.",
-                id=TAB_IDS[kind], classes="problem",
+                f"[b]{kind.label}[/b]: {problem}\n\nPress [b]c[/b] to enter credentials.",
+                id=TAB_IDS[kind],
+                classes="problem",
             )
         early = None
         if TAB_IDS[kind] == self.first_tab:  # its page 0 was asked for at start-up (taken once)
@@ -133,6 +146,7 @@ class OptOutApp(App[None]):
     def on_load(self) -> None:
         """Ask for the first tab's page 0 before the screen is even built, so its rows come right after
         the first frame; its pane takes the answer, or the error, as if it had asked itself."""
+        self._settling = self.run_worker(self._settle_jobs, name="settle jobs", exit_on_error=False)
         lst = next((self.lists.get(k) for k, t in TAB_IDS.items() if t == self.first_tab), None)
         if lst is not None:
             self._first_page = asyncio.get_running_loop().create_future()
@@ -142,7 +156,7 @@ class OptOutApp(App[None]):
     async def _fetch_first_page(lst: OptOutList, page: asyncio.Future[Page]) -> None:
         try:
             page.set_result(await lst.fetch_page(ListFilter(), 0))
-        except Exception as exc:  # noqa: BLE001 - the pane shows it, as it would its own fetch's error
+        except Exception as exc:
             page.set_exception(exc)
         finally:
             page.cancel()  # nothing once answered; cancelled with the app, the pane stops waiting
@@ -160,7 +174,7 @@ class OptOutApp(App[None]):
             from .overview import Overview
 
             return Overview(self.lists, self.profile)
-        except Exception as exc:  # noqa: BLE001 - the overview must not stop the dashboard
+        except Exception as exc:
             return Static(f"The overview is not available here: {exc}", classes="problem")
 
     def on_mount(self) -> None:
@@ -182,7 +196,7 @@ class OptOutApp(App[None]):
     def _check_unfinished_jobs(self) -> None:
         if self._jobs_check_pending:
             self._jobs_check_pending = False
-            self.run_worker(self._offer_unfinished_jobs, name="unfinished jobs", exit_on_error=False)
+            self.run_worker(self._offer_unfinished_jobs, name="unfinished jobs", exit_on_error=False)  # type: ignore[arg-type]  # Textual's WorkType rejects async def (Textualize/textual#6386)
 
     async def _journal(self):
         """The bulk journal the screens share (opened off the event loop on first use)."""
@@ -192,18 +206,33 @@ class OptOutApp(App[None]):
             self.bulk_options["journal"] = await asyncio.to_thread(Journal)
         return self.bulk_options["journal"]
 
+    async def _settle_jobs(self) -> bool:
+        """Jobs killed after their last answer get their end and audit entry now, as a CLI job's start gives them."""
+        from ..bulk.engine import settle
+
+        try:
+            await asyncio.to_thread(settle, await self._journal())
+        except Exception as exc:
+            self.notify(f"could not read the job journal: {exc}", severity="warning", timeout=8)
+            return False
+        return True
+
     async def _offer_unfinished_jobs(self) -> None:
         from .screens.jobs import unfinished_jobs
 
         try:
+            if not await self._settling.wait():  # settled jobs are not offered; a failure was said already
+                return
             jobs = await unfinished_jobs(await self._journal(), self.profile)
-        except Exception as exc:  # noqa: BLE001 - a broken journal must not stop browsing
+        except Exception as exc:
             self.notify(f"could not read the job journal: {exc}", severity="warning", timeout=8)
             return
         if jobs:
             self.notify(
                 f"{len(jobs)} unfinished job{'s' if len(jobs) > 1 else ''} from earlier "
-                f"(latest {jobs[0].id}); press J to resume", severity="warning", timeout=12,
+                f"(latest {jobs[0].id}); press J to resume",
+                severity="warning",
+                timeout=12,
             )
 
     async def action_jobs(self) -> None:
@@ -212,7 +241,7 @@ class OptOutApp(App[None]):
 
         try:
             journal = await self._journal()
-        except Exception as exc:  # noqa: BLE001 - JournalError: locked or damaged, says what to do
+        except Exception as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
         audit = self.bulk_options.get("audit")
@@ -224,7 +253,7 @@ class OptOutApp(App[None]):
 
         try:
             journal = await self._journal()
-        except Exception as exc:  # noqa: BLE001 - JournalError: locked or damaged, says what to do
+        except Exception as exc:
             self.notify(str(exc), severity="error", timeout=10)
             return
         self.push_screen(AuditScreen(journal.path))
@@ -298,14 +327,22 @@ class OptOutApp(App[None]):
     def _list_failed(self, event: EntryList.Failed) -> None:
         self.report_error(event.error)
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every notification shows its text as it is: a value, a reason or a vendor's message can hold
         markup or terminal controls, so markup is never read and controls are shown (printable.py)."""
         from ..printable import printable
 
-        super().notify(printable(message, keep="\n"), title=printable(title), severity=severity, timeout=timeout,
-                       markup=False)
+        super().notify(
+            printable(message, keep="\n"), title=printable(title), severity=severity, timeout=timeout, markup=False
+        )
 
     def report_error(self, error: ApiError) -> None:
         """Say what happened and what to do; after an auth error, offer the credentials screen once."""
@@ -423,7 +460,9 @@ class OptOutApp(App[None]):
             self._quit_question = ConfirmScreen(
                 "A bulk job is still sending. Quit anyway?",
                 f"Quitting stops it; what was not sent stays resumable: J here, or `{self._resume_command('ID')}`"
-                " (the id is printed when the dashboard closes).", yes="Quit", no="Stay",
+                " (the id is printed when the dashboard closes).",
+                yes="Quit",
+                no="Stay",
             )
 
             def answered(yes: bool | None) -> None:
@@ -441,8 +480,10 @@ class OptOutApp(App[None]):
         for panel in jobs:
             result = await panel.stop()
             if result is not None and result.job_id and result.pending + result.failed:
-                lines.append(f"job {result.job_id} stopped with {result.pending + result.failed:,} values not sent;"
-                             f" to finish it: {self._resume_command(result.job_id)}")
+                lines.append(
+                    f"job {result.job_id} stopped with {result.pending + result.failed:,} values not sent;"
+                    f" to finish it: {self._resume_command(result.job_id)}"
+                )
         self.exit(message="\n".join(lines) or None)
 
     def action_help(self) -> None:
@@ -487,7 +528,7 @@ class OptOutApp(App[None]):
 
         try:
             return [name for name in load_config(self.config_path).profile_names() if name != self.profile.name]
-        except Exception:  # noqa: BLE001 - a broken config only means nothing to offer
+        except Exception:
             return []
 
     async def switch_profile(self, name: str) -> None:
@@ -504,7 +545,7 @@ class OptOutApp(App[None]):
         await self._use(profile, secrets)
         self.notify(f"now on profile {name!r}")
 
-    def snapshot_searcher(self):
+    def snapshot_searcher(self) -> SnapshotSearcher:
         """The local snapshot of this profile, searched from the lists' filters (opened on first use)."""
         if self._snapshot_searcher is None:
             from .snapshot_search import SnapshotSearcher

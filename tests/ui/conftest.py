@@ -31,6 +31,15 @@ def seoul_time(monkeypatch):
     time.tzset()
 
 
+@pytest.fixture(autouse=True)
+def preview_without_delay(monkeypatch):
+    """The Register preview waits for typing to pause (a timer): in tests it fires at once after a
+    change, so a test's pause catches it however loaded the machine is."""
+    from optout_tui.ui.screens import register
+
+    monkeypatch.setattr(register, "PREVIEW_DELAY_S", 0.001)
+
+
 def emulator_config(**overrides) -> EmulatorConfig:
     return EmulatorConfig(
         **{"sms_count": SMS_COUNT, "email_count": EMAIL_COUNT, "anchor_ms": ANCHOR_MS, "hang_seconds": 1.0, **overrides}

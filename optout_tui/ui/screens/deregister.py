@@ -24,8 +24,10 @@ from .confirm import ask_before_sending
 
 SHOWN = 8  # values named in the confirmation
 AGAIN = "They will receive advertising again on this channel."
-NO_LONGER_080 = ("A deregistered 080 number is no longer an opt-out number: a call to it opts no one out,"
-                 " so no advertisement may show it any more.")
+NO_LONGER_080 = (
+    "A deregistered 080 number is no longer an opt-out number: a call to it opts no one out,"
+    " so no advertisement may show it any more."
+)
 
 
 def deregistrable(entries: list[Entry]) -> tuple[list[Entry], list[tuple[Entry, str]]]:
@@ -111,7 +113,9 @@ class DeregisterScreen(ModalScreen[bool]):
         if not reason:
             self.notify("write a short reason note first (e.g. the ticket number)", severity="warning")
             return
-        ask_before_sending(self, "remove", len(self.entries), self.lst.name, self.profile, send=lambda: self._send(reason))
+        ask_before_sending(
+            self, "remove", len(self.entries), self.lst.name, self.profile, send=lambda: self._send(reason)
+        )
 
     def _send(self, reason: str) -> None:
         if self.changed:

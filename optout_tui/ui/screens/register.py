@@ -84,7 +84,8 @@ class RegisterScreen(ModalScreen[bool]):
         self.audit = audit
         self.preview: Preview | None = None
         self.changed = False
-        self._lines: list[str] = []
+        self._lines: list[str] = []  # replaced, never changed in place: `_previewed` tells if the preview is of them
+        self._previewed: list[str] | None = None
         self._source = "typed"
         self._file: str | None = None  # the file the lines were read from, if they were
         self._timer: Timer | None = None
@@ -92,10 +93,8 @@ class RegisterScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(f"[b]Register on the {self.lst.name} opt-out list[/b]")
-            yield Label("Type or paste one value per line, or read a file · ctrl+s sends · esc closes",
-                        classes="hint")
-            yield TextArea(id="values", soft_wrap=False, show_line_numbers=True,
-                           placeholder=PLACEHOLDER[self.lst.kind])
+            yield Label("Type or paste one value per line, or read a file · ctrl+s sends · esc closes", classes="hint")
+            yield TextArea(id="values", soft_wrap=False, show_line_numbers=True, placeholder=PLACEHOLDER[self.lst.kind])
             with Vertical(id="form-row"):
                 yield Input(placeholder="or read a file: path, enter", id="file-path")
                 if self.lst.kind is ListKind.N080:
@@ -141,36 +140,45 @@ class RegisterScreen(ModalScreen[bool]):
             lines = await asyncio.to_thread(lambda: list(read_values_file(str(Path(path).expanduser()))))
         except OSError as exc:
             self.query_one("#preview-counts", Static).update(
-                Text(f"✖ cannot read {path}: {exc.strerror or exc}; check the path", style="bold red"))
+                Text(f"✖ cannot read {path}: {exc.strerror or exc}; check the path", style="bold red")
+            )
             return
         self._lines = lines
         self._source, self._file = f"file {path}, {len(lines):,} lines", path
         self._update_preview()
 
-    def _update_preview(self) -> None:
-        self._compute_preview(list(self._lines), self._source)
+    def _update_preview(self, send: bool = False) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._compute_preview(self._lines, self._source, send)
 
     @work(exclusive=True, group="preview", exit_on_error=False)
-    async def _compute_preview(self, lines: list[str], source: str) -> None:
+    async def _compute_preview(self, lines: list[str], source: str, send: bool = False) -> None:
         from ...bulk.plan import preview_lines
 
         preview = await asyncio.to_thread(preview_lines, lines, self.lst.kind)
-        self.preview = preview
+        self.preview, self._previewed = preview, lines
         self.query_one("#preview-counts", Static).update(counts_text(preview, source))
         table = self.query_one("#preview", DataTable)
         table.clear()
         for line in preview.lines[:PREVIEW_ROWS]:
             status = Text(line.status + (f": {line.reason}" if line.reason else ""), style=STATUS_STYLE[line.status])
-            table.add_row(str(line.line_no), line.raw.strip(), line.value or "", status,
-                          height=None if line.reason else 1)
+            table.add_row(
+                str(line.line_no), line.raw.strip(), line.value or "", status, height=None if line.reason else 1
+            )
         if len(preview.lines) > PREVIEW_ROWS:
             table.add_row("…", f"{len(preview.lines) - PREVIEW_ROWS:,} more lines", "", "")
+        if send:
+            self.action_send()
 
     # ------------------------------------------------------------ sending
 
     def action_send(self) -> None:
         job = self.query_one(JobPanel)
         if job.running:
+            return
+        if self._previewed is not self._lines:  # typed or pasted just now: what is sent is what the preview says
+            self._update_preview(send=True)
             return
         if self.preview is None or not self.preview.values:
             self.notify("nothing to send: no valid value in the preview", severity="warning")
@@ -184,11 +192,17 @@ class RegisterScreen(ModalScreen[bool]):
                 return
             extra["company"] = company
         reason = self.query_one("#reason", Input).value.strip()
-        values = list(self.preview.values)
-        ask_before_sending(self, "register", len(values), self.lst.name, self.profile,
-                           send=lambda: self._send(values, reason, extra))
+        preview = self.preview
+        ask_before_sending(
+            self,
+            "register",
+            len(preview.values),
+            self.lst.name,
+            self.profile,
+            send=lambda: self._send(preview, reason, extra),
+        )
 
-    def _send(self, values: list[str], reason: str, extra: dict[str, str]) -> None:
+    def _send(self, preview: Preview, reason: str, extra: dict[str, str]) -> None:
         job = self.query_one(JobPanel)
         if job.running:
             return
@@ -196,7 +210,7 @@ class RegisterScreen(ModalScreen[bool]):
             self.query_one(widget_id).display = False
         job.display = True
         self.changed = True
-        job.start("register", values, reason=reason, extra=extra)
+        job.start("register", preview.values, reason=reason, extra=extra, preview=preview)
 
     def action_close(self) -> None:
         job = self.query_one(JobPanel)

@@ -1,6 +1,7 @@
 """Runs one bulk job (register or remove) with the bulk engine and shows it: a progress bar with
-chunks and rows done, rate and time left, then what was done, ignored and failed. Failed rows can be
-sent again or saved to a file. Cancelling stops sending; the journal keeps the job resumable.
+chunks and rows done, rate and time left, then what was done, ignored and failed, and the input lines
+not sent (invalid, duplicates) as the job's results list them. Failed rows can be sent again or saved to a
+file, the lines not sent saved too. Cancelling stops sending; the journal keeps the job resumable.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -19,7 +20,13 @@ from textual.widgets import Button, Input, ProgressBar, Static
 
 from ...api.base import OptOutList
 from ...api.errors import ApiError
+from ...bulk.history import RESULT_FIELDS, ValueResult
 from ...settings import Profile
+from ..screens.job_results import COLUMNS, result_cells
+from .row_list import RowList, TableRows
+
+if TYPE_CHECKING:
+    from ...bulk.plan import Preview, PreviewLine
 
 PROGRESS_EVERY_S = 0.05  # at most 20 redraws a second, however fast the chunks come back
 
@@ -77,6 +84,31 @@ def result_text(result: Any, action: str) -> Text:
     return text
 
 
+class RefusedLines:
+    """The input lines a job did not send (invalid ones, duplicates), in input order: saved with the Job results
+    screen's dialog, each line as `--rejects` writes it."""
+
+    fields = RESULT_FIELDS
+
+    def __init__(self, preview: Preview) -> None:
+        self.lines = preview.refused()
+
+    @property
+    def count(self) -> int:
+        return len(self.lines)
+
+    def rows(self, offset: int, limit: int) -> list[PreviewLine]:
+        return self.lines[offset : offset + limit]
+
+    def record(self, line: PreviewLine) -> dict[str, object]:
+        return line.record()
+
+
+def refused_cells(line: PreviewLine) -> list[str]:
+    """A refused line as the Job results screen shows one."""
+    return result_cells(ValueResult(-1, -1, line.value or "", line.status, line.reason, line.line_no, line.raw))
+
+
 class JobPanel(Vertical):
     """The progress and the end of a bulk job."""
 
@@ -89,6 +121,8 @@ class JobPanel(Vertical):
     JobPanel #job-actions { height: auto; margin-top: 1; display: none; }
     JobPanel #job-actions.visible { display: block; }
     JobPanel #save-path { width: 1fr; }
+    JobPanel #job-refused { height: auto; margin-top: 1; display: none; }
+    JobPanel #refused-list { height: auto; max-height: 7; }
     """
 
     class Finished(Message):
@@ -108,6 +142,7 @@ class JobPanel(Vertical):
         self._last_draw = 0.0
         self._finishing = False  # every value answered; the journal and the audit are being written
         self._job: tuple[str, str, dict[str, str]] = ("register", "", {})
+        self.refused: RefusedLines | None = None  # the lines the job did not send, once it has ended
 
     def compose(self) -> ComposeResult:
         yield ProgressBar(total=None, show_eta=False, id="job-bar")
@@ -116,10 +151,24 @@ class JobPanel(Vertical):
         with Horizontal(id="job-actions"):
             yield Button("Retry failed", id="retry-failed", variant="warning")
             yield Input(placeholder="save failed rows to… (path, enter)", id="save-path")
+        with Vertical(id="job-refused"):
+            yield Static("", id="refused-title")
+            yield RowList(id="refused-list")
+            yield Button("Save them…", id="save-refused", compact=True)
 
-    def start(self, action: str, values: list[str], *, reason: str = "", extra: dict[str, str] | None = None) -> None:
+    def start(
+        self,
+        action: str,
+        values: list[str],
+        *,
+        reason: str = "",
+        extra: dict[str, str] | None = None,
+        preview: Preview | None = None,
+    ) -> None:
+        """Send `values`; the `preview` they are the ok values of, when given, is kept with the job (every line)."""
         self._job = (action, reason, dict(extra or {}))
         self.query_one("#job-actions").remove_class("visible")
+        self.query_one("#job-refused").display, self.refused = False, None
         self.query_one("#job-result", Static).update("")
         bar = self.query_one(ProgressBar)
         bar.update(total=len(values), progress=0)
@@ -127,7 +176,7 @@ class JobPanel(Vertical):
         self.running = True
         self._finishing = False
         self._engine_task = None  # until the worker starts the engine
-        self._run(action, values, reason, dict(extra or {}))
+        self._run(action, values, reason, dict(extra or {}), preview=preview)
 
     def resume(self, job_id: str, action: str, total: int) -> None:
         """Send what an earlier run of `job_id` left unanswered or failed."""
@@ -166,7 +215,13 @@ class JobPanel(Vertical):
 
     @work(exclusive=True, group="job", exit_on_error=False)
     async def _run(
-        self, action: str, values: list[str], reason: str, extra: dict[str, str], resume_id: str | None = None
+        self,
+        action: str,
+        values: list[str],
+        reason: str,
+        extra: dict[str, str],
+        resume_id: str | None = None,
+        preview: Preview | None = None,
     ) -> None:
         from ...bulk.engine import BulkEngine, ReadOnlyProfileError
 
@@ -174,7 +229,15 @@ class JobPanel(Vertical):
         if resume_id is not None:
             job = engine.resume(resume_id, on_progress=self._on_progress)
         else:
-            job = engine.run(action, values, reason=reason, extra=extra, on_progress=self._on_progress)
+            job = engine.run(
+                action,
+                values,
+                reason=reason,
+                extra=extra,
+                on_progress=self._on_progress,
+                distinct=preview is not None,
+                preview=preview,
+            )
         self._engine_task = asyncio.ensure_future(job)
         try:
             result = await self._engine_task
@@ -207,7 +270,29 @@ class JobPanel(Vertical):
         if result.failed_values:
             self.query_one("#job-actions").add_class("visible")
             self.query_one("#retry-failed", Button).label = f"Retry {len(result.failed_values):,} failed"
+        if preview is not None and (preview.invalid or preview.duplicate):
+            self._show_refused(RefusedLines(preview))
         self.post_message(self.Finished(result))
+
+    def _show_refused(self, refused: RefusedLines) -> None:
+        self.refused = refused
+        self.query_one("#refused-title", Static).update(
+            Text(
+                f"{refused.count:,} input line{'s' if refused.count != 1 else ''} not sent (invalid or duplicate):",
+                style="bold yellow",
+            )
+        )
+        self.query_one("#refused-list", RowList).show(TableRows(refused.lines, COLUMNS, refused_cells))
+        self.query_one("#job-refused").display = True
+
+    @on(Button.Pressed, "#save-refused")
+    def _save_refused(self, event: Button.Pressed) -> None:
+        event.stop()
+        from ..screens.save_rows import SaveRowsScreen
+
+        if self.refused is not None and self.result is not None:
+            name = f"job-{self.result.job_id}-refused.csv"
+            self.app.push_screen(SaveRowsScreen("Save the input lines not sent", self.refused, name))
 
     def _final_progress(self, result: Any) -> str:
         line = f"{result.sent:,} values answered"
