@@ -146,7 +146,11 @@ class OptOutApp(App[None]):
     def on_load(self) -> None:
         """Ask for the first tab's page 0 before the screen is even built, so its rows come right after
         the first frame; its pane takes the answer, or the error, as if it had asked itself."""
-        self._settling = self.run_worker(self._settle_jobs, name="settle jobs", exit_on_error=False)
+        self._settling: Worker[bool] = self.run_worker(
+            self._settle_jobs,
+            name="settle jobs",
+            exit_on_error=False,
+        )
         lst = next((self.lists.get(k) for k, t in TAB_IDS.items() if t == self.first_tab), None)
         if lst is not None:
             self._first_page = asyncio.get_running_loop().create_future()

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, ProgressBar, Static
 from ...api.base import OptOutList
 from ...api.errors import ApiError
 from ...bulk.history import RESULT_FIELDS, ValueResult
+from ...private_files import open_private
 from ...settings import Profile
 from ..screens.job_results import COLUMNS, result_cells
 from .row_list import RowList, TableRows
@@ -332,7 +333,11 @@ class JobPanel(Vertical):
         path = Path(event.value.strip()).expanduser()
         lines = [f"{o.value}\t{o.detail}" for o in self.result.outcomes if o.status == "failed"]
         try:
-            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            with open_private(path) as out:  # personal data: owner-only, and never over an existing file
+                out.write("\n".join(lines) + "\n")
+        except FileExistsError:
+            self.notify(f"{path} exists; choose another name (nothing was overwritten)", severity="error")
+            return
         except OSError as exc:
             self.notify(f"could not save to {path}: {exc.strerror or exc}; choose another path", severity="error")
             return
