@@ -131,7 +131,7 @@ async def main() -> None:
             await pilot.pause(0.3)
             await settle(pilot)
             shot("06-register-preview")
-            await pilot.press("escape")
+            await pilot.press("escape", "y")  # esc asks before it throws the values away
             await settle(pilot)
 
             # a big paste sent slowly, to catch the progress bar mid-way
@@ -141,6 +141,9 @@ async def main() -> None:
             await pilot.pause(0.3)
             await settle(pilot)
             await pilot.press("ctrl+s")
+            await settle(pilot)
+            shot("07-send-question")  # more than a handful: it asks first
+            await pilot.press("y")
             await pilot.pause(1.0)
             shot("07-register-progress")
             await settle(pilot)
