@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from typing import IO
 
 from .api.base import EmailEntry, Entry, ListKind, Number080Entry, OptOutList, SmsEntry
 from .normalize import format_number
 from .output import RecordWriter
+from .times import MINUTE_FORMAT, iso, local
 
 FIELDS = {
     ListKind.SMS: ["number", "registered_at", "source"],
@@ -35,25 +35,14 @@ def kind_of(entry: Entry) -> ListKind:
     return ListKind.N080
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="milliseconds") if moment else None
-
-
-def local_time(moment: datetime | None, *, seconds: bool = True) -> str:
-    """A moment in the machine's local time, for people."""
-    if moment is None:
-        return ""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
-
-
 def as_record(entry: Entry) -> dict:
     """Machine-readable: canonical values, ISO 8601 times with offset."""
     if isinstance(entry, SmsEntry):
-        return {"number": entry.number, "registered_at": _iso(entry.registered_at), "source": entry.source}
+        return {"number": entry.number, "registered_at": iso(entry.registered_at), "source": entry.source}
     if isinstance(entry, EmailEntry):
         return {
             "address": entry.address,
-            "blocked_at": _iso(entry.blocked_at),
+            "blocked_at": iso(entry.blocked_at),
             "registered_by": "admin" if entry.by_admin else "recipient",
         }
     assert isinstance(entry, Number080Entry)
@@ -64,18 +53,18 @@ def as_record(entry: Entry) -> dict:
         "provider": entry.provider,
         "share_status": entry.share_status,
         "terminable": entry.terminable,
-        "requested_at": _iso(entry.requested_at),
-        "started_at": _iso(entry.started_at),
-        "deleted_at": _iso(entry.deleted_at),
+        "requested_at": iso(entry.requested_at),
+        "started_at": iso(entry.started_at),
+        "deleted_at": iso(entry.deleted_at),
     }
 
 
 def as_display(entry: Entry) -> dict[str, str]:
     """Human-readable: the same keys as `as_record`, formatted numbers, local times."""
     if isinstance(entry, SmsEntry):
-        cells = [format_number(entry.number), local_time(entry.registered_at), entry.source]
+        cells = [format_number(entry.number), local(entry.registered_at), entry.source]
     elif isinstance(entry, EmailEntry):
-        cells = [entry.address, local_time(entry.blocked_at), "admin" if entry.by_admin else "recipient"]
+        cells = [entry.address, local(entry.blocked_at), "admin" if entry.by_admin else "recipient"]
     else:
         assert isinstance(entry, Number080Entry)
         cells = [
@@ -85,9 +74,9 @@ def as_display(entry: Entry) -> dict[str, str]:
             entry.provider,
             entry.share_status,
             "yes" if entry.terminable else "no",
-            local_time(entry.requested_at, seconds=False),
-            local_time(entry.started_at, seconds=False),
-            local_time(entry.deleted_at, seconds=False),
+            local(entry.requested_at, MINUTE_FORMAT),
+            local(entry.started_at, MINUTE_FORMAT),
+            local(entry.deleted_at, MINUTE_FORMAT),
         ]
     return dict(zip(FIELDS[kind_of(entry)], cells, strict=True))
 

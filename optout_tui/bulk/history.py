@@ -16,11 +16,12 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 from ..api.base import OutcomeStatus
 from ..normalize import Rejected, classify
+from ..times import utc_iso
 from . import db
 
 PAGE = 200  # rows read at once, by key (below SQLite's limit on bound parameters)
@@ -80,20 +81,6 @@ class ValueResult:
     def sent(self) -> bool:
         """A value of the job, not an input line refused or repeated (those have no seq)."""
         return self.seq >= 0
-
-
-def local_time(iso: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
-    """An ISO 8601 time from the journal (UTC) in the machine's time zone."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime(fmt)
-    except ValueError:
-        return iso
-
-
-def _utc(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.astimezone()
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def search_term(text: str) -> str:
@@ -171,10 +158,10 @@ class AuditRows(_KeyedRows):
         where, params = ["1"], []
         if flt.since is not None:
             where.append("at >= ?")
-            params.append(_utc(flt.since))
+            params.append(utc_iso(flt.since))
         if flt.until is not None:
             where.append("at <= ?")
-            params.append(_utc(flt.until))
+            params.append(utc_iso(flt.until))
         term = search_term(flt.search)
         if term:
             columns = ("vals", "job_id", "reason", "answer", "os_user", "profile", "list", "action")

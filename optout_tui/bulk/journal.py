@@ -19,7 +19,7 @@ import secrets
 import socket
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -54,10 +54,6 @@ class UnknownJobError(db.JournalError):
 
 class JobBusyError(db.JournalError):
     pass
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def new_job_id() -> str:
@@ -253,7 +249,7 @@ class Journal(History):
         job_id = job_id or new_job_id()
         size = max(1, batch_size)
         chunks = (len(values) + size - 1) // size
-        now = utc_now()
+        now = utc_iso()
 
         def line_info(c: int) -> tuple[str | None, str | None]:
             if lines is None:
@@ -322,7 +318,7 @@ class Journal(History):
                 raise db.JournalError(f"the values of job {job_id} were purged ({purged[:10]}); nothing to resume")
             conn.execute(
                 "UPDATE jobs SET state = ?, pid = ?, host = ?, updated = ?, note = '' WHERE id = ?",
-                (JobState.RUNNING.value, os.getpid(), socket.gethostname(), utc_now(), job_id),
+                (JobState.RUNNING.value, os.getpid(), socket.gethostname(), utc_iso(), job_id),
             )
 
         self._hold(job_id)
@@ -356,7 +352,7 @@ class Journal(History):
             for chunk, _, _, runs in results:
                 for first, last, status, detail in runs:
                     _record_run(conn, job_id, chunk, first, last, status, detail)
-            conn.execute("UPDATE jobs SET updated = ? WHERE id = ?", (utc_now(), job_id))
+            conn.execute("UPDATE jobs SET updated = ? WHERE id = ?", (utc_iso(), job_id))
 
         self._tx(body)
 
@@ -367,7 +363,7 @@ class Journal(History):
         def body(conn):
             conn.execute(
                 "UPDATE jobs SET state = ?, note = ?, updated = ?, pid = NULL WHERE id = ?",
-                (state.value, note, utc_now(), job_id),
+                (state.value, note, utc_iso(), job_id),
             )
             if entry is not None:
                 insert_entry(conn, entry)
@@ -509,7 +505,7 @@ class Journal(History):
             if dry_run or not found.jobs:
                 return found
             conn.execute("PRAGMA secure_delete = ON")
-            now = utc_now()
+            now = utc_iso()
             for job in found.jobs:
                 note = "; ".join(filter(None, (job.note, f"per-value results purged {now[:10]}")))
                 conn.execute(

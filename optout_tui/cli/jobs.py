@@ -46,9 +46,9 @@ def jobs_group(click_ctx: click.Context, limit: int) -> None:
     if click_ctx.invoked_subcommand is not None:
         return
     from ..bulk.engine import settle
-    from ..bulk.history import local_time
     from ..bulk.journal import Journal
     from ..output import write_records
+    from ..times import local_from_iso
 
     journal = Journal()
     settle(journal)  # a job cut off after its last answer gets its end and its audit entry now
@@ -60,7 +60,7 @@ def jobs_group(click_ctx: click.Context, limit: int) -> None:
         (
             {
                 "id": job.id,
-                "created": local_time(job.created),
+                "created": local_from_iso(job.created),
                 "profile": job.profile,
                 "list": job.kind,
                 "action": job.action,
@@ -140,10 +140,10 @@ def resume_command(ctx: CliContext, job_id: str) -> None:
 @storage_errors
 def show_command(job_id: str, fmt: str, outcome: str | None) -> None:
     """Every input line of a job with its outcome and reason (export with --format csv, jsonl or json)."""
-    from ..bulk.history import local_time
     from ..bulk.journal import Journal
     from ..output import write_records
     from ..printable import printable
+    from ..times import local_from_iso
 
     journal = Journal()
     job = journal.job(job_id)
@@ -157,7 +157,7 @@ def show_command(job_id: str, fmt: str, outcome: str | None) -> None:
     out.write(
         printable(
             f"job {job.id}: {job.action} on {job.kind} (profile {job.profile}), {job.state}, created "
-            f"{local_time(job.created)} by {job.os_user}" + (f", reason: {job.reason}" if job.reason else "")
+            f"{local_from_iso(job.created)} by {job.os_user}" + (f", reason: {job.reason}" if job.reason else "")
         )
         + "\n"
     )
@@ -185,8 +185,9 @@ def show_command(job_id: str, fmt: str, outcome: str | None) -> None:
 @storage_errors
 def audit_command(since: str | None, search: str, fmt: str) -> None:
     """The audit trail: every change, who made it, why, and what the vendor answered."""
-    from ..bulk.history import AuditFilter, History, local_time
+    from ..bulk.history import AuditFilter, History
     from ..output import write_records
+    from ..times import local_from_iso
 
     start, _ = date_range(since, None)
     entries = History().audit(AuditFilter(since=start, search=search), newest_first=False)
@@ -197,7 +198,7 @@ def audit_command(since: str | None, search: str, fmt: str) -> None:
     shown = write_records(
         (
             {
-                "time": local_time(e.at),
+                "time": local_from_iso(e.at),
                 "user": e.os_user,
                 "profile": e.profile,
                 "list": e.list,

@@ -68,8 +68,7 @@ async def _lookup_all(ctx: CliContext, values: tuple[str, ...]) -> list[dict]:
 
 def _line(result: dict) -> str:
     from ..normalize import format_number
-    from ..records import local_time
-    from ..times import parse_vendor_time
+    from ..times import local, parse_vendor_time
 
     kind = result.get("list", "?")
     shown = result.get("value", result["input"])
@@ -85,10 +84,10 @@ def _line(result: dict) -> str:
         return f"{head} not on the opt-out list"
     entry = result["entry"]
     if kind == "sms":
-        when = local_time(parse_vendor_time(entry["registered_at"]))
+        when = local(parse_vendor_time(entry["registered_at"]))
         return f"{head} OPTED OUT since {when} (source: {entry['source']})"
     if kind == "email":
-        when = local_time(parse_vendor_time(entry["blocked_at"]))
+        when = local(parse_vendor_time(entry["blocked_at"]))
         return f"{head} UNSUBSCRIBED since {when} (by {entry['registered_by']})"
     return (
         f"{head} REGISTERED 080 number: {entry['company']}, {entry['status']}, "

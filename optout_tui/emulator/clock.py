@@ -3,25 +3,20 @@ space-separated millisecond field, the Hub in ISO 8601 with +09:00. All stored t
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
-KST = timezone(timedelta(hours=9), "KST")
+from ..times import KST, now_ms, to_ms
+from ..times import from_ms as _kst
+
+__all__ = ["KST"]
+
 DAY_MS = 86_400_000
 _KST_MS = 9 * 3_600_000
 _EPOCH_DATE = date(1970, 1, 1)
 
 
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
-
-
 def start_of_utc_day_ms() -> int:
     return now_ms() // DAY_MS * DAY_MS
-
-
-def _kst(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, KST)
 
 
 _KST_HOURS: dict[int, str] = {}  # hour number -> "YYYY-MM-DDTHH:" (two years of data: ~17,500)
@@ -72,5 +67,5 @@ def parse_mailer_datetime(text: str) -> int | None:
             dt = datetime.strptime(text, fmt)
         except ValueError:
             continue
-        return int(dt.replace(tzinfo=UTC).timestamp() * 1000)
+        return to_ms(dt.replace(tzinfo=UTC))
     return None

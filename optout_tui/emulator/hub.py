@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .clock import now_ms
+from ..times import now_ms
 from .gate import ALL_METHODS, endpoint, nhn_app_and_token
 from .hub_store import NUMBER_080, HubStore
 from .responses import nhn_error, nhn_ok

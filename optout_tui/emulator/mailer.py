@@ -18,7 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .clock import now_ms, parse_mailer_datetime
+from ..times import now_ms
+from .clock import parse_mailer_datetime
 from .gate import ALL_METHODS, endpoint, ncp_signature
 from .responses import json_response, mailer_error
 from .state import EmulatorState

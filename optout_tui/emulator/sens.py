@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .clock import now_ms
+from ..times import now_ms
 from .gate import ALL_METHODS, endpoint, ncp_signature
 from .responses import JSON, json_response
 from .sms_store import MAX_DIGITS, encode

@@ -16,13 +16,12 @@ from rich.cells import cell_len, set_cell_size
 from ..api.base import EmailEntry, Entry, ListKind, Number080Entry, SmsEntry
 from ..normalize import format_number
 from ..printable import printable
-
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-DATE_FORMAT = "%Y-%m-%d"
+from ..times import DATE_FORMAT, TIME_FORMAT, local
 
 
 def local_time(when: datetime | None, fmt: str = TIME_FORMAT) -> str:
-    return when.astimezone().strftime(fmt) if when is not None else "—"
+    """A cell's time: local, or a dash where the vendor gave none."""
+    return local(when, fmt, missing="—")
 
 
 def by_whom(entry: EmailEntry) -> str:

@@ -21,10 +21,10 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
 from ...bulk.audit import AuditEntry
-from ...bulk.history import AuditFilter, AuditRows, local_time
+from ...bulk.history import AuditFilter, AuditRows
 from ...normalize import format_number
 from ...printable import printable
-from ...times import describe_range
+from ...times import describe_range, local_from_iso
 from ..filters import FilterError, date_range
 from ..widgets.row_list import Column, RowList, TableRows
 from .history_screen import LOOKUP, HistoryScreen
@@ -69,7 +69,7 @@ def short_answer(answer: str) -> str:
 
 def audit_cells(entry: AuditEntry) -> list[str]:
     return [
-        local_time(entry.at, "%Y-%m-%d %H:%M"),
+        local_from_iso(entry.at, "%Y-%m-%d %H:%M"),
         entry.os_user,
         entry.profile,
         entry.list,
@@ -85,7 +85,7 @@ def audit_detail(entry: AuditEntry | None) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")  # one line each: the panel's height never changes
     if entry is None:
         return text
-    text.append(f"#{entry.id}  {local_time(entry.at)}", style="bold")
+    text.append(f"#{entry.id}  {local_from_iso(entry.at)}", style="bold")
     text.append(
         f"  {entry.os_user} · profile {entry.profile} · {entry.list} {entry.action} · "
         f"{entry.count:,} value{'s' if entry.count != 1 else ''}"

@@ -18,9 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...api.base import ListKind, Lists
-from ...bulk.history import local_time
 from ...printable import printable
 from ...settings import Profile
+from ...times import local_from_iso
 from ..widgets.job_panel import JobPanel
 from ..widgets.row_list import Column, RowList, TableRows
 from .history_screen import LOOKUP
@@ -54,7 +54,7 @@ def job_cells(job) -> list[str]:
     c = job.counts
     return [
         job.id,
-        local_time(job.created, "%Y-%m-%d %H:%M"),
+        local_from_iso(job.created, "%Y-%m-%d %H:%M"),
         job.kind,
         job.action,
         str(job.state),
@@ -74,7 +74,7 @@ def job_detail(job, profile: Profile) -> Text:
     text.append(f"job {job.id}", style="bold")
     text.append(
         f"  {job.action} on {job.kind} · profile {job.profile} · {job.os_user} · "
-        f"{local_time(job.created)}, last change {local_time(job.updated, '%H:%M:%S')}"
+        f"{local_from_iso(job.created)}, last change {local_from_iso(job.updated, '%H:%M:%S')}"
     )
     text.append(f"\n{job.total:,} values: ")
     text.append(f"done {c.get('registered', 0) + c.get('removed', 0):,}", style="green")
