@@ -71,3 +71,14 @@ async def test_each_profile_opens_on_the_tab_it_was_left_on(emulator, tmp_path):
         assert last.active_tab.id == OVERVIEW_TAB
     assert json.loads(state_path().read_text(encoding="utf-8"))["last_tab"]["demo"] == OVERVIEW_TAB
     assert stat.S_IMODE(state_path().stat().st_mode) == 0o600
+
+
+async def test_the_quick_lookup_takes_what_is_typed_at_once(emulator, tmp_path):
+    """Keys pressed right after `l` land in the lookup field (not in the box that scrolls it)."""
+    app = make_app(emulator, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        number = app.active_pane.entry_list.entry_at(0).number
+        await pilot.press("l", *number, "enter")
+        await settle(pilot)
+        assert str(app.screen.query_one("#answer").render()).startswith("✔ on the SMS opt-out list")

@@ -30,6 +30,8 @@ def found_text(list_name: str, entry: Entry) -> Text:
 class LookupScreen(ModalScreen[None]):
     """Type, enter, read the answer; esc closes."""
 
+    AUTO_FOCUS = "#lookup-value"  # the field, not the scrolling box around it: typing goes straight in
+
     DEFAULT_CSS = """
     LookupScreen { align: center middle; }
     LookupScreen > VerticalScroll > * { width: 100%; }
