@@ -12,6 +12,7 @@ import getpass
 import json
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from .history import AuditEntry, AuditFilter, History
 
@@ -74,30 +75,9 @@ def insert_entry(conn, entry: AuditEntry) -> None:
 
 
 class AuditLog(History):
-    def append(
-        self,
-        *,
-        profile: str,
-        list_kind: str,
-        action: str,
-        values: Sequence[str],
-        answer: str,
-        reason: str = "",
-        job_id: str | None = None,
-        user: str | None = None,
-        count: int | None = None,
-    ) -> AuditEntry:
-        entry = new_entry(
-            profile=profile,
-            list_kind=list_kind,
-            action=action,
-            values=values,
-            answer=answer,
-            reason=reason,
-            job_id=job_id,
-            user=user,
-            count=count,
-        )
+    def append(self, **fields: Any) -> AuditEntry:
+        """Write `new_entry(**fields)` (its keyword arguments) and return it."""
+        entry = new_entry(**fields)
         self._do(lambda: insert_entry(self._conn, entry))  # autocommit: one INSERT is its own transaction
         return entry
 
