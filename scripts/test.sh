@@ -12,4 +12,4 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/ruff format --check --quiet .
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
-exec bash scripts/with_keyring.sh .venv/bin/python -m pytest -q --durations=15 "$@"
+exec bash scripts/with_keyring.sh .venv/bin/python -m pytest -q -n auto --durations=15 "$@"
