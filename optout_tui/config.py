@@ -7,16 +7,19 @@ The file, by default ``config_dir()/config.toml``::
     [profiles.prod]
     sens_service_id = "ncp:sms:kr:123456789012:myservice"
     nhn_app_key = "AbCdEf0123456789"
-    mailer_region = "kr"          # or mailer_url = "https://..."; "sgn" and "jpn" are the other regions
+    zone = "public"               # NAVER Cloud zone of SENS and the Mailer: "public", "gov" or "fin"
+    mailer_region = "kr"          # the Mailer's region: "kr", "sgn" or "jpn"
+    nhn_sms_app_key = "..."       # NHN Cloud SMS (080 opt-out recipients); NHN_SMS_SECRET_KEY is its secret
+    nhn_email_app_key = "..."     # NHN Cloud Email (blocked receivers); NHN_EMAIL_SECRET_KEY is its secret
     read_only = false
 
     [keys]                        # dashboard keys: binding id (the help screen, `?`, lists them) -> keys
     app.lookup = "ctrl+l"
     "list.search" = "ctrl+f,slash"
 
-Environment variables win over the file (``OPTOUT_SENS_URL`` ... ``OPTOUT_NHN_APP_KEY``, and
-``OPTOUT_PROFILE`` for the profile name). Writing goes through tomlkit so a hand-edited file keeps
-its comments and layout.
+Zone and region choose the NAVER Cloud hosts; a URL set in the file (``sens_url = "https://..."``) or the
+environment wins over them. Environment variables win over the file (`ENV_OVERRIDES`, and ``OPTOUT_PROFILE``
+for the profile name). Writing goes through tomlkit so a hand-edited file keeps its comments and layout.
 """
 
 from __future__ import annotations
@@ -31,21 +34,10 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from .settings import (
-    DEFAULT_MAILER_URL,
-    SECRET_ENV,
-    ConfigError,
-    Profile,
-)
+from .settings import MAILER_REGIONS, SECRET_ENV, ZONES, ConfigError, Profile, mailer_url, sens_url
 
 APP_NAME = "optout-tui"
 DEFAULT_PROFILE = "default"
-
-MAILER_REGIONS = {
-    "kr": DEFAULT_MAILER_URL,
-    "sgn": "https://mail.apigw.ntruss.com/api/v1-sgn",
-    "jpn": "https://mail.apigw.ntruss.com/api/v1-jpn",
-}
 
 # Profile field -> environment variable that overrides it.
 ENV_OVERRIDES = {
@@ -53,14 +45,19 @@ ENV_OVERRIDES = {
     "mailer_url": "OPTOUT_MAILER_URL",
     "hub_url": "OPTOUT_HUB_URL",
     "nhn_oauth_url": "OPTOUT_NHN_OAUTH_URL",
+    "nhn_sms_url": "OPTOUT_NHN_SMS_URL",
+    "nhn_email_url": "OPTOUT_NHN_EMAIL_URL",
     "sens_service_id": "OPTOUT_SENS_SERVICE_ID",
     "nhn_app_key": "OPTOUT_NHN_APP_KEY",
+    "nhn_sms_app_key": "NHN_SMS_APP_KEY",
+    "nhn_email_app_key": "NHN_EMAIL_APP_KEY",
 }
 PROFILE_ENV = "OPTOUT_PROFILE"
 
-_URL_FIELDS = ("sens_url", "mailer_url", "hub_url", "nhn_oauth_url")
-_TEXT_FIELDS = (*_URL_FIELDS, "sens_service_id", "nhn_app_key")
-_FILE_KEYS = frozenset(_TEXT_FIELDS) | {"read_only", "mailer_region"}
+_URL_FIELDS = ("sens_url", "mailer_url", "hub_url", "nhn_oauth_url", "nhn_sms_url", "nhn_email_url")
+_TEXT_FIELDS = (*_URL_FIELDS, "sens_service_id", "nhn_app_key", "nhn_sms_app_key", "nhn_email_app_key")
+_CHOICES = {"zone": ZONES, "mailer_region": MAILER_REGIONS}  # setting -> its valid values
+_FILE_KEYS = frozenset(_TEXT_FIELDS) | {"read_only", *_CHOICES}
 _DEFAULTS = Profile()
 
 
@@ -198,6 +195,8 @@ KEY_IDS = frozenset(
         "app.reload",
         "tab.080",
         "tab.email",
+        "tab.nhn-email",
+        "tab.nhn-sms",
         "tab.overview",
         "tab.sms",
         "list.back",
@@ -290,12 +289,15 @@ def _profile_from_table(file: Path, name: str, table: Any) -> Profile:
             if not isinstance(value, str):
                 raise ConfigError(f'{where}: {key} must be text in quotes, e.g. {key} = "..."')
             setattr(profile, key, value.strip() or getattr(_DEFAULTS, key))
-    region = table.get("mailer_region")
-    if region is not None:
-        if region not in MAILER_REGIONS:
-            raise ConfigError(f"{where}: mailer_region must be one of {', '.join(MAILER_REGIONS)} (got {region!r})")
-        if "mailer_url" not in table:
-            profile.mailer_url = MAILER_REGIONS[region]
+    for key, valid in _CHOICES.items():
+        if key in table:
+            if not isinstance(table[key], str) or table[key] not in valid:
+                raise ConfigError(f"{where}: {key} must be one of {', '.join(valid)} (got {table[key]!r})")
+            setattr(profile, key, table[key])
+    if "sens_url" not in table:
+        profile.sens_url = sens_url(profile.zone)
+    if "mailer_url" not in table:
+        profile.mailer_url = mailer_url(profile.zone, profile.mailer_region)
     if "read_only" in table:
         if not isinstance(table["read_only"], bool):
             raise ConfigError(f"{where}: read_only must be true or false (no quotes)")
@@ -341,8 +343,12 @@ def resolve_profile(
     for f in fields(Profile):
         if f.name in ("name", "demo"):
             continue
-        in_file = f.name in table or (f.name == "mailer_url" and "mailer_region" in table)
-        sources[f.name] = "config file" if in_file else "default"
+        if f.name in table:
+            sources[f.name] = "config file"
+        elif {"sens_url": {"zone"}, "mailer_url": {"zone", "mailer_region"}}.get(f.name, set()) & set(table):
+            sources[f.name] = "zone and region (config file)"
+        else:
+            sources[f.name] = "default"
     for key, env in ENV_OVERRIDES.items():
         value = os.environ.get(env, "").strip()
         if not value and key in _URL_FIELDS and env in os.environ:  # never a silent fall-back to production

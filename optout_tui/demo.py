@@ -46,8 +46,12 @@ def demo_settings(server) -> tuple[Profile, Secrets]:
         mailer_url=f"{base}/api/v1",
         hub_url=base,
         nhn_oauth_url=base,
+        nhn_sms_url=base,
+        nhn_email_url=base,
         sens_service_id=creds.sens_service_id,
         nhn_app_key=creds.nhn_app_key,
+        nhn_sms_app_key=creds.nhn_sms_app_key,
+        nhn_email_app_key=creds.nhn_email_app_key,
         demo=True,
     )
     secrets = Secrets(
@@ -55,5 +59,7 @@ def demo_settings(server) -> tuple[Profile, Secrets]:
         ncloud_secret_key=creds.ncloud_secret_key,
         nhn_user_access_key_id=creds.nhn_user_access_key_id,
         nhn_secret_access_key=creds.nhn_secret_access_key,
+        nhn_sms_secret_key=creds.nhn_sms_secret_key,
+        nhn_email_secret_key=creds.nhn_email_secret_key,
     )
     return profile, secrets

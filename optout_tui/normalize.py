@@ -32,12 +32,13 @@ __all__ = [
     "normalize_for",
     "normalize_mobile",
     "same_value",
+    "value_kind",
 ]
 
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
-    kind: ListKind
+    kind: ListKind  # the kind of value (`value_kind`): SMS for a mobile number, EMAIL for an address, or N080
     value: str
 
 
@@ -312,8 +313,18 @@ def _sentence(message: str) -> str:
 # ---------------------------------------------------------------- dispatch and display
 
 
+def value_kind(kind: ListKind) -> ListKind:
+    """The kind of value a list holds: NHN SMS holds mobile numbers as SENS does (SMS), NHN Email addresses
+    as the Mailer does (EMAIL); the others hold their own."""
+    return _VALUE_KINDS.get(kind, kind)
+
+
+_VALUE_KINDS = {ListKind.NHN_SMS: ListKind.SMS, ListKind.NHN_EMAIL: ListKind.EMAIL}
+
+
 def normalize_for(kind: ListKind, text: str) -> Result:
     """Normalise for a list chosen by the user."""
+    kind = value_kind(kind)
     if kind is ListKind.SMS:
         return normalize_mobile(text)
     if kind is ListKind.N080:
@@ -355,7 +366,7 @@ def same_value(kind: ListKind) -> Callable[[str], str]:
     Daum, Gmail, ...) do not, and the Outbound Mailer documents no rule of its own: so they are one
     person for duplicates and lookups, while the value sent keeps the case as typed.
     """
-    return _folded if kind is ListKind.EMAIL else str
+    return _folded if value_kind(kind) is ListKind.EMAIL else str
 
 
 def _folded(address: str) -> str:

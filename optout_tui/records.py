@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import IO
 
-from .api.base import EmailEntry, Entry, ListKind, Number080Entry, OptOutList, SmsEntry
+from .api.base import EmailEntry, Entry, ListKind, NhnEmailEntry, NhnSmsEntry, Number080Entry, OptOutList, SmsEntry
 from .normalize import format_number
 from .output import RecordWriter
 from .times import MINUTE_FORMAT, iso, local
@@ -24,15 +24,20 @@ FIELDS = {
         "started_at",
         "deleted_at",
     ],
+    ListKind.NHN_SMS: ["number080", "recipient", "requested_at"],
+    ListKind.NHN_EMAIL: ["address", "blocked_at"],
+}
+_KINDS = {
+    SmsEntry: ListKind.SMS,
+    EmailEntry: ListKind.EMAIL,
+    Number080Entry: ListKind.N080,
+    NhnSmsEntry: ListKind.NHN_SMS,
+    NhnEmailEntry: ListKind.NHN_EMAIL,
 }
 
 
 def kind_of(entry: Entry) -> ListKind:
-    if isinstance(entry, SmsEntry):
-        return ListKind.SMS
-    if isinstance(entry, EmailEntry):
-        return ListKind.EMAIL
-    return ListKind.N080
+    return _KINDS[type(entry)]
 
 
 def as_record(entry: Entry) -> dict:
@@ -45,6 +50,10 @@ def as_record(entry: Entry) -> dict:
             "blocked_at": iso(entry.blocked_at),
             "registered_by": "admin" if entry.by_admin else "recipient",
         }
+    if isinstance(entry, NhnSmsEntry):
+        return {"number080": entry.number080, "recipient": entry.recipient, "requested_at": iso(entry.requested_at)}
+    if isinstance(entry, NhnEmailEntry):
+        return {"address": entry.address, "blocked_at": iso(entry.blocked_at)}
     assert isinstance(entry, Number080Entry)
     return {
         "number": entry.number,
@@ -65,6 +74,10 @@ def as_display(entry: Entry) -> dict[str, str]:
         cells = [format_number(entry.number), local(entry.registered_at), entry.source]
     elif isinstance(entry, EmailEntry):
         cells = [entry.address, local(entry.blocked_at), "admin" if entry.by_admin else "recipient"]
+    elif isinstance(entry, NhnSmsEntry):
+        cells = [format_number(entry.number080), format_number(entry.recipient), local(entry.requested_at)]
+    elif isinstance(entry, NhnEmailEntry):
+        cells = [entry.address, local(entry.blocked_at)]
     else:
         assert isinstance(entry, Number080Entry)
         cells = [
@@ -84,6 +97,8 @@ def as_display(entry: Entry) -> dict[str, str]:
 def table_widths(kind: ListKind) -> list[int]:
     """The column widths of `list`'s table: the list adapter's own (loaded only for a table)."""
     from .api.email import MailerEmailList
+    from .api.nhn_email import NhnEmailList
+    from .api.nhn_sms import NhnSmsList
     from .api.numbers080 import Hub080List
     from .api.sms import SensSmsList
 
@@ -91,6 +106,8 @@ def table_widths(kind: ListKind) -> list[int]:
         ListKind.SMS: SensSmsList,
         ListKind.EMAIL: MailerEmailList,
         ListKind.N080: Hub080List,
+        ListKind.NHN_SMS: NhnSmsList,
+        ListKind.NHN_EMAIL: NhnEmailList,
     }
     return [c.width for c in adapters[kind].columns]
 

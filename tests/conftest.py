@@ -30,6 +30,12 @@ def isolated_dirs(tmp_path, monkeypatch):
         "NCLOUD_SECRET_KEY",
         "NHN_USER_ACCESS_KEY_ID",
         "NHN_SECRET_ACCESS_KEY",
+        "OPTOUT_NHN_SMS_URL",
+        "OPTOUT_NHN_EMAIL_URL",
+        "NHN_SMS_APP_KEY",
+        "NHN_SMS_SECRET_KEY",
+        "NHN_EMAIL_APP_KEY",
+        "NHN_EMAIL_SECRET_KEY",
         "OPTOUT_PROFILE",
         "OPTOUT_TUI_DEMO",
     ):

@@ -8,7 +8,7 @@ authenticates and answers. Values passed in are already canonical (see `optout_t
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -80,7 +80,33 @@ class Number080Entry:
         return True, ""
 
 
-Entry = SmsEntry | EmailEntry | Number080Entry
+@dataclass(frozen=True, slots=True)
+class NhnSmsEntry:
+    """A recipient who opted out through one of the company's 080 numbers (NHN Cloud SMS): a pair, since one
+    recipient can be on several 080 numbers."""
+
+    number080: str  # the company's 080 number (unsubscribeNo), e.g. 0801234567
+    recipient: str  # national digits, e.g. 01012345678
+    requested_at: datetime | None  # timezone-aware (NHN sends KST wall time)
+
+    @property
+    def value(self) -> str:
+        return self.recipient
+
+
+@dataclass(frozen=True, slots=True)
+class NhnEmailEntry:
+    """An address blocked from advertising email (NHN Cloud Email block-receivers)."""
+
+    address: str
+    blocked_at: datetime | None  # timezone-aware (NHN sends KST wall time)
+
+    @property
+    def value(self) -> str:
+        return self.address
+
+
+Entry = SmsEntry | EmailEntry | Number080Entry | NhnSmsEntry | NhnEmailEntry
 
 
 # ---------------------------------------------------------------- filters, pages
@@ -100,6 +126,7 @@ class ListFilter:
     search: str | None = None
     by_admin: bool | None = None
     newest_first: bool = True
+    number080: str | None = None  # NHN SMS only: one of the company's 080 numbers (None: every one of them)
 
 
 @dataclass(slots=True)
@@ -109,6 +136,7 @@ class Page:
     last: bool  # no page after this one
     total: int | None = None  # total entries for the filter, where the vendor says
     page_count: int | None = None  # pages for the filter, where the vendor says (stops speculation)
+    note: str = ""  # what the answer leaves open, for a person (SENS's empty 404: an empty list, or a wrong id?)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +243,7 @@ class OptOutList(ABC):
     async def fetch_page(self, flt: ListFilter, index: int) -> Page:
         """Fetch page `index` (0-based) for `flt`. Random access, so a view can load lazily."""
 
-    async def pages(self, flt: ListFilter, *, in_flight: int | None = None) -> AsyncIterator[Page]:
+    async def pages(self, flt: ListFilter, *, in_flight: int | None = None) -> AsyncGenerator[Page, None]:
         """Every page for `flt`, in order, with up to `in_flight` requests running ahead.
 
         Works without a total count: pages are fetched speculatively in a window and the walk
@@ -365,18 +393,20 @@ class BatchedList(OptOutList):
 
 @dataclass(slots=True)
 class Lists:
-    """The three lists of one profile, as handed to the CLI and the dashboard."""
+    """The lists of one profile, as handed to the CLI and the dashboard."""
 
     sms: OptOutList | None = None
     email: OptOutList | None = None
     n080: OptOutList | None = None
+    nhn_sms: OptOutList | None = None
+    nhn_email: OptOutList | None = None
     problems: dict[ListKind, str] = field(default_factory=dict)  # why a list is unavailable
 
     def get(self, kind: ListKind) -> OptOutList | None:
-        return {ListKind.SMS: self.sms, ListKind.EMAIL: self.email, ListKind.N080: self.n080}[kind]
+        return getattr(self, ListKind(kind).name.lower())  # SMS -> sms, NHN_EMAIL -> nhn_email
 
     def available(self) -> list[OptOutList]:
-        return [lst for lst in (self.sms, self.email, self.n080) if lst is not None]
+        return [lst for lst in map(self.get, ListKind) if lst is not None]
 
     async def aclose(self) -> None:
         for lst in self.available():

@@ -23,6 +23,7 @@ from .base import (
 )
 from .errors import ApiError
 from .http import VendorHttp
+from .ncp_signing import with_query
 
 # The list call needs a date range; "the whole history" is from here to tomorrow.
 HISTORY_START = datetime(2000, 1, 1, tzinfo=UTC)
@@ -59,7 +60,7 @@ class MailerEmailList(BatchedList):
         return params
 
     async def fetch_page(self, flt: ListFilter, index: int) -> Page:
-        response = await self._http.request("GET", "/unsubscribers", params=self._params(flt, index))
+        response = await self._http.request("GET", with_query("/unsubscribers", self._params(flt, index)))
         data = json_answer(response, self._http.service)
         content = data.get("content") or []
         entries = [_entry(row) for row in content if isinstance(row, dict)]

@@ -18,11 +18,20 @@ from typing import Any
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 # NCP gateway codes that mean "try again later" even when the HTTP status says otherwise.
-_RETRYABLE_GATEWAY_CODES = frozenset({"400", "410", "420", "500", "510", "900"})
+_RETRYABLE_GATEWAY_CODES = frozenset({"410", "420", "500", "510", "900"})  # 429/400 is QuotaExceeded
+
+
+MAILER_NOT_SUBSCRIBED = (  # 77202: what it likely means (see the README on the Mailer's merge into SENS)
+    "the project has no Outbound Mailer subscription in this zone/region (public zone: the Mailer is part of SENS "
+    "since 2026-09-17, this API kept about a year for migrated projects; gov and fin: still a separate service): "
+    "check it in the NAVER Cloud console for the profile's zone and region"
+)
 
 
 class ApiError(Exception):
     """A vendor call that did not succeed: who, what status and code, and what to do."""
+
+    empty_body = False  # the vendor answered with no body at all (SENS's 404 for "nothing found")
 
     def __init__(
         self,
@@ -44,7 +53,12 @@ class ApiError(Exception):
 
     @property
     def is_auth(self) -> bool:
-        return self.status in (401, 403) or (self.status == 400 and self.code == "77101")
+        # 400300: the Hub's "invalid app key"; 80007: NHN's "expired or unknown token", whatever the HTTP status
+        return (
+            self.status in (401, 403)
+            or (self.status == 400 and self.code in ("77101", "400300"))
+            or self.code == "80007"
+        )
 
     @property
     def is_network(self) -> bool:
@@ -57,6 +71,8 @@ class ApiError(Exception):
             return "check the network connection and the endpoint URL, then retry"
         if self.status == 429:
             return "the vendor is throttling requests; wait a moment and retry"
+        if self.code == "77202":
+            return MAILER_NOT_SUBSCRIBED
         if self.is_auth:
             return "check the credentials (optout-tui credentials show / set)"
         if self.status == 404:
@@ -79,6 +95,17 @@ class ApiError(Exception):
     def line(self) -> str:
         """One line for a person: what happened and what to do."""
         return f"{self}; {self.hint}"
+
+
+class QuotaExceeded(ApiError):
+    """The NCP gateway's 429 with code 400: the API's daily quota is used up, so retrying soon is pointless."""
+
+    @property
+    def hint(self) -> str:
+        return (
+            "NAVER Cloud's daily API quota is used up: retrying before it resets is pointless; try again "
+            "tomorrow (a bulk job stays saved to resume then) or raise the quota in the NAVER Cloud console"
+        )
 
 
 def _one_line(text: str, limit: int = 200) -> str:
@@ -126,6 +153,8 @@ def error_from_response(service: str, status: int, body: bytes | str, headers: A
             message = err.get("message") or err.get("details") or err.get("errorMessage")
             if "code" not in err and code in _RETRYABLE_GATEWAY_CODES and status >= 429:
                 retryable = True
+            if "code" not in err and code == "400" and status == 429:
+                return QuotaExceeded(service, message or "Quota Exceeded", status=status, code=code, retryable=False)
         elif isinstance(header, dict):
             raw = header.get("resultCode")
             code = None if raw is None else str(raw)
@@ -143,7 +172,9 @@ def error_from_response(service: str, status: int, body: bytes | str, headers: A
         message = f"{_reason(status)}" + (f": {_one_line(text, 120)}" if text.strip() else "")
     if code is not None and len(code) > 40:
         code = None
-    return ApiError(service, message, status=status, code=code, retryable=retryable, retry_after=retry_after)
+    error = ApiError(service, message, status=status, code=code, retryable=retryable, retry_after=retry_after)
+    error.empty_body = not text.strip()
+    return error
 
 
 def _join(value: Any) -> str | None:

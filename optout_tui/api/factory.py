@@ -1,4 +1,4 @@
-"""Turn a profile and its secrets into the three lists; say exactly what is missing where not."""
+"""Turn a profile and its secrets into its lists; say exactly what is missing where not."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from ..settings import ConfigError, Profile, Secrets
 from .base import ListKind, Lists
 from .email import MailerEmailList
 from .http import RetryPolicy, VendorHttp
-from .ncp_signing import signed_headers
+from .ncp_signing import NcpSigner
+from .nhn_email import NhnEmailList
+from .nhn_envelope import secret_key_auth
+from .nhn_sms import NhnSmsList, default_update_user
 from .nhn_token import NhnTokenProvider
 from .numbers080 import Hub080List, HubAuth
 from .sms import SensSmsList
@@ -31,6 +34,14 @@ NEEDS = {
         ("nhn_user_access_key_id", "NHN_USER_ACCESS_KEY_ID or `optout-tui credentials set`"),
         ("nhn_secret_access_key", "NHN_SECRET_ACCESS_KEY or `optout-tui credentials set`"),
     ],
+    ListKind.NHN_SMS: [
+        ("nhn_sms_app_key", "NHN_SMS_APP_KEY or nhn_sms_app_key in the profile"),
+        ("nhn_sms_secret_key", "NHN_SMS_SECRET_KEY or `optout-tui credentials set`"),
+    ],
+    ListKind.NHN_EMAIL: [
+        ("nhn_email_app_key", "NHN_EMAIL_APP_KEY or nhn_email_app_key in the profile"),
+        ("nhn_email_secret_key", "NHN_EMAIL_SECRET_KEY or `optout-tui credentials set`"),
+    ],
 }
 
 
@@ -40,14 +51,6 @@ def missing_settings(kind: ListKind, profile: Profile, secrets: Secrets) -> list
         for name, where in NEEDS[kind]
         if not (getattr(profile, name, None) or getattr(secrets, name, None))
     ]
-
-
-def ncp_signer(access_key: str, secret_key: str):
-    async def sign(request: httpx.Request) -> None:
-        target = request.url.raw_path.decode("ascii")  # exactly what goes on the wire
-        request.headers.update(signed_headers(request.method, target, access_key, secret_key))
-
-    return sign
 
 
 def build_lists(
@@ -76,14 +79,14 @@ def build_lists(
             continue
         try:
             if kind is ListKind.SMS:
-                sign = ncp_signer(secrets.ncloud_access_key, secrets.ncloud_secret_key)  # type: ignore[arg-type]
-                http = client("SENS", profile.sens_url, auth=sign)
+                sign = NcpSigner(secrets.ncloud_access_key, secrets.ncloud_secret_key)  # type: ignore[arg-type]
+                http = client("SENS", profile.sens_url, auth=sign, refresh=sign.refresh)
                 lists.sms = SensSmsList(http, profile.sens_service_id, in_flight=in_flight)  # type: ignore[arg-type]
             elif kind is ListKind.EMAIL:
-                sign = ncp_signer(secrets.ncloud_access_key, secrets.ncloud_secret_key)  # type: ignore[arg-type]
-                http = client("Outbound Mailer", profile.mailer_url, auth=sign)
+                sign = NcpSigner(secrets.ncloud_access_key, secrets.ncloud_secret_key)  # type: ignore[arg-type]
+                http = client("Outbound Mailer", profile.mailer_url, auth=sign, refresh=sign.refresh)
                 lists.email = MailerEmailList(http, in_flight=in_flight)
-            else:
+            elif kind is ListKind.N080:
                 tokens = NhnTokenProvider(
                     profile.nhn_oauth_url,
                     secrets.nhn_user_access_key_id,  # type: ignore[arg-type]
@@ -95,6 +98,15 @@ def build_lists(
                 auth = HubAuth(profile.nhn_app_key, tokens)  # type: ignore[arg-type]
                 http = client("Notification Hub", profile.hub_url, auth=auth, refresh=auth.refresh)
                 lists.n080 = Hub080List(http, auth)
+            elif kind is ListKind.NHN_SMS:  # NEEDS made sure of the app key and the secret (`or ""` is for mypy)
+                secret = secret_key_auth(secrets.nhn_sms_secret_key or "")
+                http = client("NHN Cloud SMS", profile.nhn_sms_url, auth=secret)
+                user = default_update_user(profile.name)
+                lists.nhn_sms = NhnSmsList(http, profile.nhn_sms_app_key or "", update_user=user, in_flight=in_flight)
+            else:
+                secret = secret_key_auth(secrets.nhn_email_secret_key or "")
+                http = client("NHN Cloud Email", profile.nhn_email_url, auth=secret)
+                lists.nhn_email = NhnEmailList(http, profile.nhn_email_app_key or "", in_flight=in_flight)
         except ConfigError as exc:
             lists.problems[kind] = str(exc)
     return lists

@@ -12,7 +12,11 @@
 - Retries 429, 5xx and timeouts/connection errors with exponential backoff and full jitter,
   honouring `Retry-After`, for a bounded number of attempts. The transport never sends a request
   twice, so a re-sent POST is always one of these retries, and each is told to the client's
-  `retry_hooks` (through its list's `retries`): a bulk run shows them as progress.
+  `retry_hooks` (through its list's `retries`): a bulk run shows them as progress. A quota used up
+  (`QuotaExceeded`) is not retried: nothing will pass before the quota resets.
+- Requests go through the client's `pacing` (see pacing.py): a limit of requests in flight and a spacing
+  of their starts that adapt to the vendor's 429s, so a throttled vendor is asked about as fast as it
+  answers instead of refusing most of what it is sent.
 - Every failure is one line. A request HTTP cannot carry (a line break in a stored key) is refused
   without quoting the offending value, which may be a secret, and is not retried.
 """
@@ -32,7 +36,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from ..settings import ConfigError
-from .errors import ApiError, error_from_response
+from .errors import ApiError, QuotaExceeded, error_from_response
+from .pacing import Pacing
 
 if TYPE_CHECKING:  # the list interface is above this layer; only its type is needed here
     from .base import RetryHook
@@ -95,7 +100,7 @@ def tls_context() -> ssl.SSLContext:
 
 
 class VendorHttp:
-    """An httpx client for one vendor service, with auth, retries and one-line errors."""
+    """An httpx client for one vendor service, with auth, retries, pacing and one-line errors."""
 
     def __init__(
         self,
@@ -115,6 +120,7 @@ class VendorHttp:
         self._refresh = refresh
         self.retry = retry or RetryPolicy()
         self.retry_hooks: list[RetryHook] = []  # each is told of every retry before its wait
+        self.pacing = Pacing(max_connections)
         self._client = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
@@ -142,39 +148,50 @@ class VendorHttp:
         refreshed = False
         while True:
             attempt += 1
-            request = self._client.build_request(
-                method, path, params=params, json=json, data=data, content=content, headers=headers
-            )
-            if self._auth is not None:
-                await self._auth(request)
-            try:
-                response = await self._client.send(request)
-            except httpx.TimeoutException:
-                error = ApiError(self.service, "the request timed out", retryable=True)
-            except httpx.LocalProtocolError:  # ours to fix, not the network's: no retry; its text quotes the value
-                error = ApiError(
-                    self.service,
-                    "the request could not be sent: a header holds a character HTTP does "
-                    "not allow (a line break in a stored key?)",
-                    retryable=False,
+            async with self.pacing.slot() as started:
+                request = self._client.build_request(
+                    method, path, params=params, json=json, data=data, content=content, headers=headers
                 )
-            except httpx.TransportError as exc:
-                error = ApiError(self.service, f"could not reach {self.base_url}: {_describe(exc)}", retryable=True)
-            else:
-                if response.is_success:
-                    return response
-                error = error_from_response(self.service, response.status_code, response.content, response.headers)
-                if response.status_code == 401 and self._refresh is not None and not refreshed:
-                    refreshed = True
-                    if await self._refresh(request):
-                        attempt -= 1  # a fresh credential is not a retry
-                        continue
+                if self._auth is not None:
+                    await self._auth(request)  # signed as it leaves: the wait for a slot may be long
+                answer = await self._send(request)
+                if not isinstance(answer, ApiError):
+                    self.pacing.answered(started, throttled=False)
+                elif answer.status is not None:  # the vendor answered, with an error
+                    throttled = answer.status == 429 and not isinstance(answer, QuotaExceeded)
+                    self.pacing.answered(started, throttled=throttled, retry_after=answer.retry_after)
+            if not isinstance(answer, ApiError):
+                return answer
+            error = answer
+            if error.status == 401 and self._refresh is not None and not refreshed:
+                refreshed = True
+                if await self._refresh(request):
+                    attempt -= 1  # a fresh credential is not a retry
+                    continue
             if not error.retryable or attempt >= self.retry.attempts:
                 raise error
             delay = self.retry.delay(attempt, error)
             for hook in self.retry_hooks:
                 hook(error, attempt, delay)
             await asyncio.sleep(delay)
+
+    async def _send(self, request: httpx.Request) -> httpx.Response | ApiError:
+        """The vendor's 2xx answer, or what went wrong (with no status where there was no answer)."""
+        try:
+            response = await self._client.send(request)
+        except httpx.TimeoutException:
+            return ApiError(self.service, "the request timed out", retryable=True)
+        except httpx.LocalProtocolError:  # ours to fix, not the network's: no retry; its text quotes the value
+            message = (
+                "the request could not be sent: a header holds a character HTTP does not allow "
+                "(a line break in a stored key?)"
+            )
+            return ApiError(self.service, message, retryable=False)
+        except httpx.TransportError as exc:
+            return ApiError(self.service, f"could not reach {self.base_url}: {_describe(exc)}", retryable=True)
+        if response.is_success:
+            return response
+        return error_from_response(self.service, response.status_code, response.content, response.headers)
 
     async def aclose(self) -> None:
         await self._client.aclose()

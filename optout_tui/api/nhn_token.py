@@ -1,9 +1,10 @@
 """NHN Cloud access tokens from the user access key (OAuth2 client credentials).
 
 One token is shared by every concurrent caller: the first to need one fetches it under a lock,
-the rest wait and reuse it. It is renewed shortly before it expires, and once after a 401
-(an account can shorten token life to 60 s, or revoke it). The token is a secret: it never
-appears in a repr, an error message or a log line.
+the rest wait and reuse it. It is renewed shortly before it expires, and once after the Hub refuses
+it (an account can shorten token life to 60 s, or revoke it; NHN does not say whether the refusal is a
+401, a 403 or an HTTP 200 with `isSuccessful: false`, so the 080 list treats each alike). The token is
+a secret: it never appears in a repr, an error message or a log line.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class NhnTokenProvider:
             return self._token  # type: ignore[return-value]
 
     async def invalidate(self, token: str | None) -> bool:
-        """Drop `token` after a 401 so the next caller fetches a new one; True if it was current."""
+        """Drop `token` after a refusal so the next caller fetches a new one; True if retrying is worthwhile."""
         async with self._lock:
             if token is not None and token == self._token:
                 self._token = None

@@ -2,11 +2,22 @@
 
 Not a list of recipients: each row is an 080 number the company publishes, with a company name
 and a status. Only external numbers can be registered here, one per call.
+
+The number filter is NHN's prefix search in which `_` stands for any one character; NHN documents no
+escape and says nothing of `%`. `search_fragment` reads what a person types that way (digits and `_`
+only), and every page is filtered again here, exactly, so a vendor reading more into the filter (a `%`,
+a match anywhere in the number) never adds a row.
+
+NHN does not say how the Hub refuses an expired token. A 401 is renewed by the HTTP layer's refresh hook;
+a 403, or an HTTP 200 with `isSuccessful: false` (as under `X-NC-ALWAYS-200-OK`), carrying a token code
+gets the same single renewal and retry here: an expired token costs one new token and one more call.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from contextvars import ContextVar
 
 import httpx
 
@@ -21,23 +32,54 @@ BASE = "/sender/v1.0/unsubscribe-phone-numbers"
 ALREADY_REGISTERED = "404221"
 NOT_REGISTERED = "404222"
 INVALID_NUMBER = "400311"
+# 80007: NHN's public API code for an expired or unknown token; 403000: the Hub's "no permission".
+TOKEN_CODES = frozenset({"80007", "403000"})
 AUTH_HEADER = "X-NHN-Authorization"
 
 
+def search_fragment(text: str) -> str:
+    """What a person typed, as the Hub's filter reads it: the start of a number, `_` for any one digit.
+    Spaces, dashes, dots and brackets are dropped; anything else is refused (ValueError says why)."""
+    fragment = re.sub(r"[\s\-.()]", "", text)
+    how = "the 080 search matches the start of a number (e.g. 0801234; _ stands for any one digit)"
+    if not re.fullmatch(r"[0-9_]+", fragment):
+        raise ValueError(f"{how}; {text.strip()!r} is not digits and _")
+    if not all(c in ("_", d) for c, d in zip(fragment, "080", strict=False)):
+        raise ValueError(f"{how}, and every 080 number starts with 080")
+    return fragment
+
+
+def _matches(fragment: str) -> re.Pattern[str]:
+    """`fragment` exactly as documented: a prefix, `_` any one character, everything else itself."""
+    return re.compile("".join("." if ch == "_" else re.escape(ch) for ch in fragment))
+
+
 class HubAuth:
-    """Adds the app key and a bearer token; after a 401 drops that token so a new one is fetched."""
+    """Adds the app key and a bearer token; after a refusal drops that token so a new one is fetched."""
 
     def __init__(self, app_key: str, tokens: NhnTokenProvider) -> None:
         self._app_key = app_key
         self.tokens = tokens
+        self._sent: ContextVar[str | None] = ContextVar("hub_token_sent", default=None)  # per task
 
     async def __call__(self, request: httpx.Request) -> None:
+        token = await self.tokens.token()
+        self._sent.set(token)
         request.headers["X-NC-APP-KEY"] = self._app_key
-        request.headers[AUTH_HEADER] = f"Bearer {await self.tokens.token()}"
+        request.headers[AUTH_HEADER] = f"Bearer {token}"
 
     async def refresh(self, request: httpx.Request) -> bool:
+        """The HTTP layer's hook after a 401."""
         used = request.headers.get(AUTH_HEADER, "").removeprefix("Bearer ")
         return await self.tokens.invalidate(used or None)
+
+    async def renew(self) -> bool:
+        """After a refusal the HTTP layer does not see as one (a 403, a 200): drop the token this task last sent."""
+        return await self.tokens.invalidate(self._sent.get())
+
+
+def _token_refused(error: ApiError) -> bool:
+    return error.status != 401 and (error.code in TOKEN_CODES or (error.status == 403 and error.code is None))
 
 
 class Hub080List(OptOutList):
@@ -59,13 +101,23 @@ class Hub080List(OptOutList):
         self._auth = auth
         self.limits = ListLimits(batch_size=1, max_in_flight=8, rate_per_second=rate_per_second, page_size=page_size)
 
+    async def _call(self, method: str, path: str, **options) -> dict:
+        """The answer of one call, once `header.isSuccessful` says it succeeded; a refused token is renewed once."""
+        renewed = False
+        while True:
+            try:
+                return _body(await self._http.request(method, path, **options), self._http.service)
+            except ApiError as exc:
+                if renewed or not _token_refused(exc) or not await self._auth.renew():
+                    raise
+                renewed = True
+
     async def fetch_page(self, flt: ListFilter, index: int) -> Page:
         size = self.limits.page_size
         params: dict[str, str | int] = {"limit": size, "offset": index * size}
         if flt.search:
             params["unsubscribePhoneNumber"] = flt.search
-        response = await self._http.request("GET", BASE, params=params)
-        data = _body(response, self._http.service)
+        data = await self._call("GET", BASE, params=params)
         rows = data.get("unsubscribePhoneNumbers") or []
         entries = [_entry(row) for row in rows if isinstance(row, dict)]
         total = as_int(data.get("totalCount"))
@@ -75,19 +127,22 @@ class Hub080List(OptOutList):
         else:
             last = len(entries) < size
             page_count = None
-        if flt.since is not None or flt.until is not None:  # the Hub has no date filter: apply it here
-            entries = [e for e in entries if _within(e, flt)]
-            total = None
-        return Page(index=index, entries=entries, last=last, total=total, page_count=page_count)
+        kept = [e for e in entries if _within(e, flt)]
+        if flt.search:
+            like = _matches(flt.search)
+            kept = [e for e in kept if like.match(e.number)]
+        if len(kept) < len(entries) or flt.since is not None or flt.until is not None:
+            total = None  # the Hub has no date filter, and its count may include rows dropped here
+        return Page(index=index, entries=kept, last=last, total=total, page_count=page_count)
 
     async def lookup(self, value: str) -> Number080Entry | None:
         try:
-            response = await self._http.request("GET", f"{BASE}/{value}")
+            data = await self._call("GET", f"{BASE}/{value}")
         except ApiError as exc:
-            if exc.code == NOT_REGISTERED or exc.status == 404:
+            if exc.code == NOT_REGISTERED or (exc.status == 404 and exc.code is None):
                 return None
             raise
-        item = _body(response, self._http.service).get("unsubscribePhoneNumber")
+        item = data.get("unsubscribePhoneNumber")
         return _entry(item) if isinstance(item, dict) else None
 
     async def register(self, values: Sequence[str], **extra: str) -> list[Outcome]:
@@ -106,16 +161,37 @@ class Hub080List(OptOutList):
     async def _one(self, method: str, path: str, value: str, done: OutcomeStatus, json=None) -> Outcome:
         """One number's call: `done` when it went through; the Hub's own per-number codes say the rest."""
         try:
-            await self._http.request(method, path, json=json)
+            await self._call(method, path, json=json)
         except ApiError as exc:
             if (exc.code, done) == (ALREADY_REGISTERED, OutcomeStatus.REGISTERED):
                 return Outcome(value, OutcomeStatus.ALREADY)
             if (exc.code, done) == (NOT_REGISTERED, OutcomeStatus.REMOVED):
                 return Outcome(value, OutcomeStatus.NOT_ON_LIST)
-            if exc.code == INVALID_NUMBER or (exc.status == 400 and not exc.retryable):
+            refused = exc.code != INVALID_NUMBER and exc.status in range(400, 429) and not exc.is_auth
+            if done is OutcomeStatus.REMOVED and refused:
+                exc = await self._why_not_removed(value, exc)
+            elif exc.code == INVALID_NUMBER or (exc.status == 400 and not exc.retryable and not exc.is_auth):
                 return Outcome(value, OutcomeStatus.INVALID, error=exc, detail=exc.message)
             return Outcome(value, OutcomeStatus.FAILED, error=exc, detail=exc.message)
         return Outcome(value, done)
+
+    async def _why_not_removed(self, value: str, refusal: ApiError) -> ApiError:
+        """The refusal in words from the number's own entry: NHN gives no code of its own for these cases."""
+        try:
+            entry = await self.lookup(value)
+        except ApiError:
+            return refusal
+        if entry is None:
+            return refusal
+        if entry.share_status == "SECONDARY" and entry.status == "IN_USE":
+            reason = "a shared 080 number in use cannot be cancelled (NHN's rule)"
+        elif entry.provider != "EXTERNAL":
+            reason = "an 080 number NHN issued cannot be deregistered through the API, only an external one"
+        elif not entry.terminable:
+            reason = f"NHN marks this 080 number not terminable (status {entry.status})"
+        else:
+            return refusal
+        return ApiError(refusal.service, reason, status=refusal.status, code=refusal.code, retryable=False)
 
     def _clients(self) -> tuple[VendorHttp, VendorHttp]:
         return self._http, self._auth.tokens.http
@@ -130,19 +206,15 @@ def _within(entry: Number080Entry, flt: ListFilter) -> bool:
     return not (flt.until is not None and when > flt.until)
 
 
-def _body(response, service: str) -> dict:
-    """The answer, after NHN's `header.isSuccessful` says it succeeded."""
+def _body(response: httpx.Response, service: str) -> dict:
+    """The answer, after NHN's `header.isSuccessful` says it succeeded. A failure answered with HTTP 200
+    (`X-NC-ALWAYS-200-OK`) takes its status from the first three digits of its six-digit resultCode."""
     data = json_answer(response, service)
     header = data.get("header")
     if isinstance(header, dict) and header.get("isSuccessful") is False:
-        code = header.get("resultCode")
-        raise ApiError(
-            service,
-            str(header.get("resultMessage") or "request failed"),
-            status=response.status_code,
-            code=None if code is None else str(code),
-            retryable=False,
-        )
+        code = None if header.get("resultCode") is None else str(header.get("resultCode"))
+        status = int(code[:3]) if code and len(code) == 6 and code.isdigit() else response.status_code
+        raise ApiError(service, str(header.get("resultMessage") or "request failed"), status=status, code=code)
     return data
 
 

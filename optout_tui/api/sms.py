@@ -25,11 +25,16 @@ from .base import (
 )
 from .errors import ApiError
 from .http import VendorHttp
+from .ncp_signing import with_query
 
 SOURCES = {"C": "ARS", "M": "manual"}
 MAX_BATCH = 1000  # the API takes at most 1,000 numbers a call
 SPLIT_BUDGET = 64  # extra calls allowed per batch to find the values behind a 400
 NOT_THERE = "the vendor accepted the call but the number is not on the list"
+EMPTY_404 = (
+    "SENS answered HTTP 404 with no body, as it does for an empty list and possibly for an unknown service id: "
+    "if the list should not be empty, check the service id in the NAVER Cloud console"
+)
 
 
 class SensSmsList(BatchedList):
@@ -59,9 +64,16 @@ class SensSmsList(BatchedList):
         return params
 
     async def fetch_page(self, flt: ListFilter, index: int) -> Page:
+        """Page `index`. SENS was seen answering a list that finds nothing with a 404 and no body instead of
+        `[]`: that is a page with no rows (a lookup: not on the list); a 404 with an error body is an error."""
         size = self.limits.page_size
         params = {**self._params(flt), "pageSize": size, "pageIndex": index}
-        response = await self._http.request("GET", self._path, params=params)
+        try:
+            response = await self._http.request("GET", with_query(self._path, params))
+        except ApiError as exc:
+            if exc.status == 404 and exc.empty_body:
+                return Page(index=index, entries=[], last=True, note=EMPTY_404)
+            raise
         rows = json_answer(response, self._http.service, list)
         entries = _entries(rows)
         self._longest_page = max(self._longest_page, len(entries))

@@ -20,8 +20,9 @@ T = TypeVar("T")
 DB_FILENAME = "journal.sqlite3"
 BUSY_TIMEOUT_S = 5.0
 
-SCHEMA_VERSION = 5  # 2: values stored per chunk (one row a chunk, not a row a value); 3: jobs.purged, jobs.counts;
-# 4: outcomes say what was done (see _V4); 5: every input line (job_chunks.lines, .inputs, job_lines)
+SCHEMA_VERSION = 6  # 2: values stored per chunk (one row a chunk, not a row a value); 3: jobs.purged, jobs.counts;
+# 4: outcomes say what was done (see _V4); 5: every input line (job_chunks.lines, .inputs, job_lines);
+# 6: a job sends to one list or to several (job_targets, job_chunks.target; see _V6)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -56,7 +57,17 @@ CREATE TABLE IF NOT EXISTS job_chunks (
     detail    TEXT NOT NULL DEFAULT '',
     lines     TEXT,                         -- the input line of each value, a JSON array (NULL: line = seq + 1)
     inputs    TEXT,                         -- each value's line as typed, "" when it is the value (NULL: all are)
+    target    INTEGER NOT NULL DEFAULT 0,   -- the list it goes to (job_targets.target)
     PRIMARY KEY (job_id, chunk)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS job_targets (    -- the lists a job sends to: one, or every list of its values' kinds
+    job_id     TEXT NOT NULL,
+    target     INTEGER NOT NULL,            -- its chunks come after those of the targets before it
+    kind       TEXT NOT NULL,
+    extra      TEXT NOT NULL DEFAULT '{}',  -- what the list needs with each call, a JSON object (e.g. an 080 number)
+    name       TEXT NOT NULL,               -- the list as `jobs show` names it: its kind, and its 080 number if any
+    batch_size INTEGER NOT NULL,
+    PRIMARY KEY (job_id, target)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS job_lines (      -- the input lines not sent: refused (invalid) or duplicates
     job_id TEXT NOT NULL,
@@ -74,10 +85,10 @@ CREATE TABLE IF NOT EXISTS job_outcomes (   -- a value whose outcome differs fro
     detail TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (job_id, seq)
 ) WITHOUT ROWID;
-CREATE VIEW IF NOT EXISTS job_values (job_id, seq, chunk, value, status, detail) AS
+CREATE VIEW IF NOT EXISTS job_values (job_id, seq, chunk, value, status, detail, target) AS
 SELECT c.job_id, c.first_seq + v.key, c.chunk, v.value,
        CASE WHEN o.seq IS NULL THEN c.status ELSE o.status END,
-       CASE WHEN o.seq IS NULL THEN c.detail ELSE o.detail END
+       CASE WHEN o.seq IS NULL THEN c.detail ELSE o.detail END, c.target
 FROM job_chunks AS c JOIN json_each(c.vals) AS v
 LEFT JOIN job_outcomes AS o ON o.job_id = c.job_id AND o.seq = c.first_seq + v.key;
 CREATE TABLE IF NOT EXISTS audit (
@@ -210,6 +221,13 @@ WHERE action = 'remove' AND json_extract(counts, '$.already') IS NOT NULL;
 )
 
 
+# Version 6: a job written before names its one list as its only target.
+_V6 = """
+INSERT INTO job_targets (job_id, target, kind, extra, name, batch_size)
+SELECT id, 0, kind, extra, kind, batch_size FROM jobs WHERE id NOT IN (SELECT job_id FROM job_targets);
+"""
+
+
 def _statements(script: str) -> list[str]:
     """A script's statements one by one (triggers kept whole), to run inside our own transaction:
     `executescript` would commit it first."""
@@ -230,6 +248,16 @@ def _upgrade(conn: sqlite3.Connection) -> None:
     try:
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:  # again, under the lock
             kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'job_values'").fetchone()
+            if kind is not None and kind[0] == "view":  # made again below, over the columns added here
+                conn.execute("DROP VIEW job_values")
+                have = {row[1] for row in conn.execute("PRAGMA table_info(job_chunks)")}
+                for column, declared in (
+                    ("lines", "TEXT"),
+                    ("inputs", "TEXT"),
+                    ("target", "INTEGER NOT NULL DEFAULT 0"),
+                ):
+                    if column not in have:  # versions 5 and 6
+                        conn.execute(f"ALTER TABLE job_chunks ADD COLUMN {column} {declared}")
             script = _FROM_V1 if kind is not None and kind[0] == "table" else SCHEMA
             for statement in _statements(script):
                 conn.execute(statement)
@@ -237,11 +265,7 @@ def _upgrade(conn: sqlite3.Connection) -> None:
             for column in ("purged", "counts"):  # version 3
                 if column not in have:
                     conn.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
-            have = {row[1] for row in conn.execute("PRAGMA table_info(job_chunks)")}
-            for column in ("lines", "inputs"):  # version 5
-                if column not in have:
-                    conn.execute(f"ALTER TABLE job_chunks ADD COLUMN {column} TEXT")
-            for statement in _statements(_V4):
+            for statement in _statements(_V4 + _V6):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")

@@ -1,9 +1,12 @@
-"""Send a bulk change to one list in chunks, journalled so that nothing is ever lost.
+"""Send a bulk change to one list, or to every list of its values' kinds, in chunks, journalled so that
+nothing is ever lost.
 
-`BulkEngine` starts or resumes a job; a `BulkRun` carries it out in steps: it plans chunks from the
+`BulkEngine` starts or resumes a job; a `BulkRun` carries it out in steps: it plans chunks from each
 list's limits and writes the job before the first request, sends them with bounded concurrency
-under the vendor's rate limit, records each chunk's outcomes as they arrive, and finishes with the
-job's state and an audit entry. The clients retry 429/5xx/timeouts themselves (reported as progress
+under each vendor's rate limit, records each chunk's outcomes as they arrive, and finishes with the
+job's state and one audit entry. A job for several lists (its targets) is one job: each list has its
+own queue, rate and failures (a list whose credentials are refused stops alone, resumable), and the
+entry counts each value once. The clients retry 429/5xx/timeouts themselves (reported as progress
 through the list's `retries`); a chunk that still fails is sent again later in the run (a bounded
 number of times) and only then recorded as failed. Cancelling the task stops sending; what was done
 stays in the journal and the job can be resumed.
@@ -16,18 +19,21 @@ import contextlib
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
-from ..api.base import OptOutList, Outcome, OutcomeStatus, UniformOutcomes
-from ..api.errors import ApiError
+from ..api.base import ListKind, Lists, OptOutList, Outcome, OutcomeStatus, UniformOutcomes
+from ..api.errors import ApiError, QuotaExceeded
+from ..api.pacing import RateLimiter
+from ..normalize import classify, value_kind
 from ..settings import Profile
 from .audit import INLINE_VALUES, AuditLog, new_entry
 from .audit import os_user as current_os_user
-from .journal import JobBusyError, JobInfo, JobState, Journal, new_job_id, value_runs
+from .everywhere import Target, label_of, target_of
+from .journal import JobBusyError, JobInfo, JobPart, JobState, Journal, new_job_id, value_runs
 from .plan import Preview
-from .ratelimit import RateLimiter
 
 
 class Action(StrEnum):
@@ -48,6 +54,13 @@ class Progress:
 
 
 @dataclass(slots=True)
+class ListedOutcome(Outcome):
+    """An outcome in a job for several lists: which list it is from (its label)."""
+
+    list: str = ""
+
+
+@dataclass(slots=True)
 class JobResult:
     job_id: str | None
     action: Action
@@ -64,6 +77,9 @@ class JobResult:
     resumed: bool = False
     answered_now: int = 0  # values answered in this run (the counts above are for the whole job)
     unknown: int = 0  # the vendor took them, but what it did cannot be told (see each outcome's detail)
+    # A job for several lists: each list's label and its counts (as JobInfo.counts); the counts above are
+    # per list and value (a number sent to two lists counts twice), `outcomes` are ListedOutcomes.
+    per_list: list[tuple[str, dict[str, int]]] = field(default_factory=list)
 
     @property
     def failed_values(self) -> list[str]:
@@ -104,19 +120,28 @@ class _Answers(Sequence[Outcome]):
     """A job's outcomes in seq order, where a plain answer is held as its status alone: 100,000
     values answered "registered" are a list of references, and an `Outcome` is made when looked at."""
 
-    __slots__ = ("_slots", "_values")
+    __slots__ = ("_labels", "_slots", "_values")
 
-    def __init__(self, values: Sequence[str], slots: Sequence[Outcome | OutcomeStatus]) -> None:
+    def __init__(
+        self, values: Sequence[str], slots: Sequence[Outcome | OutcomeStatus], labels: Sequence[str] | None = None
+    ) -> None:
         self._values = values
         self._slots = slots
+        self._labels = labels  # a job for several lists: the list of each (its outcomes are ListedOutcomes)
 
     @classmethod
-    def answered(cls, values: Sequence[str], slots: list[Outcome | OutcomeStatus | None]) -> _Answers:
+    def answered(
+        cls, values: Sequence[str], slots: list[Outcome | OutcomeStatus | None], labels: Sequence[str] | None = None
+    ) -> _Answers:
         """The values that have an answer (all of them, unless the run was cut short)."""
         if None not in slots:
-            return cls(values, slots)  # type: ignore[arg-type]
+            return cls(values, slots, labels)  # type: ignore[arg-type]
         keep = [i for i, slot in enumerate(slots) if slot is not None]
-        return cls([values[i] for i in keep], [slots[i] for i in keep])  # type: ignore[misc]
+        return cls(
+            [values[i] for i in keep],
+            [slots[i] for i in keep],  # type: ignore[misc]
+            None if labels is None else [labels[i] for i in keep],
+        )
 
     def __len__(self) -> int:
         return len(self._slots)
@@ -125,7 +150,11 @@ class _Answers(Sequence[Outcome]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         slot = self._slots[index]
-        return slot if isinstance(slot, Outcome) else Outcome(self._values[index], slot)
+        if isinstance(slot, Outcome):
+            return slot
+        if self._labels is not None:
+            return ListedOutcome(self._values[index], slot, list=self._labels[index])
+        return Outcome(self._values[index], slot)
 
 
 def _uniform_status(outcomes: Sequence[Outcome], values: Sequence[str]) -> OutcomeStatus | None:
@@ -154,7 +183,14 @@ def _retry_note(service: str, error: ApiError, delay: float) -> str:
     return f"{service} {what}, retrying in {delay:.1f} s"
 
 
-def _summary(counts: dict[str, int], action: Action) -> str:
+def _answer(per_list: Sequence[tuple[str, dict[str, int]]], action: Action) -> str:
+    """A job's counts for the audit: as `summary`, list by list for a job for several lists."""
+    if len(per_list) == 1:
+        return summary(per_list[0][1], action)
+    return "; ".join(f"{label}: {summary(counts, action)}" for label, counts in per_list)
+
+
+def summary(counts: dict[str, int], action: Action) -> str:
     names = ("registered", "already") if action is Action.REGISTER else ("removed", "not_on_list")
     parts = [f"{name} {counts.get(name, 0):,}" for name in (*names, "invalid", "failed")]
     if counts.get("unknown"):
@@ -175,17 +211,23 @@ def settle(journal: Journal) -> list[str]:
             info = journal.claim(job.id)
         except JobBusyError:  # someone else took it over meanwhile
             continue
-        values = [row.value for row in journal.results(info.id) if row.sent] if info.total <= INLINE_VALUES else []
+        several = len(info.targets) > 1  # each value once, though it went to several lists
+        values = (
+            list(dict.fromkeys(row.value for row in journal.results(info.id) if row.sent))
+            if info.total <= INLINE_VALUES or several
+            else []
+        )
+        per_list = [(label_of(t.kind, t.extra), t.counts) for t in info.targets] if several else [("", info.counts)]
         entry = new_entry(
             profile=info.profile,
             list_kind=info.kind,
             action=info.action,
             values=values,
-            count=info.total,
+            count=len(values) if several else info.total,
             reason=info.reason,
             job_id=info.id,
             user=info.os_user,
-            answer=f"completed after an interruption: {_summary(info.counts, Action(info.action))}",
+            answer=f"completed after an interruption: {_answer(per_list, Action(info.action))}",
         )
         journal.finish(info.id, JobState.DONE, "", entry)
         settled.append(info.id)
@@ -210,7 +252,7 @@ def _uncancel() -> None:
 
 
 class BulkEngine:
-    """Runs register/remove jobs against one list of one profile."""
+    """Runs register/remove jobs against one list of one profile, or against several (given its `Lists`)."""
 
     #: how many times a chunk is sent in all (the clients retry inside each send as well)
     max_rounds = 3
@@ -219,14 +261,15 @@ class BulkEngine:
 
     def __init__(
         self,
-        lst: OptOutList,
+        lst: OptOutList | Lists,
         profile: Profile,
         *,
         journal: Journal | None = None,
         audit: AuditLog | None = None,
         os_user: str | None = None,
     ) -> None:
-        self.lst = lst
+        self.lists = lst if isinstance(lst, Lists) else None  # to resume a job on any of the profile's lists
+        self.lst: OptOutList | None = None if isinstance(lst, Lists) else lst  # the one list `run` sends to
         self.profile = profile
         self._journal = journal
         self._audit = audit
@@ -255,15 +298,19 @@ class BulkEngine:
         on_progress: Callable[[Progress], None] | None = None,
         distinct: bool = False,
         preview: Preview | None = None,
+        targets: Sequence[Target] = (),
     ) -> JobResult:
         """Journal `values` (canonical; de-duplicated here unless the caller says they are `distinct`,
         as a Preview's are: hashing 100,000 fresh strings again is ~20 ms before the first request).
-        The `preview` they came from, when given, is journalled with them: every input line stays with the job."""
+        The `preview` they came from, when given, is journalled with them: every input line stays with the job.
+
+        With `targets` (see `everywhere.job_targets`) the job goes to each of them, every value to the targets
+        of its kind (the preview's `kinds` for a mixed input), instead of to the engine's one list with `extra`."""
         check_writable(self.profile)
         unique = values if distinct else list(dict.fromkeys(values))
         await _in_thread(lambda: self.audit)  # open both (in a thread) before anything is written
         await _in_thread(settle, self.journal)
-        run = BulkRun(self, Action(action), reason=reason, extra=extra, on_progress=on_progress)
+        run = BulkRun(self, Action(action), reason=reason, extra=extra, on_progress=on_progress, targets=targets)
         run.preview = preview
         try:
             chunks = await run.plan(unique)
@@ -278,17 +325,37 @@ class BulkEngine:
         check_writable(self.profile)
         await _in_thread(lambda: self.audit)
         info: JobInfo = await _in_thread(self.journal.job, job_id)
-        if info.kind != self.lst.kind.value:
-            raise JobMismatchError(f"job {info.id} is for the {info.kind} list, not {self.lst.kind.value}")
+        targets = [self._target(info, target.kind, target.extra) for target in info.targets]
         if info.profile != self.profile.name:
             raise JobMismatchError(
                 f"job {info.id} was made with profile {info.profile!r}; resume it with --profile {info.profile}"
             )
         info = await _in_thread(self.journal.claim, info.id)
         run = BulkRun(
-            self, Action(info.action), reason=info.reason, extra=info.extra, on_progress=on_progress, resuming=info
+            self,
+            Action(info.action),
+            reason=info.reason,
+            extra=info.extra,
+            on_progress=on_progress,
+            resuming=info,
+            targets=targets,
         )
         return await run.execute(await run.plan())
+
+    def _target(self, info: JobInfo, kind: str, extra: dict[str, str]) -> Target:
+        """A job's target on this engine's list or lists, or why it cannot be resumed here."""
+        if self.lists is not None:
+            target = target_of(self.lists, kind, extra)
+            if target is None:
+                raise JobMismatchError(
+                    f"job {info.id} sends to the {kind} list, which is not set up here: "
+                    + self.lists.problems.get(ListKind(kind), "not configured")
+                )
+            return target
+        assert self.lst is not None
+        if kind != self.lst.kind.value:
+            raise JobMismatchError(f"job {info.id} is for the {info.kind} list, not {self.lst.kind.value}")
+        return Target(self.lst, extra)
 
 
 @dataclass(slots=True)
@@ -300,6 +367,20 @@ class Chunk:
     values: list[str]  # values[i] is the value of seqs[i]
     attempt: int = 1
     not_before: float = 0.0  # loop time before which it is not sent (a chunk sent again waits)
+    target: int = 0  # the run's target it goes to
+
+
+@dataclass(slots=True, eq=False)
+class _Lane:
+    """One list of a run: its queue of chunks, its rate, its failures. Targets on the same list (NHN SMS's 080
+    numbers) share it, so the vendor sees one list's concurrency and rate whatever the number of targets."""
+
+    lst: OptOutList
+    queue: asyncio.Queue[Chunk] = field(default_factory=asyncio.Queue)
+    chunks: int = 0  # chunks planned for it
+    successes: int = 0
+    failures_in_a_row: int = 0
+    stopped: ApiError | None = None  # why nothing more is sent to it
 
 
 @dataclass(slots=True)
@@ -314,11 +395,11 @@ class Answer:
 
 
 class BulkRun:
-    """One run of a job against one list, in the steps `plan`, `send` (one chunk), `record`, `finish`.
+    """One run of a job against its lists, in the steps `plan`, `send` (one chunk), `record`, `finish`.
 
-    `execute` drives them: up to `max_in_flight` sends at a time under the vendor's rate, a recorder
-    that writes answers as they arrive, and the end. Each step stands on its own so it can be tested
-    against a real list; the state they share is the run's counters and its queue of chunks.
+    `execute` drives them: for each list up to its `max_in_flight` sends at a time under its vendor's rate,
+    a recorder that writes answers as they arrive, and the end. Each step stands on its own so it can be
+    tested against a real list; the state they share is the run's counters and its lists' queues of chunks.
     """
 
     def __init__(
@@ -330,9 +411,16 @@ class BulkRun:
         extra: dict[str, str] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         resuming: JobInfo | None = None,
+        targets: Sequence[Target] = (),
     ) -> None:
-        self.engine, self.lst, self.journal = engine, engine.lst, engine.journal
+        self.engine, self.journal = engine, engine.journal
         self.action, self.reason, self.extra = action, reason, dict(extra or {})
+        assert targets or engine.lst is not None, "a run needs its targets, or an engine for one list"
+        self.targets = list(targets) or [Target(engine.lst, self.extra)]  # type: ignore[arg-type]
+        self.lanes: dict[int, _Lane] = {}  # by id() of the list
+        for target in self.targets:
+            self.lanes.setdefault(id(target.lst), _Lane(target.lst))
+        self.labels: list[str] | None = None  # a fresh job for several lists: the label of each seq's list
         self.on_progress = on_progress
         self.resuming = resuming  # the job's earlier state when this run resumes it
         self.preview: Preview | None = None  # the input a fresh job's values came from, journalled with them
@@ -342,7 +430,6 @@ class BulkRun:
         self.chunks_total = resuming.chunks if resuming else 0
         self.values_done = self.chunks_done = 0  # with a final outcome, earlier runs' included
         self.values_this_run = self.requests = self.retries = 0
-        self.successes = self.failures_in_a_row = 0
         self.note = ""
         self.fatal: BaseException | None = None  # why the run stopped early
         # A fresh job's outcome of every value by seq, kept as it is recorded so that its result needs no
@@ -354,7 +441,6 @@ class BulkRun:
         self._open: Counter[int] = Counter()  # chunk index -> its parts not answered yet
         self._failed_chunks: set[int] = set()
         self._outstanding = 0
-        self._queue: asyncio.Queue[Chunk] = asyncio.Queue()
         self._done = asyncio.Event()  # every part answered, or the run stopped
         self._wake = asyncio.Event()  # answers wait to be recorded
         self._closing = False
@@ -363,65 +449,101 @@ class BulkRun:
     # ------------------------------------------------------------ the steps
 
     async def plan(self, values: Sequence[str] | None = None) -> list[Chunk]:
-        """The chunks to send. A fresh job's `values` are cut by the list's batch size and journalled
+        """The chunks to send. A fresh job's `values` are cut by each list's batch size and journalled
         whole before the first request, so that nothing sent can be lost; a resumed job's are the
         values the journal holds no final answer for."""
         if self.resuming is not None:
             groups = await _in_thread(self.journal.unresolved, self.job_id)
-            chunks = [Chunk(index, [seq for seq, _ in items], [value for _, value in items]) for index, items in groups]
+            targets = await _in_thread(self.journal.chunk_targets, self.job_id)
+            chunks = [
+                Chunk(index, [seq for seq, _ in items], [value for _, value in items], target=targets[index])
+                for index, items in groups
+            ]
             self.values = [value for chunk in chunks for value in chunk.values]
             self.values_done = self.values_total - len(self.values)
             self.chunks_done = self.chunks_total - len(chunks)
         else:
-            size = max(1, self.lst.limits.batch_size)
-            self.values = values if isinstance(values, list) else list(values or ())
-            self.values_total = total = len(self.values)
-            self.answers = [None] * total
-            chunks = [
-                Chunk(index, range(start, min(start + size, total)), self.values[start : start + size])
-                for index, start in enumerate(range(0, total, size))
-            ]
+            parts = self._parts(values if isinstance(values, list) else list(values or ()))
+            self.values = parts[0].values if len(parts) == 1 else [v for part in parts for v in part.values]  # type: ignore[assignment]
+            self.values_total = len(self.values)
+            self.answers = [None] * self.values_total
+            if len(parts) > 1:
+                self.labels = [
+                    target.label for target, part in zip(self.targets, parts, strict=True) for _ in part.values
+                ]
+            chunks, seq = [], 0
+            for target, part in enumerate(parts):
+                for start in range(0, len(part.values), part.batch_size):
+                    piece = list(part.values[start : start + part.batch_size])
+                    chunks.append(Chunk(len(chunks), range(seq, seq + len(piece)), piece, target=target))
+                    seq += len(piece)
             self.chunks_total = len(chunks)
             await _in_thread(
                 self.journal.create_job,
                 job_id=self.job_id,
                 profile=self.engine.profile.name,
-                kind=self.lst.kind.value,
                 action=self.action.value,
-                values=self.values,
-                batch_size=size,
                 reason=self.reason,
-                extra=self.extra,
                 os_user=self.engine.os_user,
-                **(
-                    {}
-                    if self.preview is None
-                    else {
-                        "lines": self.preview.line_nos,
-                        "inputs": self.preview.inputs,
-                        "refused": self.preview.refused(),
-                    }
-                ),
+                parts=parts,
+                refused=self.preview.refused() if self.preview is not None else (),
             )
         for chunk in chunks:  # each is open until answered; `execute` sends them
             self._open[chunk.index] += 1
             self._outstanding += 1
+            self._lane(chunk).chunks += 1
         return chunks
+
+    def _parts(self, values: list[str]) -> list[JobPart]:
+        """A fresh job's values, lines and inputs for each target: every value goes to the targets of its kind.
+        Targets no value goes to are dropped (a job of no values keeps one)."""
+        preview = self.preview
+        lines = preview.line_nos if preview is not None else None
+        inputs: Sequence[str] | None = preview.inputs if preview is not None else None
+        kinds = preview.kinds if preview is not None else None
+        if kinds is None and len({value_kind(target.kind) for target in self.targets}) > 1:
+            kinds = [getattr(classify(value), "kind", None) for value in values]  # type: ignore[misc]
+        if kinds is not None and inputs is not None:
+            inputs = inputs[:]  # one list, not a block split for each value picked
+        kept: list[tuple[Target, JobPart]] = []
+        for target in self.targets:
+            picked: tuple[Sequence[str], Sequence[int] | None, Sequence[str] | None] = (values, lines, inputs)
+            if kinds is not None:
+                want = value_kind(target.kind)
+                at = [i for i, kind in enumerate(kinds) if kind is want]
+                picked = (
+                    [values[i] for i in at],
+                    None if lines is None else [lines[i] for i in at],
+                    None if inputs is None else [inputs[i] for i in at],
+                )
+            if picked[0] or (target is self.targets[-1] and not kept):
+                size = max(1, target.lst.limits.batch_size)
+                kept.append(
+                    (target, JobPart(target.kind.value, picked[0], size, target.extra, target.name, *picked[1:]))
+                )
+        self.targets = [target for target, _ in kept]
+        return [part for _, part in kept]
+
+    def _lane(self, chunk: Chunk) -> _Lane:
+        return self.lanes[id(self.targets[chunk.target].lst)]
 
     async def send(self, chunk: Chunk) -> Answer:
         """One vendor call for `chunk`, booked on the run: final outcomes wait for `record`, failures the
         vendor may get over are queued again (`max_rounds` sends in all), and wrong credentials or an
-        endpoint that never worked stop the run. No failure escapes: a value is never dropped."""
+        endpoint that never worked stop sending to its list. No failure escapes: a value is never dropped."""
         self.requests += 1
+        target = self.targets[chunk.target]
         try:
             if self.action is Action.REGISTER:
-                outcomes = await self.lst.register(chunk.values, **self.extra)
+                outcomes = await target.lst.register(chunk.values, **target.extra)
+            elif target.extra:  # the list it is on (an 080 number)
+                outcomes = await target.lst.remove(chunk.values, **target.extra)
             else:
-                outcomes = await self.lst.remove(chunk.values)
+                outcomes = await target.lst.remove(chunk.values)
         except ApiError as exc:
             outcomes = UniformOutcomes(chunk.values, OutcomeStatus.FAILED, exc)
         except Exception as exc:
-            error = ApiError(self.lst.name, f"{type(exc).__name__}: {exc}", retryable=True)
+            error = ApiError(target.lst.name, f"{type(exc).__name__}: {exc}", retryable=True)
             outcomes = UniformOutcomes(chunk.values, OutcomeStatus.FAILED, error)
         answer = self._classify(chunk, outcomes)
         self._book(chunk, answer)
@@ -443,21 +565,37 @@ class BulkRun:
             raise fatal
         stopped = fatal.line if fatal is not None else ""
         outcomes: Sequence[Outcome]
+        labels = {target.name: target.label for target in self.targets} if len(self.targets) > 1 else None
         if self.answers is not None:  # a fresh job: what this run recorded is the whole job
             counts = Counter(self.answered)
             counts["pending"] = self.values_total - sum(self.answered.values())
-            outcomes = _Answers.answered(self.values, self.answers)
+            outcomes = _Answers.answered(self.values, self.answers, self.labels)
+            values = self.values
         else:
             rows = await _in_thread(lambda: [row for row in self.journal.results(self.job_id) if row.sent])
             counts = Counter(row.status or "pending" for row in rows)
-            outcomes = [Outcome(row.value, _STATUS[row.status], detail=row.detail) for row in rows if row.status]
+            outcomes = [
+                Outcome(row.value, _STATUS[row.status], detail=row.detail)
+                if labels is None
+                else ListedOutcome(
+                    row.value, _STATUS[row.status], detail=row.detail, list=labels.get(row.list, row.list)
+                )
+                for row in rows
+                if row.status
+            ]
+            values = [row.value for row in rows]
+        per_list: list[tuple[str, dict[str, int]]] = []
+        if labels is not None:  # each list's counts, from the journal (the answers recorded are all there now)
+            info = await _in_thread(self.journal.job, self.job_id)
+            per_list = [(target.label, dict(t.counts)) for target, t in zip(self.targets, info.targets, strict=True)]
+            values = list(dict.fromkeys(values))  # each value once, though it went to several lists
         if cancelled:
             state, note = JobState.CANCELLED, "cancelled by the user"
         elif stopped:
             state, note = JobState.STOPPED, stopped
         else:
             state, note = (JobState.FAILED if counts["failed"] or counts["pending"] else JobState.DONE), ""
-        answer = _summary(counts, self.action)
+        answer = _answer(per_list or [("", counts)], self.action)
         if stopped:
             answer += f"; stopped: {stopped}"
         elif cancelled:
@@ -470,10 +608,10 @@ class BulkRun:
         # The entry counts every value of the job, however many runs it took (the answer's counts are the job's).
         entry = new_entry(
             profile=self.engine.profile.name,
-            list_kind=self.lst.kind.value,
+            list_kind="+".join(dict.fromkeys(target.kind.value for target in self.targets)),
             action=self.action.value,
-            values=self.values if self.answers is not None else [row.value for row in rows],
-            count=self.values_total,
+            values=values,
+            count=len(values) if labels is not None else self.values_total,
             answer=answer,
             reason=self.reason,
             job_id=self.job_id,
@@ -496,6 +634,7 @@ class BulkRun:
             resumed=self.resuming is not None,
             answered_now=self.values_this_run,
             unknown=counts["unknown"],
+            per_list=per_list,
         )
 
     # ------------------------------------------------------------ driving them
@@ -504,19 +643,21 @@ class BulkRun:
         """Send `chunks`, recording the answers as they come, then finish. A cancel stops the sending;
         the job's end and its audit entry are written whatever happens, since a change that was sent but
         never audited would be lost (a cancel arriving while they are written waits for them)."""
-        limits = self.lst.limits
-        limiter = RateLimiter(limits.rate_per_second, burst=max(1, limits.max_in_flight))
         for chunk in chunks:
-            self._queue.put_nowait(chunk)
+            self._lane(chunk).queue.put_nowait(chunk)
         if not self._outstanding:
             self._done.set()
         cancelled = False
         recorder = asyncio.create_task(self._recorder())
-        with self.lst.retries(self._on_retry):
-            workers = [
-                asyncio.create_task(self._worker(limiter))
-                for _ in range(min(max(1, limits.max_in_flight), len(chunks)))
-            ]
+        lanes = [lane for lane in self.lanes.values() if lane.chunks]
+        with contextlib.ExitStack() as hooks:
+            workers = []
+            for lane in lanes:
+                hooks.enter_context(lane.lst.retries(partial(self._on_retry, lane.lst.name)))
+                limits = lane.lst.limits
+                limiter = RateLimiter(limits.rate_per_second, burst=max(1, limits.max_in_flight))
+                in_flight = min(max(1, limits.max_in_flight), lane.chunks)
+                workers += [asyncio.create_task(self._worker(lane, limiter)) for _ in range(in_flight)]
             self._emit()
             try:
                 await self._done.wait()
@@ -539,15 +680,19 @@ class BulkRun:
             result.cancelled = True
             return result
 
-    async def _worker(self, limiter: RateLimiter) -> None:
+    async def _worker(self, lane: _Lane, limiter: RateLimiter) -> None:
         loop = asyncio.get_running_loop()
         while not self._done.is_set():
-            chunk = await self._queue.get()
-            if (delay := chunk.not_before - loop.time()) > 0:
+            chunk = await lane.queue.get()
+            if lane.stopped is None and (delay := chunk.not_before - loop.time()) > 0:
                 await asyncio.sleep(delay)
-            await limiter.acquire()
+            if lane.stopped is None:
+                await limiter.acquire()
             if self._done.is_set():
                 return
+            if lane.stopped is not None:  # its list stopped meanwhile: the chunk stays unsent, for a resume
+                self._settled()
+                continue
             await self.send(chunk)
 
     async def _recorder(self) -> None:
@@ -563,14 +708,29 @@ class BulkRun:
                 return
 
     def _enqueue(self, chunk: Chunk) -> None:
-        self._queue.put_nowait(chunk)
+        self._lane(chunk).queue.put_nowait(chunk)
         self._open[chunk.index] += 1
         self._outstanding += 1
 
-    def _stop(self, error: BaseException) -> None:
+    def _settled(self) -> None:
+        """One sent or dropped chunk less to wait for."""
+        self._outstanding -= 1
+        if self._outstanding == 0:
+            self._done.set()
+
+    def _stop(self, error: BaseException, lane: _Lane | None = None) -> None:
+        """Stop the run, or only the sending to `lane`'s list while the other lists of the run go on (what it
+        had not sent stays for a resume)."""
         if self.fatal is None:
             self.fatal = error
-        self._done.set()
+        if lane is None or all(other is lane or other.stopped or not other.chunks for other in self.lanes.values()):
+            self._done.set()
+        elif isinstance(error, ApiError) and lane.stopped is None:
+            lane.stopped = error
+            self.note = f"{lane.lst.name} stopped: {error}"
+            while not lane.queue.empty():
+                lane.queue.get_nowait()
+                self._settled()
 
     def _classify(self, chunk: Chunk, outcomes: Sequence[Outcome]) -> Answer:
         values, seqs = chunk.values, chunk.seqs
@@ -610,25 +770,28 @@ class BulkRun:
 
     def _book(self, chunk: Chunk, answer: Answer) -> None:
         """Count a chunk's answer on the run and hand its final outcomes to the recorder."""
-        error = answer.error
-        if error is not None and error.is_auth:
-            return self._stop(error)  # wrong credentials: every further request would fail the same way
+        error, lane = answer.error, self._lane(chunk)
+        if error is not None and (error.is_auth or isinstance(error, QuotaExceeded)):
+            self._stop(error, lane)  # wrong credentials, or the day's quota used up: every further request would fail
+            return self._settled()
         if answer.answered > answer.failed:
-            self.successes += 1
-            self.failures_in_a_row = 0
+            lane.successes += 1
+            lane.failures_in_a_row = 0
         else:
-            self.failures_in_a_row += 1
+            lane.failures_in_a_row += 1
             if (
-                self.successes == 0
+                lane.successes == 0
                 and error is not None
-                and (error.is_network or self.failures_in_a_row >= 3 * max(1, self.lst.limits.max_in_flight))
+                and (error.is_network or lane.failures_in_a_row >= 3 * max(1, lane.lst.limits.max_in_flight))
             ):
                 # Nothing has worked yet and the client's own retries are spent: the endpoint is
                 # unreachable or broken. Stop (resumable) rather than hammer it for minutes.
-                return self._stop(error)
+                self._stop(error, lane)
+                return self._settled()
         if answer.again is not None:
             self._enqueue(answer.again)
-            self.note = f"{self.lst.name}: {len(answer.again.values):,} values will be sent again later" + (
+            label = self.targets[chunk.target].label
+            self.note = f"{label}: {len(answer.again.values):,} values will be sent again later" + (
                 f" ({error.message})" if error else ""
             )
         elif not answer.failed:
@@ -650,13 +813,16 @@ class BulkRun:
                 self.answers[first : last + 1] = (
                     [plain] * (last - first + 1)
                     if not detail
-                    else [Outcome(value, plain, detail=detail) for value in self.values[first : last + 1]]
+                    else [
+                        Outcome(value, plain, detail=detail)
+                        if self.labels is None
+                        else ListedOutcome(value, plain, detail=detail, list=self.labels[seq])
+                        for seq, value in enumerate(self.values[first : last + 1], start=first)
+                    ]
                 )
         self.values_done += answer.answered
         self.values_this_run += answer.answered
-        self._outstanding -= 1
-        if self._outstanding == 0:
-            self._done.set()
+        self._settled()
         self._emit()
 
     def progress(self) -> Progress:
@@ -672,8 +838,8 @@ class BulkRun:
             with contextlib.suppress(Exception):  # a display problem must never stop a job
                 self.on_progress(self.progress())
 
-    def _on_retry(self, error: ApiError, attempt: int, delay: float) -> None:
-        """A client's own retry (429, 5xx, timeout), shown as progress."""
+    def _on_retry(self, service: str, error: ApiError, attempt: int, delay: float) -> None:
+        """A client's own retry (429, 5xx, timeout) on the list named `service`, shown as progress."""
         self.retries += 1
-        self.note = _retry_note(self.lst.name, error, delay)
+        self.note = _retry_note(service, error, delay)
         self._emit()

@@ -14,10 +14,10 @@ import builtins
 import json
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from ..api.base import OutcomeStatus
 from ..normalize import Rejected, classify
@@ -28,6 +28,7 @@ PAGE = 200  # rows read at once, by key (below SQLite's limit on bound parameter
 
 AUDIT_FIELDS = ["id", "at", "os_user", "profile", "list", "action", "count", "values", "job_id", "reason", "answer"]
 RESULT_FIELDS = ["line", "input", "value", "outcome", "reason"]  # one record per input line
+LIST_RESULT_FIELDS = ["line", "input", "value", "list", "outcome", "reason"]  # a job for several lists: a line a list
 NOT_SENT = "not sent yet, or cut off before its answer: `jobs resume` sends it"
 
 # What the status filter of a job's results offers: label -> the status column (None: not sent yet).
@@ -76,6 +77,7 @@ class ValueResult:
     detail: str
     line: int = 0  # the input line it came from
     input: str = ""  # that line as typed
+    list: str = ""  # the list it went to, named as in JobTarget.name ("" for a line not sent)
 
     @property
     def sent(self) -> bool:
@@ -120,7 +122,7 @@ class History(db.Store):
 class _KeyedRows:
     """Rows addressed by position through an array of their keys, read a page at a time."""
 
-    fields: ClassVar[list[str]] = []
+    fields: Sequence[str] = ()  # a class's, or a view's own (a job's results name their list when it has several)
     step = PAGE  # rows a page when iterating
 
     def __init__(self, history: History, keys: Iterable[int]) -> None:
@@ -199,7 +201,11 @@ class AuditRows(_KeyedRows):
 
 class JobResultRows(_KeyedRows):
     """A job's input lines in input order: each value with what the vendor answered, and the lines not sent
-    (refused, duplicates). A value's key is its seq; a line not sent is keyed by minus its line number."""
+    (refused, duplicates). A value's key is its seq; a line not sent is keyed by minus its line number.
+
+    A job for several lists holds each value once for each list it went to: its rows come list by list (the
+    values of the first list in input order with the lines not sent among them, then the next list's), and
+    each record names its list."""
 
     fields = RESULT_FIELDS
     step = 10 * PAGE  # a page is read as the few whole chunks that hold it: no bound parameter per row
@@ -207,6 +213,9 @@ class JobResultRows(_KeyedRows):
     def __init__(self, history: History, job_id: str, status: str | None = "") -> None:
         self.job_id = job_id
         self.status = status
+        self._names = dict(history.query("SELECT target, name FROM job_targets WHERE job_id = ?", (job_id,)))
+        if len(self._names) > 1:
+            self.fields = LIST_RESULT_FIELDS
         # Where each chunk starts, to find a page's chunks by key (a scan of them would read every chunk's values).
         layout = history.query(
             "SELECT chunk, first_seq, size, lines FROM job_chunks WHERE job_id = ? AND size > 0 ORDER BY chunk",
@@ -263,8 +272,8 @@ class JobResultRows(_KeyedRows):
         low, high = keys[0], keys[-1]
         first_chunk, last_chunk = (self._chunks[bisect_right(self._firsts, seq) - 1] for seq in (low, high))
         chunks = self.history.query(
-            "SELECT chunk, first_seq, size, vals, status, detail, lines, inputs FROM job_chunks WHERE job_id = ?"
-            " AND chunk BETWEEN ? AND ? ORDER BY chunk",
+            "SELECT chunk, first_seq, size, vals, status, detail, lines, inputs, target FROM job_chunks"
+            " WHERE job_id = ? AND chunk BETWEEN ? AND ? ORDER BY chunk",
             (self.job_id, first_chunk, last_chunk),
         )
         own = {
@@ -275,7 +284,7 @@ class JobResultRows(_KeyedRows):
             )
         }
         rows: list[ValueResult] = []
-        for chunk, first, size, vals, status, detail, lines, inputs in chunks:
+        for chunk, first, size, vals, status, detail, lines, inputs, target in chunks:
             values, its = json.loads(vals), (status, detail)
             nos = json.loads(lines) if lines else range(first + 1, first + size + 1)
             texts = json.loads(inputs) if inputs else values
@@ -287,6 +296,7 @@ class JobResultRows(_KeyedRows):
                     *own.get(seq, its),
                     nos[seq - first],
                     texts[seq - first] or values[seq - first],
+                    self._names.get(target, ""),
                 )
                 for seq in keys[bisect_left(keys, first) : bisect_left(keys, first + size)]
             ]
@@ -299,6 +309,7 @@ class JobResultRows(_KeyedRows):
             "line": row.line,
             "input": row.input,
             "value": row.value,
+            **({"list": row.list} if self.fields is LIST_RESULT_FIELDS else {}),
             "outcome": row.status or "unknown",
             "reason": row.detail if row.status else NOT_SENT,
         }

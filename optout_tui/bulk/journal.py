@@ -61,6 +61,32 @@ def new_job_id() -> str:
 
 
 @dataclass(slots=True)
+class JobPart:
+    """The values a job sends to one list (its target): a job for one list has one part, a job for every list of
+    its values' kinds one a list (the same values for the lists of one kind)."""
+
+    kind: str
+    values: Sequence[str]
+    batch_size: int
+    extra: dict[str, str] = field(default_factory=dict)
+    name: str = ""  # as `jobs show` names the list (default: its kind)
+    lines: Sequence[int] | None = None  # the input line of each value (default: its place in `values`, from 1)
+    inputs: Sequence[str] | None = None  # each value's line as typed, "" where it is the value
+
+
+@dataclass(slots=True)
+class JobTarget:
+    """One list a job sends to, with its values' outcomes so far."""
+
+    index: int
+    kind: str
+    extra: dict[str, str]
+    name: str
+    batch_size: int
+    counts: dict[str, int] = field(default_factory=dict)  # as JobInfo.counts (empty once purged)
+
+
+@dataclass(slots=True)
 class JobInfo:
     id: str
     created: str
@@ -78,6 +104,7 @@ class JobInfo:
     note: str = ""
     counts: dict[str, int] = field(default_factory=dict)  # done/already/invalid/failed/pending
     purged: str = ""  # when its per-value rows were purged (its counts are kept): nothing left to resume
+    targets: list[JobTarget] = field(default_factory=list)  # the lists it sends to, in chunk order
 
     @property
     def pending(self) -> int:
@@ -161,15 +188,16 @@ def _record_run(conn, job_id: str, chunk: int, first: int, last: int, status: st
         )
 
 
-# Values per status for one job, from chunk outcomes less their per-value exceptions.
+# Values per target and status for one job, from chunk outcomes less their per-value exceptions.
 _COUNTS = """
-SELECT coalesce(status, 'pending'), sum(n) FROM (
-    SELECT c.status AS status, c.size - (SELECT count(*) FROM job_outcomes AS o WHERE o.job_id = c.job_id
-           AND o.seq BETWEEN c.first_seq AND c.first_seq + c.size - 1) AS n
+SELECT target, coalesce(status, 'pending'), sum(n) FROM (
+    SELECT c.target AS target, c.status AS status, c.size - (SELECT count(*) FROM job_outcomes AS o
+           WHERE o.job_id = c.job_id AND o.seq BETWEEN c.first_seq AND c.first_seq + c.size - 1) AS n
     FROM job_chunks AS c WHERE c.job_id = :job
     UNION ALL
-    SELECT status, count(*) FROM job_outcomes WHERE job_id = :job GROUP BY status
-) GROUP BY 1 HAVING sum(n) > 0
+    SELECT c.target, o.status, count(*) FROM job_outcomes AS o JOIN job_chunks AS c ON c.job_id = o.job_id
+           AND o.seq BETWEEN c.first_seq AND c.first_seq + c.size - 1 WHERE o.job_id = :job GROUP BY 1, 2
+) GROUP BY 1, 2 HAVING sum(n) > 0
 """
 
 
@@ -230,10 +258,10 @@ class Journal(History):
         self,
         *,
         profile: str,
-        kind: str,
         action: str,
-        values: Sequence[str],
-        batch_size: int,
+        kind: str = "",
+        values: Sequence[str] = (),
+        batch_size: int = 1,
         reason: str = "",
         extra: dict[str, str] | None = None,
         os_user: str = "",
@@ -241,26 +269,44 @@ class Journal(History):
         lines: Sequence[int] | None = None,
         inputs: Sequence[str] | None = None,
         refused: Sequence[PreviewLine] = (),
+        parts: Sequence[JobPart] = (),
     ) -> str:
-        """Write the job and every value (chunk = position // batch_size), holding its lock: it runs here.
+        """Write the job and every value, holding its lock: it runs here. Each of its `parts` (one list's
+        values; by default one of `kind`, `values`, `batch_size`, `extra`, `lines`, `inputs`) is cut into chunks
+        of its batch size; seqs and chunks run on across the parts, in order.
 
         With the input it came from, every input line is kept: each value's line number (`lines`) and text
         (`inputs`, "" where it is the value), and the lines not sent (`refused`: invalid ones, duplicates)."""
         job_id = job_id or new_job_id()
-        size = max(1, batch_size)
-        chunks = (len(values) + size - 1) // size
+        parts = parts or [JobPart(kind, values, batch_size, extra or {}, kind, lines, inputs)]
         now = utc_iso()
 
-        def line_info(c: int) -> tuple[str | None, str | None]:
-            if lines is None:
-                return None, None
-            first, last = c * size, min(len(values), (c + 1) * size)
-            nos = lines[first:last]
-            texts = inputs[first:last] if inputs is not None else []
-            plain = nos[0] == first + 1 and nos[-1] == last  # ascending: contiguous lines are seq + 1
-            return (None if plain else json.dumps(list(nos))), (
-                json.dumps(list(texts), ensure_ascii=False) if any(texts) else None
-            )
+        def chunk_rows():
+            """(chunk, first seq, values, lines, inputs, target) of every chunk."""
+            chunk = seq = 0
+            for target, part in enumerate(parts):
+                size = max(1, part.batch_size)
+                for start in range(0, len(part.values), size):
+                    piece = part.values[start : start + size]
+                    nos = part.lines[start : start + size] if part.lines is not None else None
+                    texts = part.inputs[start : start + size] if part.inputs is not None else []
+                    if nos is None and seq:  # lines count from 1 in each part, and the first part's are seq + 1
+                        nos = range(start + 1, start + len(piece) + 1)
+                    plain = nos is None or (nos[0] == seq + 1 and nos[-1] == seq + len(piece))  # ascending
+                    yield (
+                        job_id,
+                        chunk,
+                        seq,
+                        len(piece),
+                        _json_array(piece),
+                        None if plain else json.dumps(list(nos)),
+                        json.dumps(list(texts), ensure_ascii=False) if any(texts) else None,
+                        target,
+                    )
+                    chunk, seq = chunk + 1, seq + len(piece)
+
+        one = parts[0] if len(parts) == 1 else None
+        total = sum(len(part.values) for part in parts)
 
         def body(conn):
             conn.execute(
@@ -272,27 +318,30 @@ class Journal(History):
                     now,
                     os_user,
                     profile,
-                    kind,
+                    one.kind if one else "+".join(dict.fromkeys(part.kind for part in parts)),
                     action,
                     reason,
-                    json.dumps(extra or {}),
-                    size,
-                    len(values),
-                    chunks,
+                    json.dumps(one.extra if one else {}),
+                    max(1, one.batch_size) if one else 0,
+                    total,
+                    sum(-(-len(part.values) // max(1, part.batch_size)) for part in parts),
                     JobState.RUNNING.value,
                     os.getpid(),
                     socket.gethostname(),
                 ),
             )
+            conn.executemany(
+                "INSERT INTO job_targets (job_id, target, kind, extra, name, batch_size) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (job_id, t, part.kind, json.dumps(part.extra), part.name or part.kind, max(1, part.batch_size))
+                    for t, part in enumerate(parts)
+                ),
+            )
             # One row a chunk, its values a JSON array: 100,000 values are 100 rows, not 100,000.
             conn.executemany(
-                "INSERT INTO job_chunks (job_id, chunk, first_seq, size, vals, lines, inputs)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (job_id, c, c * size, len(part), _json_array(part), *line_info(c))
-                    for c in range(chunks)
-                    for part in (values[c * size : (c + 1) * size],)
-                ),
+                "INSERT INTO job_chunks (job_id, chunk, first_seq, size, vals, lines, inputs, target)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                chunk_rows(),
             )
             conn.executemany(
                 "INSERT INTO job_lines (job_id, line, input, value, status, reason) VALUES (?, ?, ?, ?, ?, ?)",
@@ -417,7 +466,19 @@ class Journal(History):
             purged,
             counts,
         ) = row
-        counts = json.loads(counts) if counts else dict(self._conn.execute(_COUNTS, {"job": jid}).fetchall())
+        targets = [
+            JobTarget(index, kind, json.loads(extra), name, size)
+            for index, kind, extra, name, size in self._conn.execute(
+                "SELECT target, kind, extra, name, batch_size FROM job_targets WHERE job_id = ? ORDER BY target", (jid,)
+            )
+        ] or [JobTarget(0, kind, json.loads(extra or "{}"), kind, batch_size)]  # written by an older version meanwhile
+        if counts:
+            counts = json.loads(counts)
+        else:
+            counts = {}
+            for target, status, n in self._conn.execute(_COUNTS, {"job": jid}):
+                targets[target].counts[status] = n
+                counts[status] = counts.get(status, 0) + n
         shown = JobState(state)
         if shown == JobState.RUNNING and not self.running(jid):
             shown = JobState.INTERRUPTED
@@ -438,6 +499,7 @@ class Journal(History):
             note,
             counts,
             purged or "",
+            targets,
         )
 
     _COLUMNS = (
@@ -481,6 +543,10 @@ class Journal(History):
             return list(grouped.items())
 
         return self._do(read)
+
+    def chunk_targets(self, job_id: str) -> dict[int, int]:
+        """The target of each chunk of a job."""
+        return dict(self.query("SELECT chunk, target FROM job_chunks WHERE job_id = ?", (job_id,)))
 
     def results(self, job_id: str) -> Iterator[ValueResult]:
         """Per-value results in input order, read a page at a time so a 100,000-value job streams."""

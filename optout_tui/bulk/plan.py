@@ -81,6 +81,7 @@ class Preview:
     values: list[str] = field(default_factory=list)  # ok values, in input order
     line_nos: array = field(default_factory=lambda: array("q"))  # the input line of each value
     inputs: Inputs = field(default_factory=Inputs)  # the text of each value's line ("" when it is the value)
+    kinds: list[ListKind] | None = None  # a mixed input's kind of each value (SMS, EMAIL, N080); None: all one kind
     ok: int = 0
     invalid: int = 0
     duplicate: int = 0
@@ -121,8 +122,9 @@ def _looks_like_header(text: str) -> bool:
     return bool(_HEADER_WORD.match(first.strip().strip("\"'")))
 
 
-def preview_lines(lines: Iterable[str], kind: ListKind, *, keep_ok_lines: bool = True) -> Preview:
-    """Normalise every line for `kind`; blank lines, `#` comments and a header row are skipped.
+def preview_lines(lines: Iterable[str], kind: ListKind | None, *, keep_ok_lines: bool = True) -> Preview:
+    """Normalise every line for `kind`, or for the kind each line is (`normalize.classify`: mixed input, each
+    value to the lists of its kind) when `kind` is None; blank lines, `#` comments and a header row are skipped.
 
     `keep_ok_lines=False` leaves the ok lines out of `lines` (their values are in `values`): the
     command line reports only the others, and 100,000 ok lines cost time and memory.
@@ -133,11 +135,11 @@ def preview_lines(lines: Iterable[str], kind: ListKind, *, keep_ok_lines: bool =
     A line is tried whole first (so `"Kim, Minsu" <kim@example.kr>` stays an address); when that
     fails and the line has a delimiter, its first column is tried (exports from spreadsheets).
     """
-    from ..normalize import Normalized, normalize_for, same_value
+    from ..normalize import Normalized, classify, normalize_for, same_value
 
-    kind = ListKind(kind)
-    key = same_value(kind)
-    preview = Preview()
+    kind = None if kind is None else ListKind(kind)
+    key = same_value(kind or ListKind.EMAIL)  # mixed: addresses fold case, and a number's digits are their own key
+    preview = Preview(kinds=[] if kind is None else None)
     seen: set[str] = set()  # an earlier line's number is looked up only for the duplicates, after the loop
     repeats: list[tuple[PreviewLine, str]] = []
     cache: dict[str, object] = {}
@@ -146,7 +148,7 @@ def preview_lines(lines: Iterable[str], kind: ListKind, *, keep_ok_lines: bool =
     def normalise(text: str):  # for first columns, which repeat (headers, notes)
         result = cache.get(text)
         if result is None:
-            result = normalize_for(kind, text)
+            result = classify(text) if kind is None else normalize_for(kind, text)
             if len(cache) < 10_000:
                 cache[text] = result
         return result
@@ -155,7 +157,7 @@ def preview_lines(lines: Iterable[str], kind: ListKind, *, keep_ok_lines: bool =
         text = raw.strip().lstrip("\ufeff")
         if not text or text.startswith("#"):
             continue
-        result = normalize_for(kind, text)
+        result = classify(text) if kind is None else normalize_for(kind, text)
         if result.__class__ is not Normalized:
             if not seen_data and _looks_like_header(text):
                 seen_data = True
@@ -174,6 +176,8 @@ def preview_lines(lines: Iterable[str], kind: ListKind, *, keep_ok_lines: bool =
                 preview.values.append(value)
                 preview.line_nos.append(line_no)
                 preview.inputs.append("" if text == value else text)
+                if preview.kinds is not None:
+                    preview.kinds.append(result.kind)
                 preview.ok += 1
                 if keep_ok_lines:
                     preview.lines.append(PreviewLine(line_no, raw, value, "ok"))

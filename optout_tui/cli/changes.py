@@ -2,7 +2,7 @@
 
 Input (arguments, a file or stdin) is previewed first, so every line is accounted for in the
 summary: sent, accepted, already on/absent from the list, invalid (with line numbers and reasons),
-duplicates, failed.
+duplicates, failed. With `--everywhere` one job changes every configured list of each value's kind.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from typing import Any
 
 import click
 
+from ..kinds import ListKind
 from .common import EXIT_API, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliContext, fail, run
 
-KINDS = click.Choice(["sms", "email", "080"])
+KIND_NAMES = [kind.value for kind in ListKind]
 SHOW_AT_MOST = 20
 
 
@@ -152,8 +153,10 @@ def print_result(
     from ..printable import printable
 
     removing = result.action == Action.REMOVE
+    lists = "lists" if result.per_list else "list"
     click.echo(
-        f"{'remove from' if removing else 'register on'} the {kind_title} list (profile {profile}), job {result.job_id}"
+        f"{'remove from' if removing else 'register on'} the {kind_title} {lists} (profile {profile}), "
+        f"job {result.job_id}"
     )
     rows: list[tuple[str, str]] = []
     if preview is not None:
@@ -163,6 +166,8 @@ def print_result(
             ("duplicates", f"{preview.duplicate:,} (sent once)"),
         ]
     retries = f" ({result.retries:,} retries)" if result.retries else ""
+    if result.per_list:  # a value counts once on each list it went to
+        retries = f" over {len(result.per_list)} lists{retries}"
     if result.resumed:
         rows += [
             ("sent now", f"{_n(result.answered_now, 'value')} in {_n(result.requests, 'request')}{retries}"),
@@ -180,19 +185,21 @@ def print_result(
         rows.append(("unknown", f"{result.unknown:,} (the vendor took them; what it did cannot be told)"))
     if result.pending:  # a request cut off in flight may still have reached the vendor
         rows.append(("not confirmed", f"{result.pending:,} (resuming re-sends them; that is safe)"))
+    if result.per_list:
+        from ..bulk.engine import summary
+
+        rows += [(label, summary(counts, result.action)) for label, counts in result.per_list]
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
-        click.echo(f"  {name + ':':<{width + 1}} {value}")
+        click.echo(printable(f"  {name + ':':<{width + 1}} {value}"))
     if preview is not None and preview.invalid:
         echo_invalid(preview, labels, rejects)
     if result.invalid:
         refused = [o for o in result.outcomes if o.status == OutcomeStatus.INVALID]
-        echo_limited(
-            "refused by the vendor as invalid", [f"{o.value}: {o.detail}" for o in refused[:SHOW_AT_MOST]], len(refused)
-        )
+        echo_limited("refused by the vendor as invalid", [_said(o) for o in refused[:SHOW_AT_MOST]], len(refused))
     if result.failed:
         failed = [o for o in result.outcomes if o.status == OutcomeStatus.FAILED]
-        echo_limited("failed", [f"{o.value}: {o.detail}" for o in failed[:SHOW_AT_MOST]], len(failed))
+        echo_limited("failed", [_said(o) for o in failed[:SHOW_AT_MOST]], len(failed))
     if result.stopped:
         click.echo(f"stopped: {printable(result.stopped)}")
     if result.cancelled:
@@ -206,6 +213,12 @@ def print_result(
     if result.failed or result.invalid or result.pending or (preview is not None and preview.invalid):
         return EXIT_PARTIAL
     return EXIT_OK
+
+
+def _said(outcome: Any) -> str:
+    """A value and why, with its list in a job for several lists."""
+    on = f" on {outcome.list}" if getattr(outcome, "list", "") else ""
+    return f"{outcome.value}{on}: {outcome.detail}"
 
 
 async def run_engine(ctx: CliContext, call) -> Any:
@@ -254,8 +267,8 @@ def storage_errors(fn):
 
 
 def read_input(values: tuple[str, ...], file: str | None, kind: Any) -> Any:
-    """The arguments, then the lines of `file` ("-" for stdin), previewed for `kind` with the ok lines
-    left out (see `preview_lines`); a file that cannot be read ends the command in one line."""
+    """The arguments, then the lines of `file` ("-" for stdin), previewed for `kind` (None: each line's own) with
+    the ok lines left out (see `preview_lines`); a file that cannot be read ends the command in one line."""
     from itertools import chain
 
     from ..bulk.plan import NotTextError, preview_lines, read_values_file
@@ -272,7 +285,7 @@ def read_input(values: tuple[str, ...], file: str | None, kind: Any) -> Any:
 def _change(
     ctx: CliContext,
     action: str,
-    kind: str,
+    kind: ListKind | None,
     values: tuple[str, ...],
     *,
     file: str | None,
@@ -281,17 +294,21 @@ def _change(
     yes: bool,
     extra: dict[str, str],
     rejects: str | None = None,
+    everywhere: bool = False,
 ) -> None:
-    from ..api.base import ListKind
-    from ..bulk.plan import plan_chunks
+    """Preview the input, then change `kind`'s list, or with `everywhere` every configured list of each value's
+    kind (`kind` None: the kind each value is), as one job."""
+    from ..normalize import value_kind
 
-    list_kind = ListKind(kind)
     if not values and not file:
         fail(f"give the values to {action} as arguments or with --file PATH (- for stdin)", EXIT_USAGE)
     asking = action == "remove" and not dry_run and not reason.strip()
     if asking and (file == "-" or not sys.stdin.isatty()):  # nobody to ask
         fail("a removal needs a reason for the audit trail: add --reason TEXT", EXIT_USAGE)
-    preview = read_input(values, file, list_kind)
+    preview = read_input(values, file, kind)
+    kinds = list(dict.fromkeys(preview.kinds)) if preview.kinds is not None else [value_kind(kind)]  # type: ignore[arg-type]
+    if everywhere and action == "register" and ListKind.N080 in kinds and "company" not in extra:
+        fail("adding an 080 number needs --company NAME (the company shown for it)", EXIT_USAGE)
     if rejects:
         write_rejects(rejects, preview)
     count, source = len(values), "stdin" if file == "-" else file
@@ -314,21 +331,23 @@ def _change(
     async def body() -> int:
         from ..api.factory import require
         from ..bulk.engine import Action, BulkEngine, check_writable
+        from ..bulk.everywhere import Target, job_targets
 
         nonlocal reason
         profile, _ = ctx.load()
         async with ctx.lists() as lists:
-            lst = require(lists, list_kind)
+            if everywhere:
+                targets = await job_targets(lists, kinds, {ListKind.N080: extra})
+                for wanted in kinds:  # a value with no list to go to would be neither sent nor refused
+                    if not any(value_kind(target.kind) is wanted for target in targets):
+                        require(lists, wanted)  # says why its list is not set up
+                engine = BulkEngine(lists, profile)
+            else:
+                targets = [Target(require(lists, kind), extra)]  # type: ignore[arg-type]
+                engine = BulkEngine(targets[0].lst, profile)
+            names = ", ".join(target.label for target in targets)
             if dry_run:
-                return _print_plan(
-                    lst,
-                    profile,
-                    action,
-                    preview,
-                    label=label,
-                    plan=plan_chunks(len(preview.values), lst.limits),
-                    rejects=rejects,
-                )
+                return _print_plan(targets, profile, action, preview, label=label, rejects=rejects)
             check_writable(profile)
             while asking and not reason.strip():  # ctrl+c gives up: nothing is removed
                 reason = click.prompt("Why are they removed? (kept in the audit trail)", err=True)
@@ -336,14 +355,13 @@ def _change(
                 action == Action.REMOVE
                 and not yes
                 and not _confirm(
-                    f"Remove {len(preview.values):,} value(s) from the {lst.name} opt-out list "
-                    f"(profile {profile.name})?",
+                    f"Remove {len(preview.values):,} value(s) from the {names} opt-out "
+                    f"list{'s' if len(targets) > 1 else ''} (profile {profile.name})?",
                     file == "-",
                 )
             ):
                 click.echo("nothing was removed.", err=True)
                 return EXIT_PARTIAL
-            engine = BulkEngine(lst, profile)
             printer = ProgressPrinter()
             try:
                 result = await run_engine(
@@ -356,12 +374,13 @@ def _change(
                         on_progress=printer,
                         distinct=True,
                         preview=preview,
+                        targets=targets if everywhere else (),
                     ),
                 )
             finally:
                 printer.close()
             return print_result(
-                ctx, result, lst.name, profile=profile.name, preview=preview, labels=label, rejects=rejects
+                ctx, result, names, profile=profile.name, preview=preview, labels=label, rejects=rejects
             )
 
     sys.exit(storage_errors(run)(body, ctx))
@@ -381,17 +400,30 @@ def _confirm(question: str, stdin_used: bool) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _print_plan(lst, profile, action: str, preview, *, label, plan, rejects: str | None = None) -> int:
-    click.echo(f"dry run: would {action} on the {lst.name} list (profile {profile.name}); nothing is sent")
+def _print_plan(targets, profile, action: str, preview, *, label, rejects: str | None = None) -> int:
+    from collections import Counter
+
+    from ..bulk.plan import plan_chunks
+    from ..normalize import value_kind
+
+    several = len(targets) > 1
+    names = ", ".join(target.label for target in targets)
+    click.echo(
+        f"dry run: would {action} on the {names} list{'s' if several else ''} (profile {profile.name}); nothing is sent"
+    )
     click.echo(f"  read:          {_n(preview.read, 'value')}")
     click.echo(f"  to send:       {preview.ok:,}")
     click.echo(f"  invalid input: {preview.invalid:,}")
     click.echo(f"  duplicates:    {preview.duplicate:,} (sent once)")
-    rate = f", at most {plan.rate_per_second:g} requests/s" if plan.rate_per_second else ""
-    click.echo(
-        f"  plan:          {_n(plan.chunks, 'request')} of up to {_n(plan.batch_size, 'value')}, "
-        f"{plan.max_in_flight} in flight{rate}"
-    )
+    by_kind = Counter(preview.kinds) if preview.kinds is not None else None
+    for target in targets:
+        plan = plan_chunks(by_kind[value_kind(target.kind)] if by_kind else preview.ok, target.lst.limits)
+        rate = f", at most {plan.rate_per_second:g} requests/s" if plan.rate_per_second else ""
+        click.echo(
+            (f"  {target.label}: {_n(plan.values, 'value')} in " if several else "  plan:          ")
+            + f"{_n(plan.chunks, 'request')} of up to {_n(plan.batch_size, 'value')}, "
+            f"{plan.max_in_flight} in flight{rate}"
+        )
     if profile.read_only:
         click.echo(f"  note: profile {profile.name} is read-only, so a real run would be refused")
     echo_invalid(preview, label, rejects)
@@ -405,33 +437,87 @@ _REJECTS_HELP = (
 )
 
 
+_EVERYWHERE_HELP = (
+    "Every configured list of each value's kind, as one job: a mobile number goes to SENS and to each of the "
+    "company's NHN 080 numbers, an address to the Mailer and NHN Email, an 080 number to the Hub. KIND may be "
+    "left out: each value (a mixed --file) goes to the lists of its own kind."
+)
+_080_HELP = "The company's 080 number whose opt-out recipients change (nhn-sms only, required there)."
+
+
+def _kind(kind: str | None, values: tuple[str, ...], everywhere: bool) -> tuple[ListKind | None, tuple[str, ...]]:
+    """KIND, or with --everywhere the first value when KIND is left out."""
+    if kind in KIND_NAMES:
+        return ListKind(kind), values
+    if everywhere:
+        return None, values if kind is None else (kind, *values)
+    raise click.BadParameter(
+        f"{kind!r} is not one of {', '.join(map(repr, KIND_NAMES))}" if kind else "a list is needed (or --everywhere)",
+        param_hint="'KIND'",
+    )
+
+
+def _number080(kind: ListKind | None, number: str | None, everywhere: bool, action: str) -> dict[str, str]:
+    """The extra naming NHN SMS's 080 number; refused in one line where it is missing or has no place."""
+    from ..normalize import Rejected, normalize_080
+
+    if kind is not ListKind.NHN_SMS or everywhere:
+        if number:
+            fail("--080 only applies to nhn-sms (without --everywhere, which takes every 080 number)", EXIT_USAGE)
+        return {}
+    if not number:
+        fail(f"to {action} on nhn-sms, name the 080 number: --080 NUMBER (or --everywhere for every one)", EXIT_USAGE)
+    found = normalize_080(number)
+    if isinstance(found, Rejected):
+        fail(f"--080 {number}: {found.reason}", EXIT_USAGE)
+    return {"number080": found.value}
+
+
 @click.command("add")
-@click.argument("kind", type=KINDS)
+@click.argument("kind", required=False, metavar="[KIND]")
 @click.argument("values", nargs=-1)
 @click.option("--file", "-f", "file", metavar="PATH|-", help=_FILE_HELP)
+@click.option("--everywhere", is_flag=True, help=_EVERYWHERE_HELP)
 @click.option("--company", metavar="NAME", help="Company name shown for an 080 number (080 only, required there).")
+@click.option("--080", "number080", metavar="NUMBER", help=_080_HELP)
 @click.option("--reason", default="", metavar="TEXT", help="Why: kept in the audit trail.")
 @click.option("--dry-run", is_flag=True, help="Show the plan and the input counts; send nothing.")
 @click.option("--rejects", metavar="FILE", help=_REJECTS_HELP)
 @click.pass_obj
-def add_command(ctx: CliContext, kind: str, values, *, file, company, reason, dry_run, rejects) -> None:
-    """Register values on an opt-out list (sms, email, or 080 with --company)."""
-    extra: dict[str, str] = {}
-    if kind == "080":
-        if not (company or "").strip():
-            fail("adding an 080 number needs --company NAME (the company shown for it)", EXIT_USAGE)
-        extra["company"] = company.strip()
-    elif company:
+def add_command(
+    ctx: CliContext, kind: str | None, values, *, file, everywhere, company, number080, reason, dry_run, rejects
+) -> None:
+    """Register values on an opt-out list (KIND: sms, email, 080 with --company, nhn-sms with --080,
+    nhn-email), or with --everywhere on every list of their kind."""
+    list_kind, values = _kind(kind, values, everywhere)
+    extra = _number080(list_kind, number080, everywhere, "add")
+    if list_kind is ListKind.N080 and not (company or "").strip():
+        fail("adding an 080 number needs --company NAME (the company shown for it)", EXIT_USAGE)
+    if company and (list_kind not in (ListKind.N080, None) or not company.strip()):
         fail("--company only applies to 080 numbers", EXIT_USAGE)
+    if company:
+        extra["company"] = company.strip()
     _change(
-        ctx, "register", kind, values, file=file, reason=reason, dry_run=dry_run, yes=True, extra=extra, rejects=rejects
+        ctx,
+        "register",
+        list_kind,
+        values,
+        file=file,
+        reason=reason,
+        dry_run=dry_run,
+        yes=True,
+        extra=extra,
+        rejects=rejects,
+        everywhere=everywhere,
     )
 
 
 @click.command("remove")
-@click.argument("kind", type=KINDS)
+@click.argument("kind", required=False, metavar="[KIND]")
 @click.argument("values", nargs=-1)
 @click.option("--file", "-f", "file", metavar="PATH|-", help=_FILE_HELP)
+@click.option("--everywhere", is_flag=True, help=_EVERYWHERE_HELP)
+@click.option("--080", "number080", metavar="NUMBER", help=_080_HELP)
 @click.option(
     "--reason",
     default="",
@@ -442,9 +528,26 @@ def add_command(ctx: CliContext, kind: str, values, *, file, company, reason, dr
 @click.option("--dry-run", is_flag=True, help="Show the plan and the input counts; send nothing.")
 @click.option("--rejects", metavar="FILE", help=_REJECTS_HELP)
 @click.pass_obj
-def remove_command(ctx: CliContext, kind: str, values, *, file, reason, yes, dry_run, rejects) -> None:
-    """Remove values from an opt-out list, with a reason, after confirmation (or --yes)."""
-    _change(ctx, "remove", kind, values, file=file, reason=reason, dry_run=dry_run, yes=yes, extra={}, rejects=rejects)
+def remove_command(
+    ctx: CliContext, kind: str | None, values, *, file, everywhere, number080, reason, yes, dry_run, rejects
+) -> None:
+    """Remove values from an opt-out list (or with --everywhere from every list of their kind), with a reason,
+    after confirmation (or --yes)."""
+    list_kind, values = _kind(kind, values, everywhere)
+    extra = _number080(list_kind, number080, everywhere, "remove")
+    _change(
+        ctx,
+        "remove",
+        list_kind,
+        values,
+        file=file,
+        reason=reason,
+        dry_run=dry_run,
+        yes=yes,
+        extra=extra,
+        rejects=rejects,
+        everywhere=everywhere,
+    )
 
 
 def register(group: click.Group) -> None:

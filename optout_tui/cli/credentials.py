@@ -16,6 +16,17 @@ _PROFILE_OPTION = click.option("--profile", "profile_name", help="Profile to use
 _NON_SECRETS = {
     "sens_service_id": "SENS service ID (ncp:sms:kr:...)",
     "nhn_app_key": "NHN Cloud Notification Hub app key",
+    "nhn_sms_app_key": "NHN Cloud SMS app key",
+    "nhn_email_app_key": "NHN Cloud Email app key",
+}
+# Each list's endpoint (its vendor's base URL) for `show`; the 080 list also logs in at the NHN OAuth host.
+_ENDPOINTS = {
+    "SMS": "sens_url",
+    "Email": "mailer_url",
+    "080": "hub_url",
+    "080 login": "nhn_oauth_url",
+    "NHN SMS": "nhn_sms_url",
+    "NHN Email": "nhn_email_url",
 }
 
 
@@ -181,9 +192,12 @@ def show_command(profile_name: str | None) -> None:
     click.echo(f"profile    {name}{'  (read-only: writes are blocked)' if profile.read_only else ''}")
     click.echo(f"config     {where}")
     click.echo("settings")
-    for key in ("sens_service_id", "nhn_app_key", "sens_url", "mailer_url", "hub_url", "nhn_oauth_url"):
+    for key in (*_NON_SECRETS, "zone", "mailer_region"):
         value = getattr(profile, key) or "(not set)"
         click.echo(f"  {key:<24}{value:<52} {sources[key]}")
+    click.echo("endpoints")
+    for label, key in _ENDPOINTS.items():
+        click.echo(f"  {label:<24}{getattr(profile, key):<52} {sources[key]}")
     click.echo("secrets")
     for key, env in SECRET_ENV.items():
         value = getattr(report.secrets, key)
@@ -263,6 +277,8 @@ async def _test_all(ctx: CliContext) -> dict:
             return False, f"FAILED: {exc.line}"
         except Exception as exc:  # one line per vendor, never a traceback
             return False, f"FAILED: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+        if page.note:  # reachable, but the answer does not say whether the list is empty or the settings wrong
+            return True, f"reachable; {page.note}"
         count = len(page.entries)
         total = f" of {page.total:,}" if page.total is not None else ""
         more = "" if page.last else " (more pages follow)"

@@ -22,13 +22,15 @@ def _is_loopback(host: str) -> bool:
 
 def _banner(base: str, creds) -> str:
     lines = [
-        "optout-tui emulator: NAVER Cloud SENS, Outbound Mailer and NHN Cloud Notification Hub",
+        "optout-tui emulator: NAVER Cloud SENS and Outbound Mailer, NHN Cloud Notification Hub, SMS and Email",
         f"listening on {base}",
         "",
-        "Endpoints (one port serves all three vendors):",
+        "Endpoints (one port serves every vendor):",
         f"  SENS opt-out numbers   {base}/sms/v2/services/{creds.sens_service_id}/unsubscribes",
         f"  Mailer unsubscribers   {base}/api/v1/unsubscribers",
         f"  Hub 080 numbers        {base}/sender/v1.0/unsubscribe-phone-numbers",
+        f"  NHN SMS 080 recipients {base}/sms/v3.0/appKeys/{creds.nhn_sms_app_key}/blockservice/recipients",
+        f"  NHN Email blocked      {base}/email/v2.1/appKeys/{creds.nhn_email_app_key}/block-receivers",
         f"  NHN OAuth token        {base}/oauth2/token/create",
         f"  Emulator control       {base}/_emulator/stats",
         "",
@@ -41,10 +43,16 @@ def _banner(base: str, creds) -> str:
         f"  export OPTOUT_NHN_APP_KEY={creds.nhn_app_key}",
         f"  export NCLOUD_ACCESS_KEY={creds.ncloud_access_key}",
         f"  export NCLOUD_SECRET_KEY={creds.ncloud_secret_key}",
+        f"  export OPTOUT_NHN_SMS_URL={base}",
+        f"  export NHN_SMS_APP_KEY={creds.nhn_sms_app_key}",
+        f"  export NHN_SMS_SECRET_KEY={creds.nhn_sms_secret_key}",
+        f"  export OPTOUT_NHN_EMAIL_URL={base}",
+        f"  export NHN_EMAIL_APP_KEY={creds.nhn_email_app_key}",
+        f"  export NHN_EMAIL_SECRET_KEY={creds.nhn_email_secret_key}",
         f"  export NHN_USER_ACCESS_KEY_ID={creds.nhn_user_access_key_id}",
         f"  export NHN_SECRET_ACCESS_KEY={creds.nhn_secret_access_key}",
         "",
-        "Press Ctrl-C to stop.",
+        "Press Ctrl-C to stop.",  # NHN_SECRET_ACCESS_KEY above is the last export: EmulatorProcess reads to it
     ]
     return "\n".join(lines)
 
@@ -85,7 +93,21 @@ def register(group: click.Group) -> None:
         type=click.IntRange(1),
         help="NHN access token lifetime, seconds.",
     )
-    def emulator(host, port, sms_count, email_count, seed, latency_ms, fault_rate, token_ttl) -> None:
+    @click.option(
+        "--rate-limit",
+        type=click.FloatRange(0, min_open=True),
+        metavar="R",
+        help="Requests a second each vendor service (SENS, Mailer, Hub) allows; over it: HTTP 429. [default: none]",
+    )
+    @click.option(
+        "--quota",
+        type=click.IntRange(0),
+        metavar="N",
+        help="Requests SENS and the Mailer each answer before their daily quota is used up (429, code 400).",
+    )
+    def emulator(
+        host, port, sms_count, email_count, seed, latency_ms, fault_rate, token_ttl, rate_limit, quota
+    ) -> None:
         """Serve the SENS, Outbound Mailer and Notification Hub emulator with sample data."""
         if not _is_loopback(host):
             fail(
@@ -105,6 +127,8 @@ def register(group: click.Group) -> None:
             latency_ms=latency_ms,
             fault_rate=fault_rate,
             token_ttl=token_ttl,
+            rate_limit=rate_limit,
+            quota=quota,
         )
         stop = threading.Event()
         # Ctrl-C and SIGTERM both end the wait below (also while the sample data is being built); set

@@ -88,9 +88,11 @@ def jobs_group(click_ctx: click.Context, limit: int) -> None:
 @click.pass_obj
 @storage_errors
 def resume_command(ctx: CliContext, job_id: str) -> None:
-    """Send every value of a job that was not answered (interrupted, cancelled) or failed."""
+    """Send every value of a job that was not answered (interrupted, cancelled) or failed, on every list it
+    goes to."""
     from ..api.base import ListKind
     from ..bulk.engine import BulkEngine, JobMismatchError
+    from ..bulk.everywhere import Target
     from ..bulk.journal import JobState, Journal
 
     journal = Journal()
@@ -111,11 +113,12 @@ def resume_command(ctx: CliContext, job_id: str) -> None:
                 f"`{ctx.command(f'jobs resume {job.id}', profile=job.profile)}`"
             )
         async with ctx.lists() as lists:
-            lst = require(lists, ListKind(job.kind))
-            engine = BulkEngine(lst, profile, journal=journal)
+            targets = [Target(require(lists, ListKind(t.kind)), t.extra) for t in job.targets]
+            engine = BulkEngine(lists, profile, journal=journal)
+            names = ", ".join(target.label for target in targets)
             click.echo(
                 f"resuming job {job.id}: {job.pending + job.counts.get('failed', 0):,} of {job.total:,} "
-                f"values to send to the {lst.name} list",
+                f"values to send to the {names} list{'s' if len(targets) > 1 else ''}",
                 err=True,
             )
             printer = ProgressPrinter()
@@ -123,7 +126,7 @@ def resume_command(ctx: CliContext, job_id: str) -> None:
                 result = await run_engine(ctx, lambda: engine.resume(job.id, on_progress=printer))
             finally:
                 printer.close()
-            return print_result(ctx, result, lst.name, profile=profile.name)
+            return print_result(ctx, result, names, profile=profile.name)
 
     sys.exit(run(body, ctx))
 
@@ -166,10 +169,18 @@ def show_command(job_id: str, fmt: str, outcome: str | None) -> None:
         f"{c.get('already', 0) + c.get('not_on_list', 0):,}, invalid "
         f"{c.get('invalid', 0):,}, failed {c.get('failed', 0):,}, not sent {job.pending:,}\n"
     )
+    if len(job.targets) > 1:
+        from ..bulk.engine import Action, summary
+        from ..bulk.everywhere import label_of
+
+        for target in job.targets:
+            counts = summary(target.counts, Action(job.action))
+            out.write(printable(f"  {label_of(target.kind, target.extra)}: {counts}") + "\n")
     if job.note:
         out.write(f"  note: {printable(job.note)}\n")
     shown = ({name: printable(str(value)) for name, value in record.items()} for record in records)
-    write_records(shown, results.fields, "table", out, widths=[7, 24, 14, 11, 0])
+    widths = [7, 24, 14, 11, 0] if len(results.fields) == 5 else [7, 24, 14, 20, 11, 0]
+    write_records(shown, results.fields, "table", out, widths=widths)
 
 
 @click.command("audit")

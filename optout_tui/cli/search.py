@@ -24,7 +24,7 @@ from .common import (
     stdout_gone,
 )
 
-KINDS = ["sms", "email", "080"]
+KINDS = ["sms", "email", "080", "nhn-sms", "nhn-email"]
 
 
 def _sync_hint(ctx: CliContext, kind: str | None = None) -> str:

@@ -22,8 +22,9 @@ _MIN_SECRET = 4  # shorter "secrets" would shred ordinary text
 # Header and field forms that carry credentials whatever their values are.
 _CREDENTIAL_PATTERNS = [
     re.compile(r"(?i)\b((?:x-nhn-)?authorization['\"]?\s*[:=]\s*['\"]?)(?:(?:bearer|basic)\s+)?[^\s'\",;}]+"),
-    re.compile(r"(?i)\b(x-ncp-apigw-signature-v2['\"]?\s*[:=]\s*['\"]?)[^\s'\",;}]+"),
-    re.compile(r"(?i)\b(x-ncp-iam-access-key['\"]?\s*[:=]\s*['\"]?)[^\s'\",;}]+"),
+    re.compile(
+        r"(?i)\b((?:x-ncp-apigw-signature-v2|x-ncp-iam-access-key|x-secret-key)['\"]?\s*[:=]\s*['\"]?)[^\s'\",;}]+"
+    ),
     re.compile(
         r"(?i)(['\"]?(?:access_?token|refresh_?token|client_?secret|secret_?key|secret_?access_?key|token)"
         r"['\"]?\s*[:=]\s*['\"]?)[^\s'\",;}&]+"

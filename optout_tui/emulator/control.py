@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from .config import EmulatorConfig
 from .faults import ROUTES, STATUSES, Order
 from .responses import json_response
 from .state import EmulatorState
@@ -27,7 +28,14 @@ RUNTIME_NUMBERS = {
     "mailer_max_page_size": int,
     "sens_register_status": int,
 }
-RUNTIME_CHOICES = {"sens_error_shape", "hub_number_json"}
+# Every behaviour the vendors' docs leave open can be switched on a running emulator (checked by the config),
+# except the ones that shape how the stores key their data, which are set at start.
+AT_START_ONLY = {"mailer_case_sensitive", "nhn_email_case_sensitive", "nhn_email_address_match"}
+_OPTIONS = [f for f in dataclasses.fields(EmulatorConfig) if f.name not in AT_START_ONLY]
+RUNTIME_CHOICES = {"sens_error_shape", "sens_register_answer", "hub_number_json", "hub_expired_token"} | {
+    f.name for f in _OPTIONS if f.type == "str" and f.name.startswith(("ncp_", "nhn_sms_", "nhn_email_"))
+}
+RUNTIME_FLAGS = {f.name for f in _OPTIONS if f.type == "bool"}
 
 
 def _state(request: Request) -> EmulatorState:
@@ -99,6 +107,12 @@ async def change_config(request: Request) -> Response:
                 return _bad("retry_after must be a number of seconds or null")
             changes[key] = value
         elif key in RUNTIME_CHOICES:
+            if not isinstance(value, str):
+                return _bad(f"{key} must be a string")
+            changes[key] = value
+        elif key in RUNTIME_FLAGS:
+            if not isinstance(value, bool):
+                return _bad(f"{key} must be true or false")
             changes[key] = value
         else:
             return _bad(f"{key} cannot be changed at run time")
@@ -108,7 +122,7 @@ async def change_config(request: Request) -> Response:
         return _bad(str(exc))
     state.sens_errors.shape = state.config.sens_error_shape
     cfg = state.config
-    keys = [*RUNTIME_NUMBERS, "retry_after", *sorted(RUNTIME_CHOICES)]
+    keys = [*RUNTIME_NUMBERS, "retry_after", *sorted(RUNTIME_CHOICES), *sorted(RUNTIME_FLAGS)]
     return json_response({key: getattr(cfg, key) for key in keys})
 
 

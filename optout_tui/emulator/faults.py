@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from starlette.responses import Response
 
-from .responses import gateway_error, nhn_error, oauth_error
+from .responses import gateway_error, hub_failure, json_response, oauth_error
 
 KINDS = ("429", "503", "timeout")
-ROUTES = ("sens", "mailer", "hub", "oauth", "any")
+ROUTES = ("sens", "mailer", "hub", "oauth", "nhn-email", "nhn-sms", "any")
 STATUSES = ("429", "503", "500", "401", "timeout")
 
 
@@ -76,15 +76,12 @@ async def respond(fault: Fault, vendor: str, hang_seconds: float) -> Response:
     if vendor in ("sens", "mailer"):
         gateway_code = {"429": "420", "503": "500", "500": "900", "401": "200", "504": "510"}[status]
         return gateway_error(int(status), gateway_code, headers)
-    if vendor == "hub":
-        code, message = {
-            "429": (429000, "Too many requests"),
-            "503": (503000, "Service unavailable"),
-            "500": (500001, "Internal server error"),
-            "401": (401000, "Unauthorized"),
-            "504": (504000, "Gateway timeout"),
-        }[status]
-        return nhn_error(code, message, headers)
+    if vendor == "hub":  # NHN's own codes only (none invented): see responses.HUB_CODES
+        return hub_failure(int(status), headers)
+    if vendor.startswith("nhn-"):  # NHN Cloud SMS and Email: their header, with codes that mean the same in both
+        code, message = (-1000, "Invalid appKey.") if status == "401" else (-9999, "System error.")
+        header = {"isSuccessful": False, "resultCode": code, "resultMessage": message}
+        return json_response({"header": header, "body": None}, int(status), headers)
     error = {
         "429": "too_many_requests",
         "503": "temporarily_unavailable",

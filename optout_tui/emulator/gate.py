@@ -1,5 +1,5 @@
 """What every API request goes through before its handler: counting, latency, injected faults,
-and the vendor's authentication (NCP signature v2, or the NHN app key and bearer token).
+and the vendor's authentication (NCP signature v2 here; the Hub's app key and bearer token in hub.py).
 
 Each API path gets one endpoint that dispatches on the method itself, so an unsupported method
 is answered in the vendor's own words rather than by Starlette's plain-text 405.
@@ -14,9 +14,9 @@ from time import monotonic  # asyncio's clock
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..api.ncp_signing import verify
+from ..api.ncp_signing import signed_form, verify
 from . import faults
-from .responses import gateway_error, nhn_error
+from .responses import gateway_error
 from .state import EmulatorState
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]  # the endpoint answers 405 itself
@@ -35,31 +35,14 @@ def request_target(request: Request) -> str:
 
 
 def ncp_signature(request: Request, state: EmulatorState) -> Response | None:
-    """The API gateway's check: signature v2 over the raw target, 5-minute window, access key."""
+    """The API gateway's check: signature v2 over the target in the configured reading (the raw target, or its
+    query percent-decoded; the path is read as sent either way, as the SDKs sign it), 5-minute window, access key."""
     creds = state.credentials
-    reason = verify(
-        request.method,
-        request_target(request),
-        request.headers,  # type: ignore[arg-type]
-        creds.ncloud_access_key,
-        creds.ncloud_secret_key,
-    )
+    target = signed_form(request_target(request), state.config.ncp_signature_reading)
+    reason = verify(request.method, target, request.headers, creds.ncloud_access_key, creds.ncloud_secret_key)
     if reason is None:
         return None
     return gateway_error(401, "200", {"X-Emulator-Reason": reason})
-
-
-def nhn_app_and_token(request: Request, state: EmulatorState) -> Response | None:
-    """The Hub's check: a live bearer token (401), then the app key (403)."""
-    auth = request.headers.get("x-nhn-authorization", "")
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return nhn_error(401000, "Unauthorized: X-NHN-Authorization: Bearer {accessToken} is required")
-    if not state.tokens.valid(token.strip()):
-        return nhn_error(401001, "Unauthorized: the access token is invalid or expired")
-    if request.headers.get("x-nc-app-key") != state.credentials.nhn_app_key:
-        return nhn_error(403001, "Forbidden: the app key is not valid")
-    return None
 
 
 def endpoint(

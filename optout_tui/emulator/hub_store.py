@@ -25,11 +25,9 @@ class HubStore:
     def get(self, number: str) -> Number080 | None:
         return self._numbers.get(number)
 
-    def search(self, fragment: str | None) -> list[Number080]:
-        """LIKE %fragment% on the number."""
-        if not fragment:
-            return list(self._numbers.values())
-        return [n for n in self._numbers.values() if fragment in n.number]
+    def search(self, like: re.Pattern[str] | None) -> list[Number080]:
+        """The numbers `like` matches from their first digit on (the Hub's prefix search); all without one."""
+        return [n for n in self._numbers.values() if like is None or like.match(n.number)]
 
     def add_external(self, number: str, company: str, now: int) -> Number080:
         self._numbers.pop(number, None)

@@ -3,10 +3,12 @@
 Documented: a start (`startUtc` ms or `startDateTime`) and an end (`endUtc` or `endDateTime`) are
 required, *Utc wins; `emailAddress`, `isRegByManager`, `size` (default 10), `page`, repeatable
 `sort=property[,asc|desc]`; a Spring-style page object. Register/delete take `{"blockedReceivers": [...]}`
-and answer `{count, requestCount, ignoreCount}` (201 / 200). Chosen here: `size` is capped at
-`mailer_max_page_size` and the answer reports the capped size; `*DateTime` is read as UTC;
-`emailAddress` matches the whole address, ignoring case unless `mailer_case_sensitive` (the docs say
-neither); API registrations count as registered by an admin.
+and answer `{count, requestCount, ignoreCount}` (201 / 200). `*DateTime` is Korean time (UTC+9), as the
+Korean page says and third-party SDKs read it (the English page says UTC). Sorting takes the
+documented properties only (`createUtc`, `isRegByManager`); anything else is a 400/77102. Chosen here: `size`
+is capped at `mailer_max_page_size` and the answer reports the capped size; `emailAddress` matches the whole
+address, ignoring case unless `mailer_case_sensitive` (the docs say neither); API registrations count as
+registered by an admin. Without `mailer_subscribed` every call is a 403/77202 (not subscribed to the service).
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from starlette.routing import Route
 
 from ..times import now_ms
 from .clock import parse_mailer_datetime
-from .gate import ALL_METHODS, endpoint, ncp_signature
+from .gate import ALL_METHODS, Handler, endpoint, ncp_signature
 from .responses import json_response, mailer_error
 from .state import EmulatorState
 
 PREFIXES = ("/api/v1", "/api/v1-sgn", "/api/v1-jpn")
 DEFAULT_SIZE = 10
 SORTABLE = ("createUtc", "isRegByManager")
+KST_OFFSET_MS = 9 * 3_600_000
 
 
 class BadRequest(Exception):
@@ -48,21 +51,25 @@ def _instant(request: Request, utc_name: str, text_name: str) -> int:
     if params.get(utc_name):
         return _int(params[utc_name], utc_name, 0)
     if params.get(text_name):
-        value = parse_mailer_datetime(params[text_name])
-        if value is None:
+        wall = parse_mailer_datetime(params[text_name])  # the wall time's ms as if it were UTC
+        if wall is None:
             raise BadRequest(f"{text_name} must be yyyy-MM-dd[ HH:mm[:ss.SSS]]")
-        return value
+        return wall - KST_OFFSET_MS
     raise BadRequest(f"{utc_name} or {text_name} is required")
 
 
 def _sort(request: Request) -> list[tuple[str, bool]]:
+    """`sort=property[,property...][,asc|desc]`, repeatable (Spring's form): documented properties only."""
     out = []
     for raw in request.query_params.getlist("sort"):
-        prop, _, direction = raw.partition(",")
-        direction = direction.strip().lower() or "asc"
-        if prop.strip() not in SORTABLE or direction not in ("asc", "desc"):
+        *props, last = raw.split(",")
+        if last.lower() in ("asc", "desc") and props:
+            direction = last.lower()
+        else:
+            props, direction = [*props, last], "asc"
+        if not set(props) <= set(SORTABLE):
             raise BadRequest("sort must be createUtc|isRegByManager[,asc|desc]")
-        out.append((prop.strip(), direction == "desc"))
+        out += [(prop, direction == "desc") for prop in props]
     return out
 
 
@@ -157,13 +164,24 @@ def _not_allowed(request: Request, state: EmulatorState) -> Response:
     return mailer_error("77001", f"method {request.method} is not supported")
 
 
+def _subscribed(handler: Handler) -> Handler:
+    """`handler` behind the subscription check: a project without the Mailer gets 403/77202 on every call."""
+
+    async def checked(request: Request, state: EmulatorState) -> Response:
+        if not state.config.mailer_subscribed:
+            return mailer_error("77202", "not subscribed to the mail service")
+        return await handler(request, state)
+
+    return checked
+
+
 def routes() -> list[Route]:
     handle = endpoint(
         "mailer",
         {
-            "GET": ("mailer.list", list_unsubscribers),
-            "POST": ("mailer.register", register_unsubscribers),
-            "DELETE": ("mailer.delete", delete_unsubscribers),
+            "GET": ("mailer.list", _subscribed(list_unsubscribers)),
+            "POST": ("mailer.register", _subscribed(register_unsubscribers)),
+            "DELETE": ("mailer.delete", _subscribed(delete_unsubscribers)),
         },
         ncp_signature,
         _not_allowed,

@@ -105,6 +105,19 @@ def nhn_error(result_code: int, message: str, headers: dict[str, str] | None = N
     return json_response({"header": nhn_header(result_code, message)}, result_code // 1000, headers)
 
 
+# The Hub's failures NHN gives a code for (its error list; 80007 from NHN's API guide, the HTTP status ours);
+# for the others (429 above 300 requests/s, a gateway's 503/504) only the status is documented.
+HUB_CODES = {500: (500, 500001, "Internal server error"), 401: (401, 80007, "Expired or nonexistent token")}
+
+
+def hub_failure(status: int, headers: dict[str, str] | None = None) -> Response:
+    """A Hub failure of HTTP `status` with NHN's documented code, or with no body where NHN documents none."""
+    if status not in HUB_CODES:
+        return Response(b"", status, headers)
+    http_status, code, message = HUB_CODES[status]
+    return json_response({"header": nhn_header(code, message)}, http_status, headers)
+
+
 def oauth_error(status: int, error: str, description: str, headers: dict[str, str] | None = None) -> Response:
     """RFC 6749 error body: {"error": "invalid_client", "error_description": "..."}."""
     return json_response({"error": error, "error_description": description}, status, headers)

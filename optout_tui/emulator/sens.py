@@ -5,6 +5,9 @@ Documented: `clientTelNo` digits only (exact), `pageSize` 1-100, `pageIndex` 0-N
 Register and delete take `[{"clientTelNo": ...}]`, 1 to 1,000 items; a registration answers the entries
 (every number asked for, or only those it added: `sens_register_answer`). Not documented, chosen here:
 `pageSize` defaults to 10, numbers are 1-18 digits, an unsupported Content-Type is a 415.
+With `sens_empty_404` a list call that finds nothing answers 404 with an empty body, as SENS did live, and so
+does a list call for an unknown service id (which the live report could not rule out); otherwise an unknown
+service id is a 404 with a SENS error body.
 """
 
 from __future__ import annotations
@@ -58,8 +61,14 @@ def _int_param(request: Request, name: str, low: int, high: int | None = None) -
     return value
 
 
+def _empty_404() -> Response:
+    return Response(status_code=404)
+
+
 def _service_missing(request: Request, state: EmulatorState) -> Response | None:
     if request.path_params["service_id"] != state.credentials.sens_service_id:
+        if state.config.sens_empty_404 and request.method == "GET":
+            return _empty_404()
         return state.sens_errors(404, "service not found: check the serviceId")
     return None
 
@@ -81,8 +90,11 @@ async def list_unsubscribes(request: Request, state: EmulatorState) -> Response:
         return state.sens_errors(400, str(exc))
     if number is not None:
         found = state.sms.one(encode(number), start, end) if index == 0 else []
-        return json_response(found)
-    return Response(state.sms.to_json(state.sms.page_positions(start, end, index, size)), media_type=JSON)
+        return _empty_404() if not found and state.config.sens_empty_404 else json_response(found)
+    positions = state.sms.page_positions(start, end, index, size)
+    if not positions and state.config.sens_empty_404:
+        return _empty_404()
+    return Response(state.sms.to_json(positions), media_type=JSON)
 
 
 _OPEN, _SEP, _CLOSE = b'[{"clientTelNo":"', b'"},{"clientTelNo":"', b'"}]'

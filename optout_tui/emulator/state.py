@@ -13,6 +13,8 @@ from .config import EmulatorConfig
 from .faults import Faults
 from .hub_store import HubStore
 from .mail_store import MailStore
+from .nhn_email_store import NhnEmailStore, sample_rows
+from .nhn_sms_store import NhnSmsStore, sample_numbers
 from .responses import SensErrors
 from .sample_data import email_rows, numbers_080, sms_arrays
 from .sms_store import SmsStore
@@ -41,6 +43,12 @@ class EmulatorState:
         self.sms = SmsStore(sms_arrays(cfg.sms_count, cfg.seed, self.anchor_ms))
         self.mail = MailStore(email_rows(cfg.email_count, cfg.seed, self.anchor_ms), cfg.mailer_case_sensitive)
         self.hub = HubStore(numbers_080(cfg.seed, self.anchor_ms))
+        self.nhn_email = NhnEmailStore(
+            sample_rows(cfg.nhn_email_count, cfg.seed, self.anchor_ms, self.mail.addresses),
+            cfg.nhn_email_case_sensitive,
+            cfg.nhn_email_address_match == "partial",
+        )
+        self.nhn_sms = NhnSmsStore(sample_numbers(cfg.seed, self.anchor_ms))
         self.tokens = TokenStore()
         self.faults = Faults(cfg.seed)
         self.stats = Stats()

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from ..api.base import ListKind
 from ..times import KST
+from .schema import SPECS
 from .store import SyncState
 
 DAY_MS = 86_400_000
@@ -50,7 +51,7 @@ def overview(store, *, days: int = 30, weeks: int = 26, now: datetime | None = N
     states = store.states()
     per_day: dict[ListKind, list[tuple[date, int]]] = {}
     per_week: dict[ListKind, list[tuple[date, int]]] = {}
-    for kind, table, col in ((ListKind.SMS, "sms", "registered_at"), (ListKind.EMAIL, "email", "blocked_at")):
+    for kind, table, col in ((spec.kind, spec.table, spec.time) for spec in SPECS.values() if spec.time):
         first_day = today - days + 1
         found = dict(
             conn.execute(

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..api.base import EmailEntry, Entry, ListKind, Number080Entry, SmsEntry
+from ..api.base import EmailEntry, Entry, ListKind, NhnEmailEntry, NhnSmsEntry, Number080Entry, SmsEntry
 from ..times import opt_from_ms, opt_to_ms
 
 
@@ -32,11 +32,21 @@ def n080_row(e: Number080Entry) -> list:
     ]
 
 
+def nhn_sms_row(e: NhnSmsEntry) -> list:
+    return [f"{e.recipient} {e.number080}", e.number080, e.recipient, opt_to_ms(e.requested_at)]
+
+
+def nhn_email_row(e: NhnEmailEntry) -> list:
+    return [e.address, opt_to_ms(e.blocked_at)]
+
+
 # each takes its own kind's entry: which one is the caller's promise, by the kind it looks up
 TO_ROW: dict[ListKind, Callable[[Any], list]] = {
     ListKind.SMS: sms_row,
     ListKind.EMAIL: email_row,
     ListKind.N080: n080_row,
+    ListKind.NHN_SMS: nhn_sms_row,
+    ListKind.NHN_EMAIL: nhn_email_row,
 }
 
 
@@ -52,6 +62,10 @@ def entry_from_row(kind: ListKind, row: tuple) -> Entry:
         return SmsEntry(number=row[0], registered_at=opt_from_ms(row[1]), source=row[2])  # type: ignore[arg-type]
     if kind is ListKind.EMAIL:
         return EmailEntry(address=row[0], blocked_at=opt_from_ms(row[1]), by_admin=bool(row[2]))  # type: ignore[arg-type]
+    if kind is ListKind.NHN_SMS:
+        return NhnSmsEntry(number080=row[1], recipient=row[2], requested_at=opt_from_ms(row[3]))
+    if kind is ListKind.NHN_EMAIL:
+        return NhnEmailEntry(address=row[0], blocked_at=opt_from_ms(row[1]))
     return Number080Entry(
         number=row[0],
         company=row[1],

@@ -1,7 +1,8 @@
 """The snapshot's tables: one per list, an FTS5 trigram index for substring search, the sync state.
 
 Times are stored as epoch milliseconds (integers): exact, cheap to index, and what the vendors'
-time filters take. The database is a cache: on a schema change it is rebuilt, never migrated.
+time filters take. The database is a cache: a schema that only adds tables keeps what is there (version 1
+lacks the NHN lists' tables, which `DDL` adds); any other change of schema rebuilds it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from ..api.base import ListKind
 from ..bulk.db import use_wal
 from ..private_files import create_private
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+KEPT_FROM = (1,)  # versions whose tables are still valid: their snapshot is kept, the new tables added
 BUSY_TIMEOUT_S = 30.0
 
 
@@ -25,10 +27,11 @@ class TableSpec:
     kind: ListKind
     table: str
     key: str  # the canonical value: unique per list
-    time: str | None  # the registration time column (ms), None for the 080 list (synced whole)
+    time: str | None  # the registration time column (ms), None for the 080 list
     columns: tuple[str, ...]  # stored columns in row order (the key first)
     fts: bool  # substring search through a trigram index (large lists only)
     key_collation: str = "BINARY"
+    whole: bool = False  # synced whole every time: no time filter fine enough for incremental syncs
 
     @property
     def fts_table(self) -> str:
@@ -63,6 +66,28 @@ SPECS: dict[ListKind, TableSpec] = {
             "deleted_at",
         ),
         False,
+        whole=True,
+    ),
+    # NHN's date filters have whole seconds and an unknown end: synced whole, like the 080 list. One recipient
+    # can be on several 080 numbers, so the key is the pair, recipient first (a prefix search finds a number).
+    ListKind.NHN_SMS: TableSpec(
+        ListKind.NHN_SMS,
+        "nhn_sms",
+        "pair",
+        "requested_at",
+        ("pair", "number080", "recipient", "requested_at"),
+        True,
+        whole=True,
+    ),
+    ListKind.NHN_EMAIL: TableSpec(
+        ListKind.NHN_EMAIL,
+        "nhn_email",
+        "address",
+        "blocked_at",
+        ("address", "blocked_at"),
+        True,
+        "NOCASE",
+        whole=True,
     ),
 }
 
@@ -102,7 +127,29 @@ CREATE TABLE IF NOT EXISTS n080 (
     deleted_at INTEGER
 );
 
--- The unique key indexes (sms_number, email_address, n080_number) are made by restore_key_index:
+CREATE TABLE IF NOT EXISTS nhn_sms (
+    id INTEGER PRIMARY KEY,
+    pair TEXT NOT NULL,  -- "recipient 080number": a space, so a digits search never matches across the two
+    number080 TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    requested_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS nhn_sms_requested_at ON nhn_sms(requested_at);
+CREATE VIRTUAL TABLE IF NOT EXISTS nhn_sms_fts USING fts5(
+    pair, content='nhn_sms', content_rowid='id', tokenize='trigram', detail='none', columnsize=0
+);
+
+CREATE TABLE IF NOT EXISTS nhn_email (
+    id INTEGER PRIMARY KEY,
+    address TEXT NOT NULL COLLATE NOCASE,
+    blocked_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS nhn_email_blocked_at ON nhn_email(blocked_at);
+CREATE VIRTUAL TABLE IF NOT EXISTS nhn_email_fts USING fts5(
+    address, content='nhn_email', content_rowid='id', tokenize='trigram', detail='none', columnsize=0
+);
+
+-- The unique key indexes (sms_number, email_address, n080_number, ...) are made by restore_key_index:
 -- the first full sync loads without them and builds them at the end.
 
 CREATE TABLE IF NOT EXISTS sync_state (
@@ -134,14 +181,14 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 
 def ensure_schema(conn: sqlite3.Connection, *, key_indexes: bool = False) -> None:
-    """Create the tables; a snapshot written by another schema version is dropped and rebuilt.
+    """Create the tables; a snapshot written by a schema version not in `KEPT_FROM` is dropped and rebuilt.
 
     `key_indexes` (for the sync's writer, never for readers, which could otherwise rebuild an index
     in the middle of a load): make sure every list has its unique key index again, e.g. after a
     first sync was killed while loading.
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version not in (0, SCHEMA_VERSION):
+    if version not in (0, SCHEMA_VERSION, *KEPT_FROM):
         names = [
             row[0]
             for row in conn.execute(

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..api.base import Entry, ListKind
+from ..normalize import value_kind
 from .rows import entry_from_row
 from .schema import SPECS, TableSpec
 from .store import SyncState, age_text
@@ -55,7 +56,7 @@ def number_fragment(text: str) -> str | None:
 
 def normalize_query(kind: ListKind, text: str) -> str | None:
     """The fragment to look for in one list, or None when the text cannot match anything there."""
-    if kind is ListKind.EMAIL:
+    if value_kind(kind) is ListKind.EMAIL:
         s = unicodedata.normalize("NFKC", text).strip()
         return s or None
     return number_fragment(text)

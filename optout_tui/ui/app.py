@@ -32,15 +32,19 @@ from .widgets.top_bar import TopBar
 if TYPE_CHECKING:
     from .snapshot_search import SnapshotSearcher
 
-TAB_IDS = {ListKind.SMS: "tab-sms", ListKind.EMAIL: "tab-email", ListKind.N080: "tab-080"}
+# Every list's tab, in the order of their digits (1-5), then the Overview (6). A list keeps its digit whether or
+# not the lists before it are set up, so a key learnt once stays right.
+TAB_IDS = {kind: f"tab-{kind.value}" for kind in ListKind}
+ALWAYS_SHOWN = (ListKind.SMS, ListKind.EMAIL, ListKind.N080)  # the others have a tab only once set up
 OVERVIEW_TAB = "tab-overview"
+OVERVIEW_DIGIT = str(len(TAB_IDS) + 1)
 FIRST_KIND = ListKind.SMS
 FIRST_TAB = TAB_IDS[FIRST_KIND]
 ListsFactory = Callable[[Profile, Secrets], Lists]
 
 
 class OptOutApp(App[None]):
-    """Browse, look up, register and deregister opt-outs on the three lists of one profile."""
+    """Browse, look up, register and deregister opt-outs on the lists of one profile."""
 
     TITLE = "optout-tui"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it
@@ -48,11 +52,19 @@ class OptOutApp(App[None]):
     COMMANDS = App.COMMANDS | {DashboardCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "show_tab('tab-sms')", "SMS", show=False, id="tab.sms", tooltip="Show the SMS list"),
-        Binding("2", "show_tab('tab-email')", "Email", show=False, id="tab.email", tooltip="Show the Email list"),
-        Binding("3", "show_tab('tab-080')", "080", show=False, id="tab.080", tooltip="Show the 080 list"),
+        *(
+            Binding(
+                str(digit),
+                f"show_tab({tab!r})",
+                kind.label,
+                show=False,
+                id=f"tab.{kind.value}",
+                tooltip=f"Show the {kind.label} list{'' if kind in ALWAYS_SHOWN else ' (once set up)'}",
+            )
+            for digit, (kind, tab) in enumerate(TAB_IDS.items(), start=1)
+        ),
         Binding(
-            "4",
+            OVERVIEW_DIGIT,
             "show_tab('tab-overview')",
             "Overview",
             show=False,
@@ -100,7 +112,7 @@ class OptOutApp(App[None]):
         self._jobs_check_pending = False
         self.config_path = config_path  # where other profiles are read from (palette: switch profile)
         self.owns_lists = owns_lists  # close the lists' connections on exit (the CLI hands them over)
-        self.first_tab = self._remembered_tab(profile)
+        self.first_tab = self._remembered_tab()
         missing_all = not lists.available()
         self._open_credentials_on_start = (
             missing_all if open_credentials_on_start is None else open_credentials_on_start
@@ -110,19 +122,32 @@ class OptOutApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.profile)
-        labels = [(TAB_IDS[kind], f"{number} {kind.label}") for number, kind in enumerate(ListKind, start=1)]
-        yield TabStrip([*labels, (OVERVIEW_TAB, "4 Overview")], self.first_tab, id="tab-strip")
+        digits = {kind: digit for digit, kind in enumerate(TAB_IDS, start=1)}
+        labels = [(TAB_IDS[kind], f"{digits[kind]} {kind.label}") for kind in self.tab_kinds()]
+        yield TabStrip([*labels, (OVERVIEW_TAB, f"{OVERVIEW_DIGIT} Overview")], self.first_tab, id="tab-strip")
         with ContentSwitcher(id="tabs", initial=self.first_tab):  # the other tabs are built when first shown
             yield self._tab(self.first_tab)
         yield Footer()
 
-    @staticmethod
-    def _remembered_tab(profile: Profile) -> str:
-        """The tab this profile was last left on (last_tab.py), else the first."""
+    def tab_kinds(self) -> list[ListKind]:
+        """The lists with a tab: the first three always (one not set up says how to), the NHN lists once the
+        profile sets them up (any of their settings given), so a SENS-only profile is not shown five tabs."""
+        from ..api.factory import NEEDS, missing_settings
+
+        return [
+            kind
+            for kind in TAB_IDS
+            if kind in ALWAYS_SHOWN
+            or self.lists.get(kind) is not None
+            or len(missing_settings(kind, self.profile, self.secrets)) < len(NEEDS[kind])
+        ]
+
+    def _remembered_tab(self) -> str:
+        """The tab this profile was last left on (last_tab.py) while it is still there, else the first."""
         from . import last_tab
 
-        tab = last_tab.load(profile.name)
-        return tab if tab in (*TAB_IDS.values(), OVERVIEW_TAB) else FIRST_TAB
+        tab = last_tab.load(self.profile.name)
+        return tab if tab in (*(TAB_IDS[kind] for kind in self.tab_kinds()), OVERVIEW_TAB) else FIRST_TAB
 
     def _tab(self, tab_id: str) -> Widget:
         if tab_id == OVERVIEW_TAB:
@@ -292,10 +317,16 @@ class OptOutApp(App[None]):
     # ------------------------------------------------------------ tabs
 
     async def action_show_tab(self, tab: str) -> None:
-        """Show a tab (keys 1-4, a click on its label, the command palette), building it if new."""
+        """Show a tab (keys 1-6, a click on its label, the command palette), building it if new."""
         strip = self.query_one(TabStrip)
         if tab not in (tab_id for tab_id, _ in strip.tabs):
-            self.notify("that tab is not available here", severity="warning")
+            kind = next((k for k, t in TAB_IDS.items() if t == tab), None)
+            self.notify(
+                f"profile {self.profile.name!r} does not set up the {kind.label} list: press c to enter its settings"
+                if kind is not None
+                else "that tab is not available here",
+                severity="warning",
+            )
             return
         await self._ensure_tab(tab)
         self.query_one("#tabs", ContentSwitcher).current = tab
@@ -403,7 +434,8 @@ class OptOutApp(App[None]):
             return
         from .screens.register import RegisterScreen
 
-        self.push_screen(RegisterScreen(pane.lst, self.profile, **self.bulk_options), self._after_change)
+        screen = RegisterScreen(pane.lst, self.profile, lists=self.lists, **self.bulk_options)
+        self.push_screen(screen, self._after_change)
 
     def action_deregister(self) -> None:
         pane = self.active_pane
@@ -422,7 +454,8 @@ class OptOutApp(App[None]):
             self.notify(f"cannot deregister: {refused[0][1]}", severity="warning", timeout=8)
             return
         self.push_screen(
-            DeregisterScreen(pane.lst, self.profile, allowed, refused, **self.bulk_options), self._after_change
+            DeregisterScreen(pane.lst, self.profile, allowed, refused, lists=self.lists, **self.bulk_options),
+            self._after_change,
         )
 
     def _after_change(self, changed: bool | None) -> None:
@@ -513,7 +546,7 @@ class OptOutApp(App[None]):
         old = self.lists
         self.profile, self.secrets = profile, secrets
         self.lists = self.lists_factory(profile, secrets)
-        self.first_tab = self._remembered_tab(profile)
+        self.first_tab = self._remembered_tab()
         if self._snapshot_searcher is not None:  # another profile has another snapshot
             self._snapshot_searcher.close()
             self._snapshot_searcher = None

@@ -1,7 +1,8 @@
 """How each list's entries look in the table: columns, widths and cell text (pure, no Textual).
 
 The columns follow the dashboard issue: SMS number/registered/source; Email address/blocked/by;
-080 every field. Times are shown in the machine's local time zone.
+080 every field; NHN SMS 080 number/recipient/requested; NHN Email address/blocked. Times are shown in the
+machine's local time zone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from rich.cells import cell_len, set_cell_size
 
-from ..api.base import EmailEntry, Entry, ListKind, Number080Entry, SmsEntry
+from ..api.base import EmailEntry, Entry, ListKind, NhnEmailEntry, NhnSmsEntry, Number080Entry, SmsEntry
 from ..normalize import format_number
 from ..printable import printable
 from ..times import DATE_FORMAT, TIME_FORMAT, local
@@ -66,10 +67,23 @@ N080_CELLS: tuple[CellSpec[Number080Entry], ...] = (
     CellSpec("Deleted", 10, lambda e: local_time(e.deleted_at, DATE_FORMAT)),
 )
 
+NHN_SMS_CELLS: tuple[CellSpec[NhnSmsEntry], ...] = (
+    CellSpec("080 number", 13, lambda e: format_number(e.number080)),
+    CellSpec("Recipient", 15, lambda e: format_number(e.recipient)),
+    CellSpec("Requested", 19, lambda e: local_time(e.requested_at)),
+)
+
+NHN_EMAIL_CELLS: tuple[CellSpec[NhnEmailEntry], ...] = (
+    CellSpec("Address", 40, lambda e: e.address),
+    CellSpec("Blocked", 19, lambda e: local_time(e.blocked_at)),
+)
+
 CELLS: dict[ListKind, tuple[CellSpec[Any], ...]] = {  # each kind's specs take that kind's entries
     ListKind.SMS: SMS_CELLS,
     ListKind.EMAIL: EMAIL_CELLS,
     ListKind.N080: N080_CELLS,
+    ListKind.NHN_SMS: NHN_SMS_CELLS,
+    ListKind.NHN_EMAIL: NHN_EMAIL_CELLS,
 }
 
 GAP = "  "
@@ -114,6 +128,15 @@ def _detail_fields(entry: Entry) -> list[tuple[str, str]]:
             ("Blocked", local_time(entry.blocked_at)),
             ("Registered by", by_whom(entry)),
         ]
+    if isinstance(entry, NhnSmsEntry):
+        return [
+            ("Recipient", format_number(entry.recipient)),
+            ("Digits", entry.recipient),
+            ("080 number", format_number(entry.number080)),
+            ("Requested", local_time(entry.requested_at)),
+        ]
+    if isinstance(entry, NhnEmailEntry):
+        return [("Address", entry.address), ("Blocked", local_time(entry.blocked_at))]
     assert isinstance(entry, Number080Entry)
     can, why = entry.can_deregister
     return [

@@ -1,17 +1,18 @@
 """What the filter bar's text means for a list: a `ListFilter`, or one line saying what is wrong.
 
-SMS and Email searches are exact on the server, so the text is normalised first (any common form of
-a number or an address works); the 080 search is a LIKE fragment, so only its digits are kept.
+The number and address searches (SMS, Email and their NHN lists) are exact on the server, so the text is
+normalised first (any common form of a number or an address works); the 080 search is the Hub's prefix match
+(`_` any digit), read by `search_fragment`. NHN SMS also narrows to one of the company's 080 numbers.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..api.base import ListFilter, ListKind
-from ..normalize import Rejected, normalize_email, normalize_mobile
+from ..api.numbers080 import search_fragment
+from ..normalize import Rejected, format_number, normalize_for
 from ..times import DateError, describe_range, parse_date_range
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -28,10 +29,15 @@ class FilterInput:
     search: str = ""
     source: str = "all"  # Email: all | admin | recipient
     sort: str = "newest"  # Email: newest | oldest
+    number080: str = ""  # NHN SMS: one of the company's 080 numbers ("" for all of them)
 
     @property
     def empty(self) -> bool:
-        return not (self.dates.strip() or self.search.strip()) and self.source == "all" and self.sort == "newest"
+        return (
+            not (self.dates.strip() or self.search.strip() or self.number080)
+            and self.source == "all"
+            and self.sort == "newest"
+        )
 
 
 def search_value(kind: ListKind, text: str) -> str | None:
@@ -39,11 +45,11 @@ def search_value(kind: ListKind, text: str) -> str | None:
     if not text:
         return None
     if kind is ListKind.N080:
-        digits = re.sub(r"\D", "", text)
-        if not digits:
-            raise FilterError("the 080 search takes digits (part of a number), e.g. 0801 or 1234")
-        return digits
-    result = normalize_mobile(text) if kind is ListKind.SMS else normalize_email(text)
+        try:
+            return search_fragment(text)
+        except ValueError as exc:
+            raise FilterError(str(exc)) from None
+    result = normalize_for(kind, text)
     if isinstance(result, Rejected):
         raise FilterError(f"search: {result.reason}")
     return result.value
@@ -75,11 +81,12 @@ def build_filter(kind: ListKind, given: FilterInput) -> ListFilter:
         search=search_value(kind, given.search),
         by_admin=by_admin,
         newest_first=given.sort != "oldest",
+        number080=(given.number080 or None) if kind is ListKind.NHN_SMS else None,
     )
 
 
 def describe_filter(kind: ListKind, flt: ListFilter) -> str:
-    parts = []
+    parts = [f"080 number {format_number(flt.number080)}"] if flt.number080 else []
     if flt.since or flt.until:
         parts.append(describe_range(flt.since, flt.until))
     if flt.search:

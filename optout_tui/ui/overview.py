@@ -108,9 +108,10 @@ class Overview(Vertical):
     def _show(self, figures) -> None:
         self.figures = figures
         self._show_age()
-        counts = figures.counts
+        counts, shown = figures.counts, self._shown_kinds()
+        width = max(6, *(len(k.label) for k in shown))
         self.query_one("#ov-counts", Static).update(
-            "[b]Entries[/b]\n" + "\n".join(f"{k.label:<6} {counts[k]:>12,}" for k in ListKind)
+            "[b]Entries[/b]\n" + "\n".join(f"{k.label:<{width}} {counts[k]:>12,}" for k in shown)
         )
         self.query_one("#ov-shares", Static).update(
             "[b]Shares[/b]\n"
@@ -132,9 +133,16 @@ class Overview(Vertical):
         if self.figures is None or self.syncing:
             return
         states = self.figures.states
-        ages = "   ".join(f"[b]{k.label}[/b] {age_text(states[k])}" for k in ListKind)
+        ages = "   ".join(f"[b]{k.label}[/b] {age_text(states[k])}" for k in self._shown_kinds())
         hint = "" if any(states.values()) else "   (no snapshot yet: press [b]s[/b] to sync)"
         self.query_one("#ov-age", Static).update(f"Snapshot: {ages}{hint}")
+
+    def _shown_kinds(self) -> list[ListKind]:
+        """The first three lists always (their tabs are always there); the NHN lists when the profile sets
+        them up or the snapshot holds them."""
+        first = (ListKind.SMS, ListKind.EMAIL, ListKind.N080)
+        synced = self.figures.states if self.figures is not None else dict.fromkeys(ListKind)
+        return [k for k in ListKind if k in first or self.lists.get(k) is not None or synced[k] is not None]
 
     def _draw_chart(self) -> None:
         if self.figures is None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..snapshot import SnapshotStore
 
 SEARCH_LIMIT = 500  # rows shown at most; more means "type more to narrow"
-NO_SNAPSHOT_HINT = "press 4 then s to sync"
+NO_SNAPSHOT_HINT = "press 6 then s to sync"
 
 
 class SnapshotSearcher:

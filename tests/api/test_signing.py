@@ -1,4 +1,4 @@
-from optout_tui.api.ncp_signing import signature, signed_headers, verify
+from optout_tui.api.ncp_signing import signature, signed_form, signed_headers, verify, with_query
 
 
 def test_known_answer_vector_from_the_vendor_docs():
@@ -27,3 +27,20 @@ def test_verify_rejects_an_altered_query_and_a_skewed_clock():
     assert verify("GET", "/a?b=2", headers, "AK", "SK", now_ms=now) == "signature mismatch"
     assert "window" in verify("GET", "/a?b=1", headers, "AK", "SK", now_ms=now + 5 * 60 * 1000)
     assert verify("GET", "/a?b=1", headers, "AK", "SK", now_ms=now + 4 * 60 * 1000) is None
+
+
+def test_queries_escape_only_what_the_two_readings_would_read_differently():
+    params = [("sort", "createUtc,desc"), ("emailAddress", "kim@x.kr"), ("id", "ncp:sms:kr:1"), ("page", 0)]
+    target = with_query("/unsubscribers", params)
+    assert target == "/unsubscribers?sort=createUtc,desc&emailAddress=kim@x.kr&id=ncp:sms:kr:1&page=0"
+    assert signed_form(target, "decoded") == target
+    tricky = with_query("/u", {"emailAddress": "a+b@x.kr", "q": "a b&c=d/%"})
+    assert tricky == "/u?emailAddress=a%2Bb@x.kr&q=a%20b%26c%3Dd%2F%25"
+    assert signed_form(tricky, "decoded") == "/u?emailAddress=a+b@x.kr&q=a b&c=d/%"
+    assert signed_form(tricky, "sent") == tricky
+    assert with_query("/u", {}) == "/u"
+
+
+def test_the_decoded_reading_decodes_the_query_only_and_reads_plus_as_a_space():
+    assert signed_form("/s/ncp%3Asms/x?n=a+b%2Bc", "decoded") == "/s/ncp%3Asms/x?n=a b+c"
+    assert signed_form("/s/ncp%3Asms/x", "decoded") == "/s/ncp%3Asms/x"

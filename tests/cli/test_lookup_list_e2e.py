@@ -47,7 +47,7 @@ def test_lookup_found_in_any_common_form(optout):
     international = "+82 " + dashed[1:]
     out = optout("lookup", dashed, international, "--json")
     assert out.returncode == 0, out.stderr
-    results = json.loads(out.stdout)
+    results = [r for r in json.loads(out.stdout) if r["list"] == "sms"]  # the NHN lists answer too
     assert [r["result"] for r in results] == ["found", "found"]
     assert {r["value"] for r in results} == {number}
 
@@ -130,3 +130,28 @@ def test_audit_and_a_jobs_results_as_json_have_the_records_of_jsonl(optout):
         lines = [json.loads(line) for line in optout(*args, "--format", "jsonl").stdout.splitlines()]
         assert json.loads(as_json.stdout) == lines and lines
     assert lines[0]["value"] == "01055500001"
+
+
+def test_the_nhn_lists_list_whole_or_one_080_number_at_a_time(optout):
+    whole = optout("list", "nhn-sms", "--format", "csv")
+    assert whole.returncode == 0, whole.stderr
+    rows = list(csv.DictReader(io.StringIO(whole.stdout)))
+    numbers = sorted({r["number080"] for r in rows})
+    assert len(numbers) > 1 and "Warning" not in whole.stderr
+    one = optout("list", "nhn-sms", "--080", format_number(numbers[0]), "--format", "csv")
+    assert one.returncode == 0, one.stderr
+    ours = [r for r in rows if r["number080"] == numbers[0]]
+    assert sorted(map(str, csv.DictReader(io.StringIO(one.stdout)))) == sorted(map(str, ours))
+    cut = optout("list", "nhn-sms", "--limit", "150")  # cut short across 080 numbers: no stray warnings
+    assert cut.returncode == 0 and cut.stderr.strip() == "150 entries", cut.stderr
+    mail = optout("list", "nhn-email", "--format", "jsonl", "--limit", "3")
+    assert mail.returncode == 0 and all("@" in json.loads(line)["address"] for line in mail.stdout.splitlines())
+
+
+def test_the_080_number_option_is_checked(optout):
+    for args, said in (
+        (("list", "nhn-sms", "--080", "12"), "not an 080 number"),
+        (("list", "email", "--080", "0801234567"), "only applies to nhn-sms"),
+    ):
+        out = optout(*args)
+        assert out.returncode == 2 and said in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr

@@ -211,3 +211,73 @@ def test_an_unsupported_method_is_405_77001(client):
 @pytest.mark.parametrize("prefix", ["/api/v1-sgn", "/api/v1-jpn"])
 def test_the_regional_bases_answer_too(client, prefix):
     assert get(client, EVERYTHING, prefix=f"{prefix}/unsubscribers").json()["totalElements"] == 30
+
+
+# ---------------------------------------------------------------- *DateTime in Korean time, sorting, subscription
+
+NEW_YEAR_UTC_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z = 2026-01-01 09:00 in Korea
+
+
+@pytest.fixture
+def new_year(make_client):
+    """An emulator whose sample data ends a day before 2026-01-01T00:00Z, with one address blocked at that instant."""
+    client = make_client(anchor_ms=NEW_YEAR_UTC_MS - 86_400_000)
+    client.server.state.mail.register(["new.year@example.kr"], NEW_YEAR_UTC_MS)
+    return client
+
+
+def addresses(client, query: str) -> list[str]:
+    response = get(client, f"{query}&size=100")
+    assert response.status_code == 200, response.text
+    return [c["address"] for c in response.json()["content"]]
+
+
+@pytest.mark.parametrize("moment", ["2026-01-01%2009:00", "2026-01-01%2009:00:00.000", "2026-01-01%2009:00:00%20000"])
+def test_date_times_are_korean_time(new_year, moment):
+    """`startDateTime` 2026-01-01 09:00 is `startUtc` 2026-01-01T00:00Z (UTC+9, as the Korean page says)."""
+    by_utc = addresses(new_year, f"startUtc={NEW_YEAR_UTC_MS}&endUtc={NEW_YEAR_UTC_MS}")
+    assert by_utc == ["new.year@example.kr"]
+    assert addresses(new_year, f"startDateTime={moment}&endDateTime={moment}") == by_utc
+    assert addresses(new_year, f"startDateTime={moment}&endUtc={NEW_YEAR_UTC_MS}") == by_utc
+    assert addresses(new_year, "startDateTime=2026-01-01&endDateTime=2026-01-01%2008:59:59.999") == []  # before it
+
+
+def test_a_formatted_date_time_read_back_finds_its_entry(client):
+    """The answer's `formattedDateTime` is Korean time too: given back as a range, it finds the same entry."""
+    for entry in get(client, f"{EVERYTHING}&size=5").json()["content"]:
+        moment = entry["blockDate"]["formattedDateTime"].replace(" ", "%20")
+        assert entry["address"] in addresses(client, f"startDateTime={moment}&endDateTime={moment}")
+
+
+@pytest.mark.parametrize(
+    "sort",
+    [
+        "createUtc",
+        "createUtc,asc",
+        "createUtc,desc",
+        "createUtc,DESC",
+        "isRegByManager,desc",
+        "isRegByManager,createUtc",
+    ],
+)
+def test_the_documented_sort_properties_are_accepted(client, sort):
+    assert get(client, f"{EVERYTHING}&sort={sort}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "sort", ["address", "blockDate,desc", "createdUtc,desc", "emailAddress", "utc", "desc", "createUtc,isRegBy"]
+)
+def test_any_other_sort_property_is_a_400_77102(client, sort):
+    assert_bad_request(get(client, f"{EVERYTHING}&sort={sort}"))
+
+
+@pytest.mark.parametrize(
+    "method,body",
+    [("GET", None), ("POST", {"blockedReceivers": ["a@example.kr"]}), ("DELETE", {"blockedReceivers": ["a@x.kr"]})],
+)
+def test_a_project_without_the_mailer_gets_403_77202_on_every_call(make_client, method, body):
+    client = make_client(mailer_subscribed=False)
+    response = client.signed(method, f"{MAILER_PATH}?{EVERYTHING}" if method == "GET" else MAILER_PATH, json=body)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "77202"
+    assert client.signed("GET", MAILER_PATH, secret_key="wrong").status_code == 401  # the gateway checks first

@@ -6,7 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from .conftest import SENS_PATH
+from optout_tui.emulator import EmulatorServer
+
+from .conftest import SENS_PATH, Client, small
 
 KST = timezone(timedelta(hours=9))
 
@@ -217,3 +219,49 @@ def test_delete_answers_204_without_a_body_and_removes_the_numbers(client):
 def test_an_unsupported_method_gets_a_sens_405(client):
     response = client.signed("PUT", SENS_PATH, json=[])
     assert response.status_code == 405
+
+
+# ---------------------------------------------------------------- SENS as seen live: "nothing found" is an empty 404
+
+
+@pytest.fixture(scope="module")
+def empty_404():
+    with EmulatorServer(small(sens_empty_404=True)) as server:
+        made = Client(server)
+        yield made
+        made.http.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "startTime=0&endTime=1000",  # an empty period
+        "pageSize=20&pageIndex=2",  # past the last entry (40 of them)
+        "clientTelNo=01012340000",  # a number not on the list
+        "clientTelNo=01012340000&pageIndex=1",
+    ],
+)
+def test_with_empty_404_a_list_that_finds_nothing_is_a_404_without_a_body(empty_404, query):
+    response = empty_404.signed("GET", f"{SENS_PATH}?{query}")
+    assert (response.status_code, response.content) == (404, b"")
+
+
+def test_with_empty_404_what_is_found_is_answered_as_usual(empty_404):
+    assert [len(p) for p in all_pages(empty_404, 25)] == [25, 15]
+    number = empty_404.signed("GET", f"{SENS_PATH}?pageSize=1").json()[0]["clientTelNo"]
+    assert [e["clientTelNo"] for e in empty_404.signed("GET", f"{SENS_PATH}?clientTelNo={number}").json()] == [number]
+
+
+def test_with_empty_404_an_unknown_service_id_is_listed_as_an_empty_404_too(empty_404):
+    """The live report could not tell an empty list from an unknown service id: the emulator plays the reading
+    under which a client cannot either. A change for an unknown service id keeps its SENS error body."""
+    other = SENS_PATH.replace(":demo/", ":other/")
+    response = empty_404.signed("GET", f"{other}?pageSize=10")
+    assert (response.status_code, response.content) == (404, b"")
+    refused = empty_404.signed("POST", other, json=[{"clientTelNo": "01012340000"}])
+    assert refused.status_code == 404 and is_sens_error(refused.json(), 404)
+
+
+def test_without_empty_404_an_unknown_service_id_is_a_404_with_a_sens_error_body(client):
+    response = client.signed("GET", f"{SENS_PATH.replace(':demo/', ':other/')}?pageSize=10")
+    assert response.status_code == 404 and is_sens_error(response.json(), 404)

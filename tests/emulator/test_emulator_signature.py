@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 
 from optout_tui.api.ncp_signing import signed_headers
-from optout_tui.emulator import DEMO, create_app
+from optout_tui.emulator import DEMO, EmulatorConfig, create_app
 
 from .conftest import MAILER_PATH, SENS_PATH
 
@@ -90,6 +91,48 @@ async def test_the_asgi_app_also_works_in_process_through_httpx():
 
 
 def create_app_small():
-    from optout_tui.emulator import EmulatorConfig
-
     return create_app(EmulatorConfig(sms_count=10, email_count=5))
+
+
+# ---------------------------------------------------------------- the gateway's reading of the query
+
+
+ESCAPED = f"{MAILER_PATH}?startUtc=0&endUtc=9999999999999&emailAddress=a%2Bb@example.com&sort=createUtc%2Cdesc"
+DECODED = f"{MAILER_PATH}?startUtc=0&endUtc=9999999999999&emailAddress=a+b@example.com&sort=createUtc,desc"
+
+
+def signed_over(client, sent: str, signed: str) -> httpx.Response:
+    """Send `sent` with a signature over `signed`."""
+    headers = signed_headers("GET", signed, DEMO.ncloud_access_key, DEMO.ncloud_secret_key)
+    return client.http.get(sent, headers=headers)
+
+
+def test_by_default_the_gateway_checks_the_query_as_sent(client):
+    assert signed_over(client, ESCAPED, ESCAPED).status_code == 200
+    refused = signed_over(client, ESCAPED, DECODED)
+    assert refused.status_code == 401 and refused.json() == GATEWAY_AUTH_FAILED
+
+
+def test_the_decoded_reading_checks_the_query_percent_decoded(make_client):
+    client = make_client(ncp_signature_reading="decoded")
+    assert signed_over(client, ESCAPED, DECODED).status_code == 200  # as NAVER's Python and JS SDKs sign it
+    refused = signed_over(client, ESCAPED, ESCAPED)
+    assert refused.status_code == 401 and refused.json() == GATEWAY_AUTH_FAILED
+    plain = f"{SENS_PATH}?pageSize=5&pageIndex=0"  # nothing escaped: both readings sign one string
+    assert signed_over(client, plain, plain).status_code == 200
+    spaced = f"{MAILER_PATH}?startUtc=0&endUtc=9999999999999&emailAddress=a+b@x.kr"  # `+` is a space in a form
+    assert signed_over(client, spaced, spaced.replace("a+b", "a b")).status_code == 200
+    assert signed_over(client, spaced, spaced).status_code == 401
+
+
+def test_the_decoded_reading_still_reads_the_path_as_sent(make_client):
+    """NAVER's Python SDK quotes path parameters before it signs: only the query is read decoded."""
+    client = make_client(ncp_signature_reading="decoded")
+    encoded = SENS_PATH.replace(":", "%3A")
+    assert signed_over(client, encoded, encoded).status_code == 200
+    assert signed_over(client, encoded, SENS_PATH).status_code == 401
+
+
+def test_an_unknown_reading_is_refused_at_start():
+    with pytest.raises(ValueError, match="ncp_signature_reading"):
+        EmulatorConfig(ncp_signature_reading="raw")

@@ -67,8 +67,8 @@ def test_set_from_stdin_stores_in_the_keyring_and_settings_in_the_file(memory_ke
 def test_set_prompts_with_hidden_input_and_enter_keeps_current(memory_keyring, config_path):
     store_secrets("prod", Secrets(**SECRETS))
     update_profile(config_path, "prod", sens_service_id="ncp:sms:kr:111:prod")
-    # service id (keep), app key (new), then four secrets: keep, new, keep, keep
-    answers = "\nAPPKEY-NEW\n\nNEWSECRETVALUE000000000000\n\n\n"
+    # service id (keep), app key (new), NHN SMS and Email app keys (none), then six secrets: keep, new, keep...
+    answers = "\nAPPKEY-NEW\n\n\n\nNEWSECRETVALUE000000000000\n\n\n\n\n"
     result = invoke(config_path, "--profile", "prod", "credentials", "set", input=answers)
     assert result.exit_code == 0, result.output
     assert "NEWSECRETVALUE000000000000" not in result.output  # hidden input is not echoed
@@ -122,6 +122,26 @@ def test_show_masks_secrets_and_says_where_they_came_from(memory_keyring, config
     assert "env NHN_USER_ACCESS_KEY_ID" in out and "env OPTOUT_NHN_APP_KEY" in out
     assert f"missing: `optout-tui --config {config_path} credentials set` or NHN_SECRET_ACCESS_KEY" in out
     assert f"keyring    {MEMORY_KEYRING_NAME}\n" in out
+
+
+@pytest.mark.parametrize(
+    ("zone", "host"), [("public", "ntruss.com"), ("gov", "gov-ntruss.com"), ("fin", "fin-ntruss.com")]
+)
+def test_show_prints_each_lists_endpoint_for_the_profiles_zone(memory_keyring, config_path, zone, host):
+    update_profile(config_path, "z", zone=zone, mailer_region="sgn")
+    result = invoke(config_path, "--profile", "z", "credentials", "show")
+    assert result.exit_code == 0, result.output
+    endpoints = result.output.split("\nendpoints\n")[1].split("\nsecrets\n")[0].splitlines()
+    assert {line[:26].strip(): line[26:].split()[0] for line in endpoints} == {
+        "SMS": f"https://sens.apigw.{host}",
+        "Email": f"https://mail.apigw.{host}/api/v1-sgn",
+        "080": "https://notification-hub.api.nhncloudservice.com",
+        "080 login": "https://oauth.api.nhncloudservice.com",
+        "NHN SMS": "https://sms.api.nhncloudservice.com",
+        "NHN Email": "https://email.api.nhncloudservice.com",
+    }
+    assert endpoints[0].endswith("zone and region (config file)") and endpoints[2].endswith("default")
+    assert f"  zone                    {zone} " in result.output
 
 
 def test_show_names_an_unusable_keyring(set_backend, config_path):
@@ -227,4 +247,4 @@ def test_test_with_nothing_set_up_says_what_is_missing(memory_keyring, config_pa
 def test_test_in_demo_mode_uses_the_built_in_emulator(config_path):
     result = invoke(config_path, "--demo", "credentials", "test")
     assert result.exit_code == 0, result.output
-    assert result.output.count(" ok: ") == 3
+    assert result.output.count(" ok: ") == 5  # the demo sets up all five lists

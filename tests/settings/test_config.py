@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from optout_tui.config import (
-    MAILER_REGIONS,
     cache_dir,
     config_dir,
     data_dir,
@@ -20,6 +19,7 @@ from optout_tui.settings import (
     DEFAULT_SENS_URL,
     ConfigError,
     Profile,
+    mailer_url,
 )
 
 FILE = """\
@@ -81,7 +81,7 @@ def test_profiles_read_from_the_file(config_file):
 
     prod = load_profile(config_file, None)  # the file's default
     assert (prod.name, prod.sens_service_id, prod.nhn_app_key) == ("prod", "ncp:sms:kr:111:prod", "APPKEY-PROD")
-    assert prod.mailer_url == MAILER_REGIONS["sgn"] and prod.sens_url == DEFAULT_SENS_URL
+    assert prod.mailer_url == mailer_url("public", "sgn") and prod.sens_url == DEFAULT_SENS_URL
     assert not prod.read_only
 
     browse = load_profile(config_file, "browse")
@@ -103,6 +103,74 @@ def test_environment_overrides_win_over_the_file(config_file, monkeypatch):
     assert (profile.sens_service_id, profile.nhn_app_key) == ("ncp:sms:kr:999:env", "APPKEY-ENV")
     assert sources["sens_service_id"] == "env OPTOUT_SENS_SERVICE_ID"
     assert sources["read_only"] == "default"
+
+
+ZONES_FILE = """\
+[profiles.gov]
+zone = "gov"
+
+[profiles.fin-jpn]
+zone = "fin"
+mailer_region = "jpn"
+
+[profiles.gov-own-sens]
+zone = "gov"
+sens_url = "https://sens.example.kr"
+
+[profiles.nhn]
+nhn_sms_app_key = "SMSAPPKEY-FILE"
+nhn_email_app_key = "EMAILAPPKEY-FILE"
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "sens", "mailer"),
+    [
+        ("default", "https://sens.apigw.ntruss.com", "https://mail.apigw.ntruss.com/api/v1"),
+        ("gov", "https://sens.apigw.gov-ntruss.com", "https://mail.apigw.gov-ntruss.com/api/v1"),
+        ("fin-jpn", "https://sens.apigw.fin-ntruss.com", "https://mail.apigw.fin-ntruss.com/api/v1-jpn"),
+        ("gov-own-sens", "https://sens.example.kr", "https://mail.apigw.gov-ntruss.com/api/v1"),
+    ],
+)
+def test_zone_and_region_choose_the_ncp_hosts_and_a_url_in_the_file_wins(tmp_path, name, sens, mailer):
+    path = tmp_path / "config.toml"
+    path.write_text(ZONES_FILE, encoding="utf-8")
+    profile, sources = resolve_profile(path, name)
+    assert (profile.sens_url, profile.mailer_url) == (sens, mailer)
+    # NHN Cloud has no zones
+    assert (profile.hub_url, profile.nhn_sms_url, profile.nhn_email_url) == (
+        "https://notification-hub.api.nhncloudservice.com",
+        "https://sms.api.nhncloudservice.com",
+        "https://email.api.nhncloudservice.com",
+    )
+    if name == "gov":
+        assert sources["zone"] == "config file" and sources["sens_url"] == "zone and region (config file)"
+
+
+def test_url_variables_win_over_zone_and_region(tmp_path, monkeypatch):
+    path = tmp_path / "config.toml"
+    path.write_text(ZONES_FILE, encoding="utf-8")
+    monkeypatch.setenv("OPTOUT_MAILER_URL", "http://127.0.0.1:1234/api/v1")
+    monkeypatch.setenv("OPTOUT_NHN_SMS_URL", "http://127.0.0.1:1237")
+    monkeypatch.setenv("OPTOUT_NHN_EMAIL_URL", "http://127.0.0.1:1238")
+    profile, sources = resolve_profile(path, "fin-jpn")
+    assert profile.mailer_url == "http://127.0.0.1:1234/api/v1" and sources["mailer_url"] == "env OPTOUT_MAILER_URL"
+    assert profile.sens_url == "https://sens.apigw.fin-ntruss.com"
+    assert (profile.nhn_sms_url, profile.nhn_email_url) == ("http://127.0.0.1:1237", "http://127.0.0.1:1238")
+
+
+def test_nhn_app_keys_from_the_file_and_the_environment(tmp_path, monkeypatch):
+    path = tmp_path / "config.toml"
+    path.write_text(ZONES_FILE, encoding="utf-8")
+    profile = load_profile(path, "nhn")
+    assert (profile.nhn_sms_app_key, profile.nhn_email_app_key) == ("SMSAPPKEY-FILE", "EMAILAPPKEY-FILE")
+    monkeypatch.setenv("NHN_EMAIL_APP_KEY", "EMAILAPPKEY-ENV")
+    profile, sources = resolve_profile(path, "nhn")
+    assert (profile.nhn_sms_app_key, profile.nhn_email_app_key) == ("SMSAPPKEY-FILE", "EMAILAPPKEY-ENV")
+    assert (sources["nhn_sms_app_key"], sources["nhn_email_app_key"]) == ("config file", "env NHN_EMAIL_APP_KEY")
+    monkeypatch.setenv("OPTOUT_NHN_SMS_URL", "")
+    with pytest.raises(ConfigError, match="environment variable OPTOUT_NHN_SMS_URL is empty"):
+        resolve_profile(path, "nhn")
 
 
 def test_environment_alone_is_enough_without_a_file(monkeypatch):
@@ -141,7 +209,11 @@ def test_broken_toml_names_file_and_line(tmp_path):
         ('[profiles.p]\nncloud_secret_key = "abc"\n', "secrets never go in the config file"),
         ('[profiles.p]\nsens_urll = "https://x"\n', "unknown setting sens_urll"),
         ('[profiles.p]\nread_only = "yes"\n', "read_only must be true or false"),
-        ('[profiles.p]\nmailer_region = "us"\n', "mailer_region must be one of kr, sgn, jpn"),
+        ('[profiles.p]\nmailer_region = "us"\n', "mailer_region must be one of kr, sgn, jpn (got 'us')"),
+        ('[profiles.p]\nzone = "private"\n', "zone must be one of public, gov, fin (got 'private')"),
+        ("[profiles.p]\nzone = [1]\n", "zone must be one of public, gov, fin (got [1])"),
+        ('[profiles.p]\nnhn_sms_secret_key = "abcdefgh"\n', "holds nhn_sms_secret_key: secrets never go in"),
+        ('[profiles.p]\nnhn_email_url = "email.example"\n', "nhn_email_url must start with https://"),
         ('[profiles.p]\nsens_url = "sens.example"\n', "must start with https://"),
         ("[profiles.p]\nsens_service_id = 5\n", "must be text in quotes"),
         ('default_profile = "nope"\n[profiles.p]\n', "no [profiles.nope]"),

@@ -28,6 +28,8 @@ FULL = Secrets(
     ncloud_secret_key="ncpSecretKey0000000000000000000000000001",
     nhn_user_access_key_id="NHNUSERKEYID00000001",
     nhn_secret_access_key="nhnSecretAccessKey00000001",
+    nhn_sms_secret_key="NhnSms01",
+    nhn_email_secret_key="NhnMail1",
 )
 
 
@@ -107,6 +109,8 @@ def test_environment_wins_then_session_then_keyring(memory_keyring, monkeypatch)
         "ncloud_secret_key": "env NCLOUD_SECRET_KEY",
         "nhn_user_access_key_id": "keyring",
         "nhn_secret_access_key": "session",
+        "nhn_sms_secret_key": "keyring",
+        "nhn_email_secret_key": "keyring",
     }
 
 
@@ -268,6 +272,7 @@ def test_redact_removes_secrets_and_their_encodings():
         "X-NHN-Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc123.def456",
         "x-ncp-apigw-signature-v2: Zm9vYmFyYmF6MTIzNDU2Nzg5MA==",
         "x-ncp-iam-access-key: SOMEACCESSKEYID12345",
+        "{'X-Secret-Key': 'SOMEACCESSKEYID12345', 'Content-Type': 'application/json'}",
         '{"access_token": "tok-1234567890abcdef", "token_type": "Bearer"}',
         "headers={'authorization': 'Bearer tok-1234567890abcdef'}",
         "body token=tok-1234567890abcdef&x=1",

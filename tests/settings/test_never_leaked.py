@@ -31,12 +31,18 @@ CREDS = Credentials(
     nhn_app_key="LeakCheckAppKey000042",
     nhn_user_access_key_id="LeakCheckNhnUserKey01",
     nhn_secret_access_key="leak-check-nhn-secret-access-key-77",
+    nhn_sms_app_key="LeakCheckSmsAppKey0042",
+    nhn_sms_secret_key="LkSms7Q9",
+    nhn_email_app_key="LeakCheckMailAppKey042",
+    nhn_email_secret_key="LkMail4Z",
 )
 SECRET_VALUES = [
     CREDS.ncloud_access_key,
     CREDS.ncloud_secret_key,
     CREDS.nhn_user_access_key_id,
     CREDS.nhn_secret_access_key,
+    CREDS.nhn_sms_secret_key,
+    CREDS.nhn_email_secret_key,
 ]
 
 
@@ -80,6 +86,12 @@ def test_no_secret_or_token_reaches_files_or_output(emulator, isolated_dirs, tmp
         "OPTOUT_NHN_OAUTH_URL": base,
         "OPTOUT_SENS_SERVICE_ID": CREDS.sens_service_id,
         "OPTOUT_NHN_APP_KEY": CREDS.nhn_app_key,
+        "OPTOUT_NHN_SMS_URL": base,
+        "OPTOUT_NHN_EMAIL_URL": base,
+        "NHN_SMS_APP_KEY": CREDS.nhn_sms_app_key,
+        "NHN_EMAIL_APP_KEY": CREDS.nhn_email_app_key,
+        "NHN_SMS_SECRET_KEY": CREDS.nhn_sms_secret_key,
+        "NHN_EMAIL_SECRET_KEY": CREDS.nhn_email_secret_key,
         "NCLOUD_ACCESS_KEY": CREDS.ncloud_access_key,
         "NCLOUD_SECRET_KEY": CREDS.ncloud_secret_key,
         "NHN_USER_ACCESS_KEY_ID": CREDS.nhn_user_access_key_id,
@@ -166,14 +178,20 @@ def _dashboard_session(base: str, tmp_path: Path) -> str:
         mailer_url=f"{base}/api/v1",
         hub_url=base,
         nhn_oauth_url=base,
+        nhn_sms_url=base,
+        nhn_email_url=base,
         sens_service_id=CREDS.sens_service_id,
         nhn_app_key=CREDS.nhn_app_key,
+        nhn_sms_app_key=CREDS.nhn_sms_app_key,
+        nhn_email_app_key=CREDS.nhn_email_app_key,
     )
     secrets = Secrets(
         ncloud_access_key=CREDS.ncloud_access_key,
         ncloud_secret_key=CREDS.ncloud_secret_key,
         nhn_user_access_key_id=CREDS.nhn_user_access_key_id,
         nhn_secret_access_key=CREDS.nhn_secret_access_key,
+        nhn_sms_secret_key=CREDS.nhn_sms_secret_key,
+        nhn_email_secret_key=CREDS.nhn_email_secret_key,
     )
     shots = tmp_path / "shots"
     shots.mkdir()

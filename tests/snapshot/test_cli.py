@@ -113,3 +113,35 @@ def test_export_and_search_offer_json_and_the_table_of_list(env):
     records = json.loads(found.stdout)
     assert sorted({r["list"] for r in records}) == ["080", "sms"] and len(records) == 10
     assert found.stderr.count("snapshot synced") == 3  # the notes go to stderr, one per list
+
+
+def test_the_nhn_lists_sync_search_and_export_like_the_others(env, monkeypatch, tmp_path):
+    base = env["OPTOUT_SENS_URL"]
+    for name, value in {
+        "OPTOUT_NHN_SMS_URL": base,
+        "OPTOUT_NHN_EMAIL_URL": base,
+        "NHN_SMS_APP_KEY": DEMO.nhn_sms_app_key,
+        "NHN_SMS_SECRET_KEY": DEMO.nhn_sms_secret_key,
+        "NHN_EMAIL_APP_KEY": DEMO.nhn_email_app_key,
+        "NHN_EMAIL_SECRET_KEY": DEMO.nhn_email_secret_key,
+    }.items():
+        monkeypatch.setenv(name, value)
+    synced = optout("sync", "--list", "nhn-sms")
+    assert synced.exit_code == 0 and "\nNHN SMS: whole sync, " in synced.output, synced.output
+    assert "\nNHN Email: whole sync, " in optout("sync", "--list", "nhn-email").output
+
+    out = tmp_path / "nhn-sms.csv"
+    exported = optout("export", "nhn-sms", "-o", str(out))
+    assert exported.exit_code == 0, exported.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows and list(rows[0]) == ["number080", "recipient", "requested_at"]
+    recipient = rows[0]["recipient"]
+    found = optout("search", recipient, "--list", "nhn-sms", "--format", "jsonl")
+    records = [json.loads(line) for line in found.stdout.splitlines()]
+    assert {r["recipient"] for r in records} == {recipient} and all(r["list"] == "nhn-sms" for r in records)
+    assert len(records) == sum(r["recipient"] == recipient for r in rows)  # one per 080 number it is on
+
+    address = optout("export", "nhn-email", "--format", "jsonl").stdout.splitlines()[0]
+    typed = json.loads(address)["address"].upper()
+    hits = optout("search", typed, "--list", "nhn-email", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["address"] for line in hits] == [json.loads(address)["address"]]

@@ -5,6 +5,7 @@ import threading
 from contextlib import closing
 
 from optout_tui.snapshot import SnapshotStore
+from optout_tui.snapshot.schema import SCHEMA_VERSION
 from tests.bulk.conftest import open_at_once
 
 
@@ -25,5 +26,5 @@ def test_processes_creating_a_fresh_snapshot_at_once_all_open_it(tmp_path):
     for path in paths:
         with closing(sqlite3.connect(path)) as check:
             assert check.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-            assert check.execute("PRAGMA user_version").fetchone()[0] == 1
+            assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
             assert check.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sms_number'").fetchone()[0] == 1

@@ -129,7 +129,10 @@ async def test_overview_figures_match_the_vendor_data(synced, lists):
     email = [e async for e in lists.email.entries(ListFilter())]
     n080 = [e async for e in lists.n080.entries(ListFilter())]
     figures = overview(synced, days=3650, weeks=520)
-    assert figures.counts == {ListKind.SMS: len(sms), ListKind.EMAIL: len(email), ListKind.N080: len(n080)}
+    assert figures.counts == {
+        kind: len([e async for e in lists.get(kind).entries(ListFilter())]) if lists.get(kind) else 0
+        for kind in ListKind
+    }
     assert figures.sms_sources == Counter(e.source for e in sms)
     assert figures.email_registered_by == Counter("admin" if e.by_admin else "recipient" for e in email)
     assert figures.n080_statuses == Counter(e.status for e in n080)

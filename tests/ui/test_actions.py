@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 
+from rich.console import Console
 from textual.widgets import TextArea
 
 from optout_tui.api.base import ListKind
@@ -24,7 +26,9 @@ def notifications(app) -> list[str]:
 
 
 def answer(app) -> str:
-    return str(app.screen.query_one("#answer").render())
+    shown = io.StringIO()  # a line a list: a table
+    Console(file=shown, width=200).print(app.screen.query_one("#answer").content)
+    return shown.getvalue()
 
 
 # ---------------------------------------------------------------- lookup
@@ -41,7 +45,7 @@ async def test_lookup_finds_a_number_typed_in_any_form(emulator, tmp_path):
         await fill(pilot, "#lookup-value", f"+82-{entry.number[1:3]}-{entry.number[3:7]}-{entry.number[7:]}")
         await settle(pilot)
         text = answer(app)
-        assert "on the SMS opt-out list" in text
+        assert "✔ SMS " in text
         assert entry.source in text
         assert entry.registered_at.astimezone().strftime("%Y-%m-%d %H:%M:%S") in text
         await pilot.press("escape")
@@ -54,7 +58,7 @@ async def test_lookup_of_an_address_that_is_not_listed_says_so(emulator, tmp_pat
         await pilot.press("l")
         await fill(pilot, "#lookup-value", "  Nobody.Here@Example.COM ")
         await settle(pilot)
-        assert "is not on the Email opt-out list" in answer(app)
+        assert "is on 0 of the 2 opt-out lists" in answer(app) and "✖ Email " in answer(app)
 
 
 async def test_lookup_of_nonsense_says_why_without_asking(emulator, tmp_path):
@@ -97,6 +101,7 @@ async def test_register_previews_then_sends_and_the_new_rows_appear(emulator, tm
         await settle(pilot)
         await pilot.press("a")
         assert isinstance(app.screen, RegisterScreen)
+        app.screen.query_one("#everywhere").value = False  # the SMS list alone, not every list of mobile numbers
         app.screen.query_one(TextArea).insert("010-0000-1111\n01000001112\nnot a number\n010 0000 1111\n")
         await pilot.pause(0.3)
         await settle(pilot)
@@ -171,6 +176,8 @@ async def test_deregister_marked_rows_after_confirming_with_a_reason(emulator, t
         gone = [entry_list.entry_at(0).number, entry_list.entry_at(1).number]
         await pilot.press("space", "space", "d")
         assert isinstance(app.screen, DeregisterScreen)
+        app.screen.query_one("#everywhere").value = False  # the SMS list alone, not every list of mobile numbers
+        await pilot.pause()
         title = str(app.screen.query_one("Label").render())
         assert "Deregister 2 values from the SMS opt-out list?" in title
         await pilot.press("enter")  # no reason yet: refused

@@ -171,18 +171,18 @@ async def test_email_source_filter_and_sort(emulator, tmp_path):
         assert "oldest first" in status_text(app)
 
 
-async def test_080_search_is_a_partial_match(emulator, tmp_path):
+async def test_080_search_is_a_prefix_match_with_underscore_for_any_digit(emulator, tmp_path):
     app = make_app(emulator, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         await settle(pilot)
         entry_list = app.active_pane.entry_list
         number = entry_list.entry_at(0).number
-        fragment = number[-4:]
+        fragment = number[:3] + "_" + number[4:6]
         await pilot.press("slash", *fragment, "enter")
         await settle(pilot)
-        assert entry_list.row_count >= 1
-        assert all(fragment in e.number for e in entry_list.cached_entries())
+        assert entry_list.flt.search == fragment and entry_list.row_count >= 1
+        assert all(e.number[:3] + e.number[4:6] == number[:3] + number[4:6] for e in entry_list.cached_entries())
 
 
 async def test_space_marks_rows_and_esc_clears_marks(emulator, tmp_path):

@@ -28,6 +28,7 @@ def question(app) -> str:
 async def open_register_with(pilot, lines: list[str]) -> None:
     await settle(pilot)
     await pilot.press("a")
+    pilot.app.screen.query_one("#everywhere").value = False  # the SMS list alone, not every list of mobile numbers
     pilot.app.screen.query_one(TextArea).insert("\n".join(lines) + "\n")
     await pilot.pause(0.3)  # the preview waits for typing to pause
     await settle(pilot)
@@ -70,6 +71,7 @@ async def test_deregister_asks_with_the_count_list_and_profile_before_removing_m
         first = app.active_pane.entry_list.current.number
         await pilot.press(*["space"] * (HANDFUL + 1), "d")
         assert isinstance(app.screen, DeregisterScreen)
+        app.screen.query_one("#everywhere").value = False  # the SMS list alone, not every list of mobile numbers
         await fill(pilot, "#reason", "ticket 4711")
         await settle(pilot)
         assert f"Deregister {HANDFUL + 1} values from the SMS opt-out list of profile 'demo'?" in question(app)
@@ -171,7 +173,6 @@ async def test_closing_the_jobs_view_after_a_job_that_could_not_run_leaves_the_d
         await pilot.press("J")
         await settle(pilot)
         panel = app.screen.query_one(JobPanel)
-        panel.lst = app.lists.sms
         panel.resume("20990101-000000", "register", 1)
         await settle(pilot)
         assert str(panel.query_one("#job-result").render()).startswith("✖")

@@ -27,6 +27,7 @@ async def test_a_dashboard_registration_keeps_lists_and_saves_every_refused_line
         await settle(pilot)
         await pilot.press("a")
         assert isinstance(app.screen, RegisterScreen)
+        app.screen.query_one("#everywhere").value = False  # the SMS list alone, not every list of mobile numbers
         app.screen.query_one(TextArea).insert(PASTED)
         await pilot.pause()
         await pilot.press("ctrl+s")  # at once: the preview of what was pasted is made, then sent
@@ -67,6 +68,7 @@ async def test_a_registration_with_nothing_refused_shows_no_refused_lines(emulat
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")
+        app.screen.query_one("#everywhere").value = False  # the SMS list alone, not every list of mobile numbers
         app.screen.query_one(TextArea).insert("010-0000-3341\n")
         await pilot.pause()
         await pilot.press("ctrl+s")

@@ -10,7 +10,7 @@ from rich.cells import cell_len
 from optout_tui.api.base import ListKind
 from optout_tui.times import DateError, parse_date_range
 from optout_tui.ui.cells import fit
-from optout_tui.ui.filters import FilterError, FilterInput, build_filter, date_range
+from optout_tui.ui.filters import FilterError, FilterInput, build_filter, date_range, describe_filter
 
 NOW = datetime(2026, 5, 28, 15, 30)
 
@@ -51,6 +51,17 @@ def test_searches_are_normalised_per_list():
     assert build_filter(ListKind.N080, FilterInput(search="080-12")).search == "08012"
     with pytest.raises(FilterError):
         build_filter(ListKind.SMS, FilterInput(search="kim@example.com"))
+
+
+def test_the_nhn_lists_search_numbers_and_addresses_and_nhn_sms_narrows_to_an_080_number():
+    flt = build_filter(ListKind.NHN_SMS, FilterInput(search="010 1234 5678", number080="0801234567"))
+    assert (flt.search, flt.number080) == ("01012345678", "0801234567")
+    assert describe_filter(ListKind.NHN_SMS, flt) == "filter: 080 number 080-123-4567, = 01012345678 (esc clears)"
+    assert build_filter(ListKind.NHN_EMAIL, FilterInput(search="Kim@Example.COM")).search == "Kim@example.com"
+    assert build_filter(ListKind.SMS, FilterInput(number080="0801234567")).number080 is None
+    assert not FilterInput(number080="0801234567").empty
+    with pytest.raises(FilterError):
+        build_filter(ListKind.NHN_SMS, FilterInput(search="kim@example.com"))
 
 
 def test_email_source_and_sort():

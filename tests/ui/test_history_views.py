@@ -38,6 +38,7 @@ def cancelled_job(app, values: list[str], *, profile: str = "demo", reason: str 
 
 async def register(pilot, text: str) -> None:
     await pilot.press("a")
+    pilot.app.screen.query_one("#everywhere").value = False  # the SMS list alone, not every list of mobile numbers
     pilot.app.screen.query_one(TextArea).insert(text)
     await pilot.pause(0.3)
     await settle(pilot)

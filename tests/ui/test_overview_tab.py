@@ -1,4 +1,4 @@
-"""Tab 4, the snapshot overview: built when first shown, focused so its keys work, keys in the help."""
+"""Tab 6, the snapshot overview: built when first shown, focused so its keys work, keys in the help."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ async def test_the_overview_is_built_on_first_show_and_takes_its_keys(emulator, 
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert not app.query(Overview), "not built before it is shown"
-        await pilot.press("4")
+        await pilot.press("6")
         await settle(pilot)
         overview = app.query_one(Overview)
         assert app.focused is overview
@@ -32,7 +32,7 @@ async def test_the_overview_keys_have_ids_and_can_be_remapped(emulator, tmp_path
         infos = {info.binding_id: info for info in all_keys(app) if info.section == "Overview"}
         assert set(infos) == {"overview.sync", "overview.full_sync", "overview.period"}
         assert infos["overview.period"].keys == "p"
-        await pilot.press("4")
+        await pilot.press("6")
         await settle(pilot)
         overview = app.query_one(Overview)
         weekly = overview.weekly

@@ -79,7 +79,7 @@ async def test_without_a_snapshot_the_list_says_how_to_make_one(emulator, tmp_pa
         await settle(pilot)
         await type_search(pilot, "010-12")
         assert shown(app) == []
-        assert "no snapshot of this list yet: press 4 then s to sync" in status_text(app)
+        assert "no snapshot of this list yet: press 6 then s to sync" in status_text(app)
         assert not SnapshotStore.path_for("demo").exists(), "typing never creates a snapshot file"
 
 

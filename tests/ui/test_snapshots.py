@@ -53,6 +53,15 @@ def test_080_tab(snap_compare, emulator, tmp_path):
     assert snap(snap_compare, emulator, tmp_path, n080)
 
 
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=lambda size: "{}x{}".format(*size))
+@pytest.mark.parametrize("key", ["4", "5"], ids=["nhn_sms", "nhn_email"])
+def test_nhn_tab(snap_compare, emulator, tmp_path, key, size):
+    async def show(pilot):
+        await pilot.press(key)
+
+    assert snap(snap_compare, emulator, tmp_path, show, size)
+
+
 # ---------------------------------------------------------------- every dialog, at 120x36 and at 80x24
 
 

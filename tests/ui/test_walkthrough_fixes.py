@@ -34,6 +34,7 @@ def slow_recording(monkeypatch, seconds: float = 0.6) -> None:
 async def send_and_wait_for_recording(pilot) -> JobPanel:
     app = pilot.app
     await pilot.press("a")
+    app.screen.query_one("#everywhere").value = False  # the SMS list alone, not every list of mobile numbers
     app.screen.query_one(TextArea).insert("010-3400-0001\n010-3400-0002\n")
     await pilot.pause(0.3)
     await settle(pilot)

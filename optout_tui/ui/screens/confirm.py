@@ -3,7 +3,7 @@ away, before quitting while a job runs. Dismisses with True (yes) or False (no, 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -62,15 +62,22 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+def lists_named(labels: Sequence[str]) -> str:
+    """Where a change goes, for people: `the SMS opt-out list`, or `SMS, NHN SMS 080-123-4567 and NHN Email`."""
+    if len(labels) == 1:
+        return f"the {labels[0]} opt-out list"
+    return f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
 def ask_before_sending(
-    screen: Screen, action: str, count: int, list_name: str, profile: Profile, *, send: Callable[[], object]
+    screen: Screen, action: str, count: int, labels: Sequence[str], profile: Profile, *, send: Callable[[], object]
 ) -> None:
-    """Send at once up to a handful of values; ask first, naming the count, list and profile, for more."""
+    """Send at once up to a handful of values; ask first, naming the count, lists and profile, for more."""
     if count <= HANDFUL:
         send()
         return
     verb, where = ("Register", "on") if action == "register" else ("Deregister", "from")
-    question = f"{verb} {count:,} values {where} the {list_name} opt-out list of profile {profile.name!r}?"
+    question = f"{verb} {count:,} values {where} {lists_named(labels)} of profile {profile.name!r}?"
 
     def answered(yes: bool | None) -> None:
         if yes:

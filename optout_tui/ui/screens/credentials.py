@@ -26,6 +26,8 @@ TEST_TIMEOUT_S = 15.0
 PROFILE_SETTINGS = {
     "sens_service_id": "SENS service id (ncp:sms:kr:…)",
     "nhn_app_key": "NHN Cloud Notification Hub app key",
+    "nhn_sms_app_key": "NHN Cloud SMS app key",
+    "nhn_email_app_key": "NHN Cloud Email app key",
 }
 
 
@@ -217,6 +219,8 @@ async def test_connection(lists_factory, profile: Profile, secrets: Secrets, kin
         if lst is None:
             return f"✖ {lists.problems.get(kind, kind.label + ' is not set up')}"
         page = await asyncio.wait_for(lst.fetch_page(ListFilter(), 0), TEST_TIMEOUT_S)
+        if page.note:  # reachable, but the answer does not say whether the list is empty or the settings wrong
+            return f"⚠ {kind.label}: reachable; {page.note}"
         count = (
             f"{page.total:,} entries" if page.total is not None else f"{len(page.entries)} entries on the first page"
         )

@@ -1,7 +1,9 @@
 """Deregister (`d`): confirm with the list's name and the count, ask for a reason note, then remove.
 
 On the 080 list only externally registered, terminable numbers can go; the others are named with
-the reason, and left alone.
+the reason, and left alone. "Every list of this kind" removes them from every configured list of their
+kind as one job (on at first where there are several); on NHN SMS without it, from the 080 number chosen
+(the one the selected rows are on, when they are on one).
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
-from ...api.base import Entry, ListKind, Number080Entry, OptOutList
+from ...api.base import Entry, ListKind, Lists, NhnSmsEntry, Number080Entry, OptOutList
+from ...bulk.everywhere import Target
 from ...normalize import format_number
 from ...settings import Profile
 from ..widgets.job_panel import JobPanel
 from .confirm import ask_before_sending
+from .register import ListsChoice
 
 SHOWN = 8  # values named in the confirmation
 AGAIN = "They will receive advertising again on this channel."
@@ -69,11 +73,13 @@ class DeregisterScreen(ModalScreen[bool]):
         entries: list[Entry],
         refused: list[tuple[Entry, str]] | None = None,
         *,
+        lists: Lists,
         journal=None,
         audit=None,
     ) -> None:
         super().__init__()
         self.lst = lst
+        self.lists = lists
         self.profile = profile
         self.entries = entries
         self.refused = refused or []
@@ -83,9 +89,8 @@ class DeregisterScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         count = len(self.entries)
-        noun = "value" if count == 1 else "values"
         with Vertical():
-            yield Label(f"[b]Deregister {count:,} {noun} from the {self.lst.name} opt-out list?[/b]")
+            yield Label(id="title")
             yield Label(NO_LONGER_080 if self.lst.kind is ListKind.N080 else AGAIN, classes="hint")
             text = Text()
             for entry in self.entries[:SHOWN]:
@@ -97,14 +102,24 @@ class DeregisterScreen(ModalScreen[bool]):
             text.rstrip()
             with VerticalScroll(id="values"):
                 yield Static(text)
+            numbers = {entry.number080 for entry in self.entries if isinstance(entry, NhnSmsEntry)}
+            yield ListsChoice(self.lists, self.lst, number080=numbers.pop() if len(numbers) == 1 else "")
             yield Input(placeholder="reason note (required; goes to the audit log), enter to confirm", id="reason")
             yield Label("enter confirms · esc cancels", classes="hint", id="confirm-hint")
-            job = JobPanel(self.lst, self.profile, journal=self.journal, audit=self.audit)
+            job = JobPanel(self.lists, self.profile, journal=self.journal, audit=self.audit)
             job.display = False
             yield job
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
+        self._titled()
+
+    @on(Checkbox.Changed, "#everywhere")
+    def _titled(self) -> None:
+        count, where = len(self.entries), self.query_one(ListsChoice).where
+        self.query_one("#title", Label).update(
+            f"[b]Deregister {count:,} value{'s' if count != 1 else ''} from {where}?[/b]"
+        )
 
     @on(Input.Submitted, "#reason")
     def _confirmed(self, event: Input.Submitted) -> None:
@@ -113,19 +128,24 @@ class DeregisterScreen(ModalScreen[bool]):
         if not reason:
             self.notify("write a short reason note first (e.g. the ticket number)", severity="warning")
             return
+        targets = self.query_one(ListsChoice).chosen("remove from")
+        if isinstance(targets, str):
+            self.notify(targets, severity="warning")
+            return
+        labels = [target.label for target in targets]
         ask_before_sending(
-            self, "remove", len(self.entries), self.lst.name, self.profile, send=lambda: self._send(reason)
+            self, "remove", len(self.entries), labels, self.profile, send=lambda: self._send(reason, targets)
         )
 
-    def _send(self, reason: str) -> None:
+    def _send(self, reason: str, targets: list[Target]) -> None:
         if self.changed:
             return
-        for widget_id in ("#values", "#reason", "#confirm-hint"):
+        for widget_id in ("#values", "#lists-choice", "#reason", "#confirm-hint"):
             self.query_one(widget_id).display = False
         job = self.query_one(JobPanel)
         job.display = True
         self.changed = True
-        job.start("remove", [entry.value for entry in self.entries], reason=reason)
+        job.start("remove", [entry.value for entry in self.entries], targets, reason=reason)
 
     def action_close(self) -> None:
         job = self.query_one(JobPanel)

@@ -11,11 +11,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from ..app import OVERVIEW_DIGIT, TAB_IDS
 from ..keys import all_keys
 
 TIPS = (
+    f"Tabs: {', '.join(f'{digit} {kind.label}' for digit, kind in enumerate(TAB_IDS, start=1))},"
+    f" {OVERVIEW_DIGIT} Overview. A list keeps its digit whatever else is set up; the NHN lists have a tab once the"
+    " profile sets them up.\n"
     "Dates: 2026-01-31 (from that day), 7d / 2w / 3m / 1y (recent), 2026-01-01..2026-01-31 (range).\n"
-    "Search: SMS and Email look up the exact value (any common form is normalised); 080 matches part of a number.\n"
+    "Search: the number and address lists look up the exact value (any common form is normalised); 080 matches"
+    " the start of a number (_ = any digit). NHN SMS: choose one of the company's 080 numbers beside the search.\n"
     'Keys can be remapped in the config file\'s \\[keys] table by the ids shown here, e.g. "app.lookup" = "ctrl+l".'
 )
 

@@ -1,6 +1,7 @@
 """The per-value results of one bulk job (enter on the jobs screen): every value in input order with
 what the vendor answered, filtered by outcome (the failed ones, say), exported to CSV or JSON.
-A job can hold 100,000 values, so this is the same paged Line-API list as the audit trail.
+A job can hold 100,000 values, so this is the same paged Line-API list as the audit trail. A job for
+several lists has a line for each list a value went to, with its list.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Select, Static
 
+from ...bulk.everywhere import label_of
 from ...bulk.history import RESULT_STATUSES, JobResultRows, ValueResult
 from ...normalize import format_number
 from ..widgets.row_list import Column, RowList, TableRows
 from .history_screen import LOOKUP, HistoryScreen
 
 COLUMNS = [Column("Line", 7), Column("Value", 32), Column("Outcome", 11), Column("Detail", 0)]
+LIST_COLUMNS = [Column("Line", 7), Column("Value", 24), Column("List", 21), Column("Outcome", 11), Column("Detail", 0)]
 STATUS_OPTIONS = [("Every value", "all")] + [(label.capitalize(), label) for label in RESULT_STATUSES]
 
 
@@ -57,9 +60,10 @@ class JobResultsScreen(HistoryScreen):
 
     def compose(self) -> ComposeResult:
         job = self.job
+        lists = job.kind if len(job.targets) == 1 else f"{len(job.targets)} lists"
         with Vertical():
             yield Static(
-                f"Results of job {job.id} · {job.action} on {job.kind} · {job.total:,} values", id="results-title"
+                f"Results of job {job.id} · {job.action} on {lists} · {job.total:,} values", id="results-title"
             )
             with Horizontal(id="results-filters"):
                 yield Select(STATUS_OPTIONS, value="all", allow_blank=False, id="outcome")
@@ -82,7 +86,16 @@ class JobResultsScreen(HistoryScreen):
             self.query_one("#results-status", Static).update(Text(f"✖ {exc}", style="bold red"))
             return
         self.source = source
-        self.rows.show(TableRows(source, COLUMNS, result_cells))
+        if "list" in source.fields:  # each line names its list, as people read it
+            labels = {t.name: label_of(t.kind, t.extra) for t in self.job.targets}
+
+            def cells(row: ValueResult) -> list[str]:
+                line, value, *rest = result_cells(row)
+                return [line, value, labels.get(row.list, row.list), *rest]
+
+            self.rows.show(TableRows(source, LIST_COLUMNS, cells))
+        else:
+            self.rows.show(TableRows(source, COLUMNS, result_cells))
         label = "values" if outcome == "all" else f"values {outcome}"
         self.query_one("#results-status", Static).update(
             Text(f"{source.count:,} {label} of {self.job.total:,}", style="bold")

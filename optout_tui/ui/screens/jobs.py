@@ -1,7 +1,8 @@
 """Jobs (`J`): every bulk job in the journal, newest first, with its state and counts. An unfinished
-one (cancelled, interrupted, stopped, or with failures) is resumed here with the progress panel, so
-nothing a person started is silently lost when the dashboard or the network died; the per-value
-results of any job are listed (enter) and exported to CSV or JSON (`e`).
+one (cancelled, interrupted, stopped, or with failures) is resumed here with the progress panel, on
+every list it goes to, so nothing a person started is silently lost when the dashboard or the network
+died; the per-value results of any job are listed (enter) and exported to CSV or JSON (`e`). A job for
+several lists shows each list's counts.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...api.base import ListKind, Lists
+from ...bulk.engine import Action, summary
+from ...bulk.everywhere import label_of
 from ...printable import printable
 from ...settings import Profile
 from ...times import local_from_iso
@@ -30,7 +33,7 @@ JOBS_SHOWN = 500  # the newest jobs listed (the command line's `optout-tui jobs 
 COLUMNS = [
     Column("Job", 15),
     Column("Created", 16),
-    Column("List", 5),
+    Column("List", 9),
     Column("Action", 8),
     Column("State", 11),
     Column("Values", 7),
@@ -55,7 +58,7 @@ def job_cells(job) -> list[str]:
     return [
         job.id,
         local_from_iso(job.created, "%Y-%m-%d %H:%M"),
-        job.kind,
+        job.kind if len(job.targets) == 1 else f"{len(job.targets)} lists",
         job.action,
         str(job.state),
         f"{job.total:,}",
@@ -67,14 +70,15 @@ def job_cells(job) -> list[str]:
 
 
 def job_detail(job, profile: Profile) -> Text:
-    text = Text(no_wrap=True, overflow="ellipsis")  # one line each: the panel's height never changes
+    text = Text(no_wrap=True, overflow="ellipsis")  # one line each: the panel's height changes only for a job's lists
     if job is None:
         return text
     c = job.counts
+    several = len(job.targets) > 1
     text.append(f"job {job.id}", style="bold")
     text.append(
-        f"  {job.action} on {job.kind} · profile {job.profile} · {job.os_user} · "
-        f"{local_from_iso(job.created)}, last change {local_from_iso(job.updated, '%H:%M:%S')}"
+        f"  {job.action} on {f'{len(job.targets)} lists' if several else job.kind} · profile {job.profile} · "
+        f"{job.os_user} · {local_from_iso(job.created)}, last change {local_from_iso(job.updated, '%H:%M:%S')}"
     )
     text.append(f"\n{job.total:,} values: ")
     text.append(f"done {c.get('registered', 0) + c.get('removed', 0):,}", style="green")
@@ -82,6 +86,8 @@ def job_detail(job, profile: Profile) -> Text:
     text.append(f"failed {c.get('failed', 0):,}", style="bold red" if c.get("failed") else "")
     text.append(" · ")
     text.append(f"not sent {job.pending:,}", style="bold yellow" if job.pending else "")
+    for target in job.targets if several and not job.purged else ():  # each list's own counts
+        text.append(f"\n  {label_of(target.kind, target.extra)}: {summary(target.counts, Action(job.action))}")
     text.append(printable(f"\nreason: {job.reason or '—'}" + (f" · note: {job.note}" if job.note else ""), keep="\n"))
     text.append("\n")
     if job.resumable and job.profile == profile.name:
@@ -99,7 +105,7 @@ class JobsScreen(ModalScreen[bool]):
     JobsScreen { background: $background; }
     JobsScreen > Vertical { height: 1fr; }
     JobsScreen #jobs-title { height: 1; background: $primary-background; text-style: bold; padding: 0 1; margin-bottom: 1; }
-    JobsScreen #jobs-detail { height: 5; padding: 0 1; background: $panel; border-top: solid $primary; }
+    JobsScreen #jobs-detail { height: auto; min-height: 5; padding: 0 1; background: $panel; border-top: solid $primary; }
     JobsScreen JobPanel { padding: 0 1; background: $panel; }
     JobsScreen #jobs-status { height: 1; padding: 0 1; background: $panel; }
     """
@@ -128,7 +134,7 @@ class JobsScreen(ModalScreen[bool]):
             yield Static("Jobs · bulk registrations and removals in the journal, newest first", id="jobs-title")
             yield RowList(empty="(no bulk jobs in the journal yet)", id="jobs-list")
             yield Static("", id="jobs-detail")
-            panel = JobPanel(None, self.profile, journal=self.journal, audit=self.audit)  # type: ignore[arg-type]
+            panel = JobPanel(self.lists, self.profile, journal=self.journal, audit=self.audit)
             panel.display = False
             yield panel
             yield Static("reading the journal…", id="jobs-status")
@@ -227,10 +233,7 @@ class JobsScreen(ModalScreen[bool]):
         if problem:
             self.notify(problem, severity="warning", timeout=8)
             return
-        lst = self.lists.get(ListKind(job.kind))
-        assert lst is not None  # _why_not_resumable refuses a list not set up here
         panel = self.panel
-        panel.lst = lst
         panel.display = True
         self.changed = True
         panel.resume(job.id, job.action, job.total)
@@ -246,8 +249,9 @@ class JobsScreen(ModalScreen[bool]):
             )
         if self.profile.read_only:
             return f"profile {self.profile.name!r} is read-only: changes are blocked"
-        if self.lists.get(ListKind(job.kind)) is None:
-            return f"the {job.kind} list is not set up here; press c on the lists for credentials"
+        missing = next((t.kind for t in job.targets if self.lists.get(ListKind(t.kind)) is None), None)
+        if missing is not None:
+            return f"the {missing} list is not set up here; press c on the lists for credentials"
         return ""
 
     @on(JobPanel.Finished)

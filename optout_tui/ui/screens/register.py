@@ -2,7 +2,9 @@
 
 Before anything is sent, a live preview shows each line's normalised value and status (ok, invalid
 with the reason, duplicate) with the counts; ctrl+s sends the ok values through the bulk engine.
-For 080 the company name is asked for as well.
+For 080 the company name is asked for as well. "Every list of this kind" sends them to every configured
+list of their kind as one job (on at first where there are several); on NHN SMS without it, to the 080
+number chosen.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static, TextArea
 
-from ...api.base import ListKind, OptOutList
+from ...api.base import ListKind, Lists, OptOutList
+from ...api.errors import ApiError
+from ...bulk.everywhere import SUBLIST, Target, job_targets, lists_of
+from ...normalize import format_number, value_kind
 from ...settings import Profile
 from ..widgets.job_panel import JobPanel
-from .confirm import ConfirmScreen, ask_before_sending
+from .confirm import ConfirmScreen, ask_before_sending, lists_named
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -36,11 +41,98 @@ PREVIEW_ROWS = 500  # lines shown in the preview table; the counts cover every l
 PREVIEW_DELAY_S = 0.15  # wait for typing to pause before re-reading the lines
 
 STATUS_STYLE = {"ok": "green", "invalid": "bold red", "duplicate": "yellow"}
-PLACEHOLDER = {
+PLACEHOLDER = {  # by the kind of value a list holds
     ListKind.SMS: "010-1234-5678\n+82 10 2345 6789\n(one per line; paste as many as you like)",
     ListKind.EMAIL: "someone@example.com\n(one per line; paste as many as you like)",
     ListKind.N080: "080-123-4567\n(one per line)",
 }
+
+
+class ListsChoice(Vertical):
+    """Where a change goes: the tab's list, or with "every list of this kind" every configured list of its
+    values' kind as one job (on at first where there are several); on NHN SMS without it, the 080 number
+    chosen. The lists are found in a worker (NHN SMS's 080 numbers are a call), and named."""
+
+    DEFAULT_CSS = """
+    ListsChoice { height: auto; }
+    ListsChoice > Horizontal { height: auto; }
+    ListsChoice Checkbox { width: auto; margin-right: 2; }
+    ListsChoice Select { width: 30; }
+    ListsChoice #lists-named { height: auto; color: $text-muted; }
+    """
+
+    def __init__(self, lists: Lists, lst: OptOutList, *, number080: str = "") -> None:
+        super().__init__(id="lists-choice")
+        self.lists, self.lst = lists, lst
+        several = len(lists_of(lists, lst.kind)) > 1
+        self.offered = several or lst.kind in SUBLIST  # NHN SMS alone is one list per 080 number
+        self.display = self.offered
+        self.default, self.number080 = several, number080
+        self.found: list[Target] | None = None  # every list of this kind, once found
+        self.problem = ""  # why they could not be found
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Checkbox("every list of this kind", self.default, compact=True, id="everywhere")
+            if self.lst.kind in SUBLIST:
+                yield Select[str]([], prompt="the 080 number", compact=True, id="number080")
+        yield Static("finding the lists…", id="lists-named")
+
+    def on_mount(self) -> None:
+        if self.offered:
+            self._find()
+        self._shown()
+
+    @property
+    def everywhere(self) -> bool:
+        return self.offered and self.query_one(Checkbox).value
+
+    @property
+    def where(self) -> str:
+        """Where a change goes, for a title."""
+        return "every list of this kind" if self.everywhere else f"the {self.lst.name} opt-out list"
+
+    @work(exclusive=True, group="lists", exit_on_error=False)
+    async def _find(self) -> None:
+        try:
+            self.found = await job_targets(self.lists, [self.lst.kind])
+        except ApiError as exc:
+            self.problem = f"✖ cannot tell the lists of this kind: {exc.line}"
+        else:
+            numbers = [target.sublist for target in self.found if target.lst is self.lst and target.sublist]
+            for select in self.query(Select):
+                select.set_options((format_number(number), number) for number in numbers)
+                if self.number080 in numbers:
+                    select.value = self.number080
+        self._shown()
+
+    @on(Checkbox.Changed, "#everywhere")
+    def _toggled(self) -> None:
+        self._shown()
+
+    def _shown(self) -> None:
+        named = self.query_one("#lists-named", Static)
+        named.display = self.everywhere
+        if self.found is not None:
+            named.update(f"→ {lists_named([target.label for target in self.found])}")
+        elif self.problem:
+            named.update(Text(self.problem, style="bold red"))
+        for select in self.query(Select):
+            select.display = not self.everywhere
+
+    def chosen(self, to: str, extra: dict[str, str] | None = None) -> list[Target] | str:
+        """The lists a change goes to (with `extra` on every call), or why it cannot go yet, in one line."""
+        extra = dict(extra or {})
+        if self.everywhere:
+            if self.found is None:
+                return self.problem or "still finding the lists of this kind; try again in a moment"
+            return [Target(target.lst, {**extra, **target.extra}) for target in self.found]
+        if self.lst.kind in SUBLIST:
+            select = self.query_one(Select)
+            if select.is_blank():
+                return f"to {to} {self.lst.kind.label}, choose the 080 number (or every list of this kind)"
+            extra[SUBLIST[self.lst.kind]] = str(select.value)
+        return [Target(self.lst, extra)]
 
 
 def counts_text(preview, source: str) -> Text:
@@ -76,9 +168,10 @@ class RegisterScreen(ModalScreen[bool]):
         Binding("escape", "close", "Cancel / close", id="register.close"),
     ]
 
-    def __init__(self, lst: OptOutList, profile: Profile, *, journal=None, audit=None) -> None:
+    def __init__(self, lst: OptOutList, profile: Profile, *, lists: Lists, journal=None, audit=None) -> None:
         super().__init__()
         self.lst = lst
+        self.lists = lists
         self.profile = profile
         self.journal = journal
         self.audit = audit
@@ -92,10 +185,13 @@ class RegisterScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"[b]Register on the {self.lst.name} opt-out list[/b]")
+            yield Label(id="title")
             yield Label("Type or paste one value per line, or read a file · ctrl+s sends · esc closes", classes="hint")
-            yield TextArea(id="values", soft_wrap=False, show_line_numbers=True, placeholder=PLACEHOLDER[self.lst.kind])
+            yield TextArea(
+                id="values", soft_wrap=False, show_line_numbers=True, placeholder=PLACEHOLDER[value_kind(self.lst.kind)]
+            )
             with Vertical(id="form-row"):
+                yield ListsChoice(self.lists, self.lst)
                 yield Input(placeholder="or read a file: path, enter", id="file-path")
                 if self.lst.kind is ListKind.N080:
                     yield Input(placeholder="company name (required for 080)", id="company")
@@ -107,13 +203,18 @@ class RegisterScreen(ModalScreen[bool]):
             for title, width in zip(PREVIEW_COLUMNS, widths, strict=True):
                 table.add_column(title, width=width)
             yield table
-            job = JobPanel(self.lst, self.profile, journal=self.journal, audit=self.audit)
+            job = JobPanel(self.lists, self.profile, journal=self.journal, audit=self.audit)
             job.display = False
             yield job
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
         self._update_preview()
+        self._titled()
+
+    @on(Checkbox.Changed, "#everywhere")
+    def _titled(self) -> None:
+        self.query_one("#title", Label).update(f"[b]Register on {self.query_one(ListsChoice).where}[/b]")
 
     # ------------------------------------------------------------ preview
 
@@ -191,18 +292,23 @@ class RegisterScreen(ModalScreen[bool]):
                 self.query_one("#company", Input).focus()
                 return
             extra["company"] = company
+        targets = self.query_one(ListsChoice).chosen("register on", extra)
+        if isinstance(targets, str):
+            self.notify(targets, severity="warning")
+            return
         reason = self.query_one("#reason", Input).value.strip()
         preview = self.preview
+        labels = [target.label for target in targets]
         ask_before_sending(
             self,
             "register",
             len(preview.values),
-            self.lst.name,
+            labels,
             self.profile,
-            send=lambda: self._send(preview, reason, extra),
+            send=lambda: self._send(preview, reason, targets),
         )
 
-    def _send(self, preview: Preview, reason: str, extra: dict[str, str]) -> None:
+    def _send(self, preview: Preview, reason: str, targets: list[Target]) -> None:
         job = self.query_one(JobPanel)
         if job.running:
             return
@@ -210,7 +316,7 @@ class RegisterScreen(ModalScreen[bool]):
             self.query_one(widget_id).display = False
         job.display = True
         self.changed = True
-        job.start("register", preview.values, reason=reason, extra=extra, preview=preview)
+        job.start("register", preview.values, targets, reason=reason, preview=preview)
 
     def action_close(self) -> None:
         job = self.query_one(JobPanel)

@@ -79,6 +79,12 @@ class EntryRows:
             raise ApiError(self.lst.name, f"unexpected {type(error).__name__}: {error}") from error
 
 
+def mark_key(entry: Entry) -> tuple[str, str]:
+    """What a mark holds on to: the value, and for NHN SMS its 080 number too (one recipient can be on
+    several, each a row of its own)."""
+    return entry.value, getattr(entry, "number080", "")
+
+
 class EntryList(RowList):
     """The rows of one opt-out list: the vendor's pages for a filter, or snapshot matches."""
 
@@ -122,7 +128,7 @@ class EntryList(RowList):
         super().__init__(
             EntryRows(lst, self.flt, first_page),
             empty="(no entries for this filter)",
-            mark_key=lambda entry: entry.value,
+            mark_key=mark_key,
             id=id,
             classes=classes,
         )

@@ -1,13 +1,15 @@
 """Runs one bulk job (register or remove) with the bulk engine and shows it: a progress bar with
-chunks and rows done, rate and time left, then what was done, ignored and failed, and the input lines
-not sent (invalid, duplicates) as the job's results list them. Failed rows can be sent again or saved to a
-file, the lines not sent saved too. Cancelling stops sending; the journal keeps the job resumable.
+chunks and rows done, rate and time left, then what was done, ignored and failed (list by list for a job
+for several lists), and the input lines not sent (invalid, duplicates) as the job's results list them.
+Failed rows can be sent again (the job is resumed) or saved to a file, the lines not sent saved too.
+Cancelling stops sending; the journal keeps the job resumable.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,15 +20,18 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, ProgressBar, Static
 
-from ...api.base import OptOutList
+from ...api.base import Lists
 from ...api.errors import ApiError
+from ...bulk.engine import Action, BulkEngine, ReadOnlyProfileError, summary
 from ...bulk.history import RESULT_FIELDS, ValueResult
 from ...private_files import open_private
 from ...settings import Profile
+from ..screens.confirm import lists_named
 from ..screens.job_results import COLUMNS, result_cells
 from .row_list import RowList, TableRows
 
 if TYPE_CHECKING:
+    from ...bulk.everywhere import Target
     from ...bulk.plan import Preview, PreviewLine
 
 PROGRESS_EVERY_S = 0.05  # at most 20 redraws a second, however fast the chunks come back
@@ -58,6 +63,11 @@ def progress_text(progress: Any) -> str:
     return text
 
 
+def listed(outcome: Any) -> str:
+    """`NHN SMS 080-123-4567: ` before an outcome of a job for several lists (it names its list)."""
+    return f"{outcome.list}: " if getattr(outcome, "list", "") else ""
+
+
 def result_text(result: Any, action: str) -> Text:
     verb = "registered" if action == "register" else "deregistered"
     ignored = "already on the list" if action == "register" else "were not on the list"
@@ -74,11 +84,13 @@ def result_text(result: Any, action: str) -> Text:
         text.append(f" · {result.failed:,} failed", style="bold red")
     if result.pending:
         text.append(f" · {result.pending:,} not sent (resume the job {result.job_id})", style="yellow")
+    for label, counts in result.per_list:  # a job for several lists: each list's own counts
+        text.append(f"\n  {label}: {summary(counts, Action(action))}")
     if result.stopped:
         text.append(f"\n{result.stopped}", style="red")
-    first = next((o.detail for o in result.outcomes if o.status == "failed" and o.detail), "")
-    if first:
-        text.append(f"\nfirst error: {first}", style="red")
+    first = next((o for o in result.outcomes if o.status == "failed" and o.detail), None)
+    if first is not None:
+        text.append(f"\nfirst error: {listed(first)}{first.detail}", style="red")
     if result.job_id:
         text.append(f"\njob {result.job_id}: J lists it with its per-value results", style="dim")
     text.append("\nesc closes", style="dim")
@@ -131,9 +143,9 @@ class JobPanel(Vertical):
             super().__init__()
             self.result = result
 
-    def __init__(self, lst: OptOutList, profile: Profile, *, journal=None, audit=None) -> None:
+    def __init__(self, lists: Lists, profile: Profile, *, journal=None, audit=None) -> None:
         super().__init__()
-        self.lst = lst
+        self.lists = lists  # what a job is resumed on: the profile's lists, since a job may go to any of them
         self.profile = profile
         self.journal = journal
         self.audit = audit
@@ -142,7 +154,6 @@ class JobPanel(Vertical):
         self._engine_task: asyncio.Task | None = None  # not `_task`: that name is the widget's own message loop
         self._last_draw = 0.0
         self._finishing = False  # every value answered; the journal and the audit are being written
-        self._job: tuple[str, str, dict[str, str]] = ("register", "", {})
         self.refused: RefusedLines | None = None  # the lines the job did not send, once it has ended
 
     def compose(self) -> ComposeResult:
@@ -161,33 +172,31 @@ class JobPanel(Vertical):
         self,
         action: str,
         values: list[str],
+        targets: Sequence[Target],
         *,
         reason: str = "",
-        extra: dict[str, str] | None = None,
         preview: Preview | None = None,
     ) -> None:
-        """Send `values`; the `preview` they are the ok values of, when given, is kept with the job (every line)."""
-        self._job = (action, reason, dict(extra or {}))
+        """Send `values` to the `targets` (one list, or every list of their kind as one job); the `preview` they
+        are the ok values of, when given, is kept with the job (every line)."""
         self.query_one("#job-actions").remove_class("visible")
         self.query_one("#job-refused").display, self.refused = False, None
         self.query_one("#job-result", Static).update("")
-        bar = self.query_one(ProgressBar)
-        bar.update(total=len(values), progress=0)
-        self.query_one("#job-progress", Static).update(f"sending {len(values):,} values to the {self.lst.name} list…")
-        self.running = True
-        self._finishing = False
-        self._engine_task = None  # until the worker starts the engine
-        self._run(action, values, reason, dict(extra or {}), preview=preview)
+        names = lists_named([target.label for target in targets])
+        self._begin(len(values), f"sending {len(values):,} values to {names}…")
+        self._run(action, values, reason, targets, preview=preview)
 
     def resume(self, job_id: str, action: str, total: int) -> None:
-        """Send what an earlier run of `job_id` left unanswered or failed."""
-        self._job = (action, "", {})
+        """Send what an earlier run of `job_id` left unanswered or failed, on each of its lists."""
+        self._begin(total, f"resuming job {job_id}…")
+        self._run(action, [], "", (), resume_id=job_id)
+
+    def _begin(self, total: int, line: str) -> None:
         self.query_one(ProgressBar).update(total=total, progress=0)
-        self.query_one("#job-progress", Static).update(f"resuming job {job_id}…")
+        self.query_one("#job-progress", Static).update(line)
         self.running = True
         self._finishing = False
         self._engine_task = None  # until the worker starts the engine
-        self._run(action, [], "", {}, resume_id=job_id)
 
     def cancel(self) -> bool:
         """Stop sending (what was answered stays done). True when the job is still being run.
@@ -220,13 +229,11 @@ class JobPanel(Vertical):
         action: str,
         values: list[str],
         reason: str,
-        extra: dict[str, str],
+        targets: Sequence[Target],
         resume_id: str | None = None,
         preview: Preview | None = None,
     ) -> None:
-        from ...bulk.engine import BulkEngine, ReadOnlyProfileError
-
-        engine = BulkEngine(self.lst, self.profile, journal=self.journal, audit=self.audit)
+        engine = BulkEngine(self.lists, self.profile, journal=self.journal, audit=self.audit)
         if resume_id is not None:
             job = engine.resume(resume_id, on_progress=self._on_progress)
         else:
@@ -234,10 +241,10 @@ class JobPanel(Vertical):
                 action,
                 values,
                 reason=reason,
-                extra=extra,
                 on_progress=self._on_progress,
                 distinct=preview is not None,
                 preview=preview,
+                targets=targets,
             )
         self._engine_task = asyncio.ensure_future(job)
         try:
@@ -299,6 +306,8 @@ class JobPanel(Vertical):
         line = f"{result.sent:,} values answered"
         if result.requests:
             line += f" in {result.requests:,} request{'s' if result.requests != 1 else ''}"
+        if result.per_list:
+            line += f" over {len(result.per_list)} lists"
         if result.retries:
             line += f", {result.retries:,} retries"
         return line
@@ -321,9 +330,8 @@ class JobPanel(Vertical):
     @on(Button.Pressed, "#retry-failed")
     def _retry_failed(self, event: Button.Pressed) -> None:
         event.stop()
-        if self.result is not None and self.result.failed_values:
-            action, reason, extra = self._job
-            self.start(action, list(self.result.failed_values), reason=reason, extra=extra)
+        if self.result is not None and self.result.failed_values:  # on the lists they failed on, in the same job
+            self.resume(self.result.job_id, self.result.action, len(self.result.failed_values))
 
     @on(Input.Submitted, "#save-path")
     def _save_failed(self, event: Input.Submitted) -> None:
@@ -331,7 +339,7 @@ class JobPanel(Vertical):
         if self.result is None:
             return
         path = Path(event.value.strip()).expanduser()
-        lines = [f"{o.value}\t{o.detail}" for o in self.result.outcomes if o.status == "failed"]
+        lines = [f"{o.value}\t{listed(o)}{o.detail}" for o in self.result.outcomes if o.status == "failed"]
         try:
             with open_private(path) as out:  # personal data: owner-only, and never over an existing file
                 out.write("\n".join(lines) + "\n")

@@ -1,15 +1,18 @@
 """One tab's content: the filter bar, the list (its column header included) and its status line.
 
-On SMS and Email, text typed in the search field that is not a complete number or address is
-searched in the local snapshot as you type (debounced, in a thread, stale searches dropped); the
-list then shows those matches and the status line their age. Enter on a complete value asks the
-vendor, which is the truth. The 080 search is the vendor's own LIKE search.
+On the number and address lists, text typed in the search field that is not a complete number or
+address is searched in the local snapshot as you type (debounced, in a thread, stale searches dropped);
+the list then shows those matches and the status line their age. Enter on a complete value asks the
+vendor, which is the truth. The 080 search is the vendor's own prefix search. NHN SMS offers the
+company's 080 numbers to narrow to, read from the vendor once the tab is shown.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,13 +21,17 @@ from textual.timer import Timer
 from textual.widgets import Input, Select
 
 from ...api.base import Entry, ListKind, OptOutList
+from ...api.errors import ApiError
+from ...normalize import format_number
 from ...printable import printable
+from ..cells import fit
 from ..filters import FilterError, FilterInput, build_filter, date_range, describe_filter, search_value
 from .entry_list import EntryList
-from .filter_bar import FilterBar
+from .filter_bar import ALL_080, NUMBER080_LABEL_CELLS, FilterBar
 from .status_line import StatusLine
 
 if TYPE_CHECKING:
+    from ...api.nhn_sms import NhnSmsList
     from ..app import OptOutApp
 
 
@@ -54,6 +61,7 @@ class ListPane(Vertical):
         self.snapshot_shown: tuple[str, list[Entry]] | None = None  # those matches and what they are (export)
         self._search_generation = 0
         self._debounce: Timer | None = None
+        self.numbers080: list[str] | None = None  # NHN SMS: the company's 080 numbers the filter bar offers, once read
 
     @property
     def snapshot_mode(self) -> bool:
@@ -79,6 +87,25 @@ class ListPane(Vertical):
 
     def on_mount(self) -> None:
         self._show_state()
+        self._read_numbers080()
+
+    def _read_numbers080(self) -> None:
+        if self.kind is ListKind.NHN_SMS and self.numbers080 is None:
+            self.run_worker(self._offer_numbers080(), group="numbers080", exclusive=True, exit_on_error=False)
+
+    async def _offer_numbers080(self) -> None:
+        """Put the company's 080 numbers in the filter bar's choice; a failure says so once (r reads again)."""
+        try:
+            numbers = await cast("NhnSmsList", self.lst).numbers080()
+        except ApiError as exc:
+            self.set_note(f"the 080 numbers could not be read ({exc.line}): r reads them again")
+            return
+        labels = [fit(f"{format_number(n.number)} {n.company}", NUMBER080_LABEL_CELLS) for n in numbers]  # one line
+        options = [(Text(label.rstrip()), n.number) for label, n in zip(labels, numbers, strict=True)]
+        select = self.query_one("#number080", Select)
+        with self.prevent(Select.Changed):
+            select.set_options([("All 080 numbers", ALL_080), *options])
+        self.numbers080 = [n.number for n in numbers]
 
     # ------------------------------------------------------------ status
 
@@ -101,15 +128,14 @@ class ListPane(Vertical):
     # ------------------------------------------------------------ filters
 
     def filter_input(self) -> FilterInput:
-        source = sort = None
-        if self.kind is ListKind.EMAIL:
-            source = self.query_one("#source", Select).value
-            sort = self.query_one("#sort", Select).value
+        bar = self.filter_bar
+        number080 = bar.choice("number080")
         return FilterInput(
-            dates=self.filter_bar.value("dates"),
-            search=self.filter_bar.value("search"),
-            source=str(source or "all"),
-            sort=str(sort or "newest"),
+            dates=bar.value("dates"),
+            search=bar.value("search"),
+            source=bar.choice("source"),
+            sort=bar.choice("sort"),
+            number080="" if number080 == ALL_080 else number080,
         )
 
     def apply_filter(self) -> bool:
@@ -146,7 +172,7 @@ class ListPane(Vertical):
             return False
 
     def _searchable(self, text: str) -> bool:
-        """The snapshot can match this text (digits for SMS, anything for Email; never 080)."""
+        """The snapshot can match this text (digits for numbers, anything for addresses; never 080)."""
         if self.kind is ListKind.N080 or not text:
             return False
         from ...snapshot.search import normalize_query
@@ -201,10 +227,13 @@ class ListPane(Vertical):
             result = await searcher.search(self.kind, text, since=since, until=until)
         except Exception as exc:  # a damaged cache file must not break the list
             if generation == self._search_generation:
-                self.set_note(f"the snapshot cannot be searched ({exc}): press 4 then S for a full sync")
+                self.set_note(f"the snapshot cannot be searched ({exc}): press 6 then S for a full sync")
             return
         if generation != self._search_generation or self._search_text() != text:
             return  # typed on meanwhile: a newer search is coming
+        number080 = self.filter_input().number080
+        if number080:  # the snapshot searches every 080 number's recipients: keep the chosen number's
+            result = replace(result, entries=[e for e in result.entries if getattr(e, "number080", "") == number080])
         self._note = ""
         self._snapshot_line = describe_result(result, complete=self._complete(text))
         self.snapshot_shown = (describe_matches(result, since, until), result.entries)
@@ -225,10 +254,8 @@ class ListPane(Vertical):
     def clear_filter(self) -> None:
         for input_ in self.query(Input):
             input_.value = ""
-        if self.kind is ListKind.EMAIL:
-            with self.prevent(Select.Changed):
-                self.query_one("#source", Select).value = "all"
-                self.query_one("#sort", Select).value = "newest"
+        with self.prevent(Select.Changed):
+            self.filter_bar.reset_choices()
         self.apply_filter()
 
     # ------------------------------------------------------------ actions
@@ -250,6 +277,7 @@ class ListPane(Vertical):
             self.clear_filter()
 
     def action_retry(self) -> None:
+        self._read_numbers080()
         if self.snapshot_mode:
             self.search_snapshot()
         else:

@@ -1,5 +1,6 @@
-"""The one-line tab strip above the lists: "1 SMS  2 Email  3 080  4 Overview", the shown tab
-highlighted. Each label is an action link, so a click shows its tab as its digit key does.
+"""The one-line tab strip above the lists: "1 SMS  2 Email  3 080  4 NHN SMS  5 NHN Email  6 Overview" (the NHN
+lists once set up), the shown tab highlighted. Each label is an action link, so a click shows its tab as its digit
+key does.
 
 One widget drawing one line of text: far less to build, style and lay out before the first frame
 than Textual's TabbedContent (a Tabs widget per label, an underline bar, focus handling).

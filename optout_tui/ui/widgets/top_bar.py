@@ -1,4 +1,5 @@
-"""The header: the product, the active profile, and a badge that says LIVE or DEMO (and read-only).
+"""The header: the product, the active profile, and a badge that says LIVE or DEMO (and read-only, and the NAVER
+Cloud zone when it is not the public one).
 
 One widget drawing one line (no child per part): less to build and style before the first frame.
 """
@@ -23,8 +24,10 @@ class TopBar(Widget):
 
     @property
     def badges(self) -> list[str]:
-        """What the badges on the right say (DEMO or LIVE, and READ-ONLY)."""
+        """What the badges on the right say (DEMO or LIVE, READ-ONLY, and GOV ZONE or FIN ZONE)."""
         found = ["READ-ONLY"] if self.profile.read_only else []
+        if self.profile.zone != "public":
+            found.append(f"{self.profile.zone.upper()} ZONE")
         found.append("DEMO · built-in emulator, sample data" if self.profile.demo else "LIVE")
         return found
 
