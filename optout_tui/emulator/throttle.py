@@ -4,8 +4,8 @@ Each vendor service (SENS, the Outbound Mailer, the Notification Hub) has a buck
 sits behind its own gateway limit: `rate_limit` requests a second, with up to one second's worth let
 through at once after a quiet spell (a token bucket, `api.pacing.RateLimiter`). A request over it is
 refused before it reaches its route, after the configured latency, in the vendor's words: HTTP 429 with
-the NCP gateway body `{"error": {"errorCode": "420", ...}}` for SENS and the Mailer, the NHN header with
-resultCode 429000 for the Hub; with Retry-After when the config's `retry_after` is set. `quota` plays the
+the NCP gateway body `{"error": {"errorCode": "420", ...}}` for SENS and the Mailer, a bare 429 for the Hub
+(NHN documents the limit, not a code for it: `responses.hub_failure`); with Retry-After when the config's `retry_after` is set. `quota` plays the
 NCP daily quota: once a service has answered that many requests, every further one is refused with 429
 and gateway code 400 (the Hub documents no quota).
 
@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..api.pacing import RateLimiter
 from . import hub, mailer, sens
-from .responses import gateway_error, json_response, nhn_error
+from .responses import gateway_error, hub_failure, json_response
 from .state import EmulatorState
 
 PREFIXES = {
@@ -66,7 +66,7 @@ class Limits:
             counts["refused"] += 1
             headers = None if retry_after is None else {"Retry-After": f"{retry_after:g}"}
             if service == "hub":
-                return nhn_error(429000, "Too many requests", headers)
+                return hub_failure(429, headers)
             return gateway_error(429, "420", headers)
         counts["passed"] += 1
         return None
