@@ -38,6 +38,7 @@ from .errors import ApiError
 from .http import VendorHttp
 from .nhn_envelope import ResultCode, checked_body, explained
 
+NUMBERS_TTL = 60.0  # seconds the company's 080 numbers are reused
 MAX_BATCH = 10  # `recipientNoList` takes at most 10 recipients a call
 MAX_PAGE = 1000
 MAX_UPDATE_USER = 100
@@ -120,6 +121,9 @@ class NhnSmsList(BatchedList):
         self.limits = ListLimits(batch_size=MAX_BATCH, max_in_flight=in_flight, page_size=min(MAX_PAGE, page_size))
         self._learned = {"remove_param": REMOVE_PARAMS[0]}  # shared with every narrowed copy
         self._layout: tuple[ListFilter, asyncio.Future[list[tuple[str, int, int]]]] | None = None
+        # The company's 080 numbers, read at most once a minute and shared with every narrowed copy: a lookup
+        # on every list then costs one round trip, not two (they change when the company joins or leaves one).
+        self._numbers: dict[str, tuple[float, asyncio.Future[list[Sms080Number]]]] = {}
 
     def on(self, number080: str, update_user: str | None = None) -> NhnSmsList:
         """This list narrowed to one 080 number (same connections): what register and remove act on."""
@@ -138,8 +142,23 @@ class NhnSmsList(BatchedList):
 
     # ------------------------------------------------------------ the company's 080 numbers
 
-    async def numbers080(self) -> list[Sms080Number]:
-        """The company's 080 numbers, every status, in the vendor's order."""
+    async def numbers080(self, *, fresh: bool = False) -> list[Sms080Number]:
+        """The company's 080 numbers, every status, in the vendor's order; read again after NUMBERS_TTL seconds,
+        or at once with `fresh`. Concurrent callers share one read; a failed read is not kept."""
+        loop = asyncio.get_running_loop()
+        held = self._numbers.get("all")
+        if (
+            fresh
+            or held is None
+            or held[1].get_loop() is not loop
+            or loop.time() - held[0] > NUMBERS_TTL
+            or _failed(held[1])
+        ):
+            held = (loop.time(), asyncio.ensure_future(self._read_numbers080()))
+            self._numbers["all"] = held
+        return list(await asyncio.shield(held[1]))
+
+    async def _read_numbers080(self) -> list[Sms080Number]:
         out: list[Sms080Number] = []
         page = 1
         while True:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -198,6 +199,16 @@ async def test_lookup_on_one_080_number_and_across_all_of_them(mode):
     assert await lst.lookup(only_first, number080=second) is None
     assert await lst.lookup("01099990000") is None
     assert (await lst.lookup_all([shared, "01099990000"]))["01099990000"] is None
+
+
+async def test_the_company_080_numbers_are_read_once_for_many_lookups_and_again_when_asked(mode):
+    server, lst = mode
+    control(server, "reset-stats")
+    await asyncio.gather(*(lst.lookup_each(f"0109999000{i}") for i in range(5)))
+    await lst.on(next(iter(numbers(server)))).lookup_each("01099990009")  # a narrowed copy shares them
+    assert stats(server).get("nhn-sms.numbers") == 1
+    await lst.numbers080(fresh=True)
+    assert stats(server)["nhn-sms.numbers"] == 2
 
 
 # ---------------------------------------------------------------- changes
