@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Regenerate screenshots/ from the demo at 120x36: each tab, quick lookup, register preview and
+"""Regenerate screenshots/ from the demo at 120x36: each of the five tabs, the quick lookup on every list, register preview and
 progress, deregister confirmation, help, the audit trail, the jobs and a job's results. SVG from Textual, and PNG beside it when cairosvg is
 installed (`pip install cairosvg`).
 
@@ -68,7 +68,7 @@ async def main() -> None:
     import tempfile
 
     import httpx
-    from textual.widgets import TextArea
+    from textual.widgets import Checkbox, TextArea
 
     from optout_tui.api.factory import build_lists
     from optout_tui.bulk.audit import AuditLog
@@ -138,6 +138,7 @@ async def main() -> None:
             httpx.post(f"{server.base_url}/_emulator/config", json={"latency_ms": 700}).raise_for_status()
             await pilot.press("a")
             app.screen.query_one(TextArea).insert("\n".join(f"0103{i:07d}" for i in range(12_000)))
+            app.screen.query_one("#everywhere", Checkbox).value = False  # SMS alone: the bar moves visibly
             await pilot.pause(0.3)
             await settle(pilot)
             await pilot.press("ctrl+s")
@@ -177,6 +178,13 @@ async def main() -> None:
             await settle(pilot)
             shot("13-job-results")
             await pilot.press("escape", "escape")
+
+            await pilot.press("4")  # the NHN Cloud lists: recipients per 080 number, blocked addresses
+            await settle(pilot)
+            shot("14-nhn-sms")
+            await pilot.press("5")
+            await settle(pilot)
+            shot("15-nhn-email")
 
     for svg in written:
         png = to_png(svg)
