@@ -225,6 +225,17 @@ async def test_25_recipients_register_in_3_calls_of_at_most_10(mode):
     assert set(values) <= set(numbers(server)[number].recipients)
 
 
+async def test_a_chunk_on_a_small_080_number_reads_its_list_once_instead_of_a_lookup_each(mode):
+    server, lst = mode
+    number = number_with(server, 15)
+    listed = newest_first(server, number)[:2]
+    values = [*listed, *(f"0107666{i:04d}" for i in range(8))]
+    control(server, "reset-stats", {})
+    outcomes = await lst.register(values, number080=number)
+    assert [o.status for o in outcomes] == ["already"] * 2 + ["registered"] * 8
+    assert (stats(server)["nhn-sms.list"], stats(server)["nhn-sms.register"]) == (1, 1)
+
+
 async def test_each_value_says_what_became_of_it(mode):
     server, lst = mode
     number = number_with(server, 15)
