@@ -2,8 +2,9 @@
 """NHN Cloud SMS bulk figures (issue 14): `add nhn-sms --file` at 10 recipients a call, in parallel.
 
 A standalone emulator with `--latency-ms` serves the demo's NHN SMS 080 numbers; the real command registers
-`--numbers` new recipients on one of them. Each recipient is looked up first (so `already` is exact), then the
-new ones go 10 a call. Prints the wall time (less the interpreter's start-up, measured apart with a dry run),
+`--numbers` new recipients on one of them. Each chunk of 10 first finds which are already listed (so `already` is
+exact): the number's whole list read once while it is a few pages, else a lookup each; then the new ones go in one
+call. Prints the wall time (less the interpreter's start-up, measured apart with a dry run),
 the calls the emulator saw by route, and the time one call after another would take (calls x latency), and
 their ratio. Asserts nothing.
 
