@@ -291,17 +291,18 @@ async def _test_all(ctx: CliContext) -> dict:
         answers = await asyncio.gather(*(one(lst) for lst in available if lst is not None))
         answers_iter = iter(answers)
         profile, secrets = ctx.load()
+        width = max(len(kind.label) for kind in ListKind)
         for kind, lst in zip(ListKind, available, strict=True):
             if lst is None:  # not set up at all, or set up with settings that were refused
                 if missing_settings(kind, profile, secrets):
                     not_set_up += 1
                 else:
                     refused += 1
-                lines.append(f"{kind.label:<6} {ctx.in_mode(lists.problems.get(kind, 'not set up'))}")
+                lines.append(f"{kind.label:<{width}} {ctx.in_mode(lists.problems.get(kind, 'not set up'))}")
                 continue
             ok, text = next(answers_iter)
             failed += not ok
-            lines.append(f"{kind.label:<6} {ctx.in_mode(redact(text, secrets))}")
+            lines.append(f"{kind.label:<{width}} {ctx.in_mode(redact(text, secrets))}")
     return {"lines": lines, "failed": failed, "not_set_up": not_set_up, "refused": refused}
 
 

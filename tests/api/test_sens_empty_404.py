@@ -189,11 +189,11 @@ def test_cli_credentials_test_tells_an_empty_list_or_says_it_cannot(servers, tmp
     assert result.exit_code == 0, result.output
     line = sms_line(result.output)
     if empty_404:
-        assert line == f"SMS    {EMPTY_404_LINE}, as it does for an empty list and possibly for an unknown " + (
+        assert line == f"SMS       {EMPTY_404_LINE}, as it does for an empty list and possibly for an unknown " + (
             "service id: if the list should not be empty, check the service id in the NAVER Cloud console"
         )
     else:
-        assert line == "SMS    ok: 0 entries on the first page"
+        assert line == "SMS       ok: 0 entries on the first page"
 
 
 def test_cli_credentials_test_with_a_wrong_service_id(servers, tmp_path):
@@ -202,10 +202,10 @@ def test_cli_credentials_test_with_a_wrong_service_id(servers, tmp_path):
     line = sms_line(result.output)
     if empty_404:  # SENS gives nothing to tell it by: said so, not called a failure
         assert result.exit_code == 0, result.output
-        assert line.startswith(f"SMS    {EMPTY_404_LINE}") and "check the service id" in line
+        assert line.startswith(f"SMS       {EMPTY_404_LINE}") and "check the service id" in line
     else:
         assert result.exit_code == 3, result.output
-        assert line.startswith("SMS    FAILED: SENS error (HTTP 404") and "service" in line
+        assert line.startswith("SMS       FAILED: SENS error (HTTP 404") and "service" in line
 
 
 @pytest.mark.parametrize("wrong_id", [False, True], ids=["right-id", "wrong-id"])

@@ -210,9 +210,9 @@ def test_test_reports_each_vendor_with_keyring_secrets(memory_keyring, config_pa
     result = invoke(config_path, "--profile", "emu", "credentials", "test")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("SMS    ok: 100 entries on the first page")
-    assert lines[1].startswith("Email  ok: ") and "on the first page" in lines[1]
-    assert lines[2].startswith("080    ok: ") and "on the first page" in lines[2]
+    assert lines[0].startswith("SMS       ok: 100 entries on the first page")
+    assert lines[1].startswith("Email     ok: ") and "on the first page" in lines[1]
+    assert lines[2].startswith("080       ok: ") and "on the first page" in lines[2]
 
 
 def test_test_says_which_vendor_refused_the_credentials(memory_keyring, config_path, emulator):
@@ -229,9 +229,9 @@ def test_test_says_which_vendor_refused_the_credentials(memory_keyring, config_p
     result = invoke(config_path, "--profile", "emu", "credentials", "test")
     assert result.exit_code == 3, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("SMS    FAILED: ") and "credentials" in lines[0]
-    assert lines[1].startswith("Email  FAILED: ")
-    assert lines[2].startswith("080    ok: ")
+    assert lines[0].startswith("SMS       FAILED: ") and "credentials" in lines[0]
+    assert lines[1].startswith("Email     FAILED: ")
+    assert lines[2].startswith("080       ok: ")
     assert "wrong-secret-key-0000000001" not in result.output
     assert "Traceback" not in result.output
 
