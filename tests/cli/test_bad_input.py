@@ -120,10 +120,10 @@ def test_credentials_test_fails_when_a_lists_settings_are_refused(standalone, tm
     out = run_with(standalone, tmp_path, "credentials", "test", OPTOUT_HUB_URL="http://example.com")
     assert out.returncode == 2, out.stdout + out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].startswith("SMS    ok:") and lines[1].startswith("Email  ok:")
+    assert lines[0].startswith("SMS       ok:") and lines[1].startswith("Email     ok:")
     assert (
         lines[2]
-        == "080    Notification Hub URL http://example.com uses plain http; only https is allowed (http only on loopback)"
+        == "080       Notification Hub URL http://example.com uses plain http; only https is allowed (http only on loopback)"
     )
     assert run_with(standalone, tmp_path, "credentials", "test").returncode == 0
 
