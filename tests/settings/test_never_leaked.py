@@ -14,7 +14,9 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote
 
 import httpx
@@ -169,30 +171,12 @@ def _dashboard_session(base: str, tmp_path: Path) -> str:
     import asyncio
 
     from optout_tui.api.factory import build_lists
-    from optout_tui.settings import Profile, Secrets
+    from optout_tui.demo import demo_settings
     from optout_tui.ui.app import OptOutApp
 
-    profile = Profile(
-        name="leakcheck",
-        sens_url=base,
-        mailer_url=f"{base}/api/v1",
-        hub_url=base,
-        nhn_oauth_url=base,
-        nhn_sms_url=base,
-        nhn_email_url=base,
-        sens_service_id=CREDS.sens_service_id,
-        nhn_app_key=CREDS.nhn_app_key,
-        nhn_sms_app_key=CREDS.nhn_sms_app_key,
-        nhn_email_app_key=CREDS.nhn_email_app_key,
-    )
-    secrets = Secrets(
-        ncloud_access_key=CREDS.ncloud_access_key,
-        ncloud_secret_key=CREDS.ncloud_secret_key,
-        nhn_user_access_key_id=CREDS.nhn_user_access_key_id,
-        nhn_secret_access_key=CREDS.nhn_secret_access_key,
-        nhn_sms_secret_key=CREDS.nhn_sms_secret_key,
-        nhn_email_secret_key=CREDS.nhn_email_secret_key,
-    )
+    # the demo's settings for this emulator, with the leak check's own credentials, as a non-demo profile
+    profile, secrets = demo_settings(SimpleNamespace(base_url=base, credentials=CREDS))
+    profile = replace(profile, name="leakcheck", demo=False)
     shots = tmp_path / "shots"
     shots.mkdir()
 
